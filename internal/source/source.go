@@ -1,0 +1,491 @@
+// Package source holds the image sources file: which catalog images
+// image-crawler manages, where their upstream builds are published, how to
+// crawl them (an explicit strategy type), and the metadata their catalog
+// entries carry.
+//
+// The package knows nothing of HTTP or git: it only loads and validates.
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultLimit is how many versions of an image the catalog keeps when a
+// source does not say.
+const DefaultLimit = 3
+
+// File is a parsed sources file.
+type File struct {
+	Path   string
+	Images []Image
+}
+
+// Image is one catalog image and how to crawl it.
+type Image struct {
+	Name      string   `yaml:"name"`
+	Shortname string   `yaml:"shortname"`
+	File      string   `yaml:"file"` // catalog file, relative to --catalog-dir
+	Type      string   `yaml:"type"` // crawl strategy, see Types
+	Arch      string   `yaml:"arch"` // x86_64 or aarch64, as the catalog's meta.architecture writes it
+	Limit     int      `yaml:"limit"`
+	Template  string   `yaml:"template"` // template file name; "" = the default template
+	Upstream  Upstream `yaml:"upstream"`
+	Meta      Meta     `yaml:"image"`
+
+	Line int `yaml:"-"` // where the entry starts in the sources file
+}
+
+// Upstream says where an image's builds are published. Which fields a
+// strategy needs is in Types.
+type Upstream struct {
+	// URL is the directory the strategy starts from: the one holding the
+	// "latest" alias and the dated build directories (Ubuntu, Debian), or
+	// the directory holding the images themselves (AlmaLinux, Rocky...).
+	URL string `yaml:"url"`
+	// Latest is the alias directory below URL that always holds the newest
+	// build ("release/" for Ubuntu, "latest/" for Debian).
+	Latest string `yaml:"latest"`
+	// Checksums is the checksum file name (SHA256SUMS, CHECKSUM, ...).
+	Checksums string `yaml:"checksums"`
+	// Algorithm of the checksums used: sha256 or sha512.
+	Algorithm string `yaml:"algorithm"`
+	// Filename is the image file name as the latest alias publishes it.
+	Filename string `yaml:"filename"`
+	// Pinned is the file name of one build, with {version} where the build
+	// identifier goes. Empty means the same as Filename.
+	Pinned string `yaml:"pinned"`
+	// VersionURL is a file that names the newest version (CirrOS
+	// version/released, Flatcar version.txt).
+	VersionURL string `yaml:"version_url"`
+	// Signature is required, optional or off: whether the checksum file's
+	// upstream signature must verify.
+	Signature string `yaml:"signature"`
+	// Keys are armored public key files (under sources/keys/ or relative to
+	// the sources file) trusted for the signature.
+	Keys []string `yaml:"keys"`
+}
+
+// Meta is the catalog metadata of an image, passed to the template as is.
+type Meta struct {
+	Format     string   `yaml:"format"`
+	Login      string   `yaml:"login"`
+	Password   string   `yaml:"password"`
+	MinDisk    int      `yaml:"min_disk"`
+	MinRAM     int      `yaml:"min_ram"`
+	Status     string   `yaml:"status"`
+	Visibility string   `yaml:"visibility"`
+	Multi      *bool    `yaml:"multi"`
+	Enable     *bool    `yaml:"enable"`
+	Tags       []string `yaml:"tags"`
+	Properties Fields   `yaml:"meta"`
+}
+
+// Field is one key of an ordered mapping. Value is a string, int, bool or nil.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Fields is a mapping that keeps the order it was written in, so the rendered
+// catalog entry keeps it too.
+type Fields []Field
+
+// Get returns the value of key.
+func (fs Fields) Get(key string) (any, bool) {
+	for _, f := range fs {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
+
+// UnmarshalYAML keeps the mapping order and rejects anything but scalars,
+// because the image manager's meta keys are all scalars.
+func (fs *Fields) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: want a mapping", n.Line)
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		if k.Value == "<<" {
+			var merged Fields
+			if err := merged.UnmarshalYAML(v); err != nil {
+				return err
+			}
+			for _, f := range merged {
+				if !seen[f.Key] {
+					seen[f.Key] = true
+					*fs = append(*fs, f)
+				}
+			}
+			continue
+		}
+		if v.Kind != yaml.ScalarNode {
+			return fmt.Errorf("line %d: meta.%s: want a scalar value", v.Line, k.Value)
+		}
+		val, err := scalar(v)
+		if err != nil {
+			return fmt.Errorf("line %d: meta.%s: %w", v.Line, k.Value, err)
+		}
+		if seen[k.Value] {
+			// A key written after a merge overrides the merged value.
+			for i := range *fs {
+				if (*fs)[i].Key == k.Value {
+					(*fs)[i].Value = val
+				}
+			}
+			continue
+		}
+		seen[k.Value] = true
+		*fs = append(*fs, Field{Key: k.Value, Value: val})
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) (any, error) {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		err := n.Decode(&b)
+		return b, err
+	case "!!int":
+		var i int
+		err := n.Decode(&i)
+		return i, err
+	default:
+		return n.Value, nil
+	}
+}
+
+// TypeSpec says which upstream fields a strategy type needs.
+type TypeSpec struct {
+	Required []string // yaml names of Upstream fields that must be set
+	Doc      string
+}
+
+// Types are the crawl strategies. The type is always written explicitly in the
+// sources file and never derived from an image's name.
+var Types = map[string]TypeSpec{
+	"ubuntu": {
+		Required: []string{"url", "checksums", "algorithm", "filename"},
+		Doc:      "dated build directories release-YYYYMMDD[.N]/ next to a release/ alias (cloud-images.ubuntu.com)",
+	},
+	"debian": {
+		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
+		Doc:      "dated build directories YYYYMMDD-NNNN/ next to a latest/ alias whose names carry no date (cloud.debian.org)",
+	},
+}
+
+var (
+	archs      = map[string]bool{"x86_64": true, "aarch64": true}
+	algorithms = map[string]bool{"sha256": true, "sha512": true}
+	signatures = map[string]bool{"": true, "required": true, "optional": true, "off": true}
+	// fileName keeps catalog writes inside --catalog-dir: no separators that
+	// climb, no hidden files.
+	fileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$`)
+)
+
+// Error is a problem in the sources file, located by line.
+type Error struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// Errors is every problem found in one file.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// LoadFile reads and validates a sources file from disk.
+func LoadFile(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// document is the top level of a sources file.
+type document struct {
+	Version int        `yaml:"version"`
+	Images  []yaml.Node `yaml:"images"`
+	// Anchors lets users define shared blocks (&ubuntu_meta) that entries
+	// merge in; it is not read otherwise.
+	Anchors yaml.Node `yaml:"anchors"`
+}
+
+var unmarshalLine = regexp.MustCompile(`^\s*line (\d+): (.*)$`)
+
+// Parse validates data as a sources file. Every error names path:line.
+func Parse(path string, data []byte) (*File, error) {
+	var root yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, Errors{{Path: path, Msg: "empty sources file"}}
+		}
+		return nil, yamlErrors(path, err)
+	}
+	var doc document
+	if err := decodeStrict(root.Content[0], &doc); err != nil {
+		return nil, yamlErrors(path, err)
+	}
+	if doc.Version != 1 {
+		return nil, Errors{{Path: path, Line: 1, Msg: fmt.Sprintf("version: want 1, got %d", doc.Version)}}
+	}
+	f := &File{Path: path}
+	var errs Errors
+	names := map[string]int{}
+	shortnames := map[string]int{}
+	for i := range doc.Images {
+		n := &doc.Images[i]
+		var img Image
+		d := n
+		if err := decodeStrict(d, &img); err != nil {
+			errs = append(errs, yamlErrors(path, err)...)
+			continue
+		}
+		img.Line = n.Line
+		if img.Limit == 0 {
+			img.Limit = DefaultLimit
+		}
+		for _, msg := range img.validate() {
+			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: %s", img.Name, msg)})
+		}
+		if prev, ok := names[img.Name]; ok && img.Name != "" {
+			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: duplicate name (first at line %d)", img.Name, prev)})
+		}
+		names[img.Name] = n.Line
+		if prev, ok := shortnames[img.Shortname]; ok && img.Shortname != "" {
+			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: duplicate shortname %q (first at line %d)", img.Name, img.Shortname, prev)})
+		}
+		shortnames[img.Shortname] = n.Line
+		f.Images = append(f.Images, img)
+	}
+	if len(doc.Images) == 0 && len(errs) == 0 {
+		errs = append(errs, &Error{Path: path, Line: 1, Msg: "no images"})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return f, nil
+}
+
+// decodeStrict decodes one node rejecting unknown keys. yaml.Node.Decode has
+// no KnownFields switch, so the node is re-encoded and decoded strictly; line
+// numbers are kept by re-encoding the node in place of the whole document.
+func decodeStrict(n *yaml.Node, v any) error {
+	// Checking keys on the node itself keeps the original line numbers.
+	if err := checkKeys(n, reflectKeys(v)); err != nil {
+		return err
+	}
+	return n.Decode(v)
+}
+
+// yamlErrors turns a yaml.v3 error into file:line errors.
+func yamlErrors(path string, err error) Errors {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var es Errors
+		for _, m := range te.Errors {
+			es = append(es, lineError(path, m))
+		}
+		return es
+	}
+	var es Errors
+	if errors.As(err, &es) {
+		for _, e := range es {
+			e.Path = path
+		}
+		return es
+	}
+	return Errors{lineError(path, strings.TrimPrefix(err.Error(), "yaml: "))}
+}
+
+func lineError(path, msg string) *Error {
+	if m := unmarshalLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{Path: path, Line: line, Msg: m[2]}
+	}
+	return &Error{Path: path, Msg: msg}
+}
+
+func (img *Image) validate() []string {
+	var msgs []string
+	add := func(format string, a ...any) { msgs = append(msgs, fmt.Sprintf(format, a...)) }
+	if img.Name == "" {
+		add("name is missing")
+	}
+	if img.Shortname == "" {
+		add("shortname is missing")
+	}
+	if !fileName.MatchString(img.File) {
+		add("file %q: want a plain file name ending in .yml or .yaml", img.File)
+	}
+	spec, ok := Types[img.Type]
+	if !ok {
+		add("type %q is not one of %s", img.Type, strings.Join(TypeNames(), ", "))
+	}
+	if !archs[img.Arch] {
+		add("arch %q: want x86_64 or aarch64", img.Arch)
+	}
+	if img.Limit < 1 {
+		add("limit %d: want at least 1", img.Limit)
+	}
+	if img.Template != "" && !regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`).MatchString(img.Template) {
+		add("template %q: want a file name in the templates directory", img.Template)
+	}
+	u := img.Upstream
+	set := map[string]string{
+		"url": u.URL, "latest": u.Latest, "checksums": u.Checksums, "algorithm": u.Algorithm,
+		"filename": u.Filename, "pinned": u.Pinned, "version_url": u.VersionURL,
+	}
+	for _, k := range spec.Required {
+		if set[k] == "" {
+			add("upstream.%s is missing (type %s needs it)", k, img.Type)
+		}
+	}
+	for _, k := range []string{"url", "version_url"} {
+		if set[k] == "" {
+			continue
+		}
+		if err := checkURL(set[k]); err != nil {
+			add("upstream.%s: %v", k, err)
+		}
+	}
+	if u.URL != "" && !strings.HasSuffix(u.URL, "/") {
+		add("upstream.url %q: a directory URL must end in /", u.URL)
+	}
+	if u.Algorithm != "" && !algorithms[u.Algorithm] {
+		add("upstream.algorithm %q: want sha256 or sha512", u.Algorithm)
+	}
+	if !signatures[u.Signature] {
+		add("upstream.signature %q: want required, optional or off", u.Signature)
+	}
+	if u.Signature == "required" && len(u.Keys) == 0 {
+		add("upstream.signature is required but upstream.keys names no key")
+	}
+	for _, k := range []string{"checksums", "filename", "pinned", "latest"} {
+		if strings.Contains(set[k], "..") || strings.HasPrefix(set[k], "/") || strings.Contains(set[k], "://") {
+			add("upstream.%s %q: want a name relative to upstream.url", k, set[k])
+		}
+	}
+	if u.Pinned != "" && strings.Count(u.Pinned, "{version}") > 1 {
+		add("upstream.pinned %q: {version} may appear once", u.Pinned)
+	}
+	m := img.Meta
+	if m.Format == "" {
+		add("image.format is missing")
+	}
+	if m.Login == "" {
+		add("image.login is missing")
+	}
+	if m.MinDisk < 0 || m.MinRAM < 0 {
+		add("image.min_disk and image.min_ram must not be negative")
+	}
+	if a, ok := m.Properties.Get("architecture"); ok && a != img.Arch {
+		add("image.meta.architecture %v differs from arch %s", a, img.Arch)
+	}
+	return msgs
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("%q: want an http or https URL", s)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q: no host", s)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q: credentials do not belong in a sources file", s)
+	}
+	return nil
+}
+
+// TypeNames lists the strategy types, sorted.
+func TypeNames() []string {
+	names := make([]string, 0, len(Types))
+	for n := range Types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Select returns the images named in only, in sources order; an empty only
+// selects all. A name that matches nothing is an error, so a typo in --only
+// does not pass as "nothing to do".
+func (f *File) Select(only []string) ([]Image, error) {
+	if len(only) == 0 {
+		return f.Images, nil
+	}
+	want := map[string]bool{}
+	for _, n := range only {
+		want[n] = true
+	}
+	var out []Image
+	for _, img := range f.Images {
+		if want[img.Name] {
+			out = append(out, img)
+			delete(want, img.Name)
+		}
+	}
+	if len(want) > 0 {
+		var missing []string
+		for n := range want {
+			missing = append(missing, strconv.Quote(n))
+		}
+		sort.Strings(missing)
+		return nil, fmt.Errorf("--only %s: no such image in %s", strings.Join(missing, ", "), f.Path)
+	}
+	return out, nil
+}
+
+// PinnedName is the file name of the build with the given version.
+func (u Upstream) PinnedName(version string) string {
+	if u.Pinned == "" {
+		return u.Filename
+	}
+	return strings.ReplaceAll(u.Pinned, "{version}", version)
+}
