@@ -245,7 +245,7 @@ func LoadFile(path string) (*File, error) {
 
 // document is the top level of a sources file.
 type document struct {
-	Version int        `yaml:"version"`
+	Version int         `yaml:"version"`
 	Images  []yaml.Node `yaml:"images"`
 	// Anchors lets users define shared blocks (&ubuntu_meta) that entries
 	// merge in; it is not read otherwise.
