@@ -1,0 +1,320 @@
+// Package render turns a catalog image into the YAML text of its catalog
+// entry through Jinja2 templates (gonja), so operators can shape the output.
+//
+// Templates only see the documented variables: they are loaded from one
+// directory (or the built-in set) through a loader that cannot leave it, and
+// the context holds no environment, no file access, no functions beyond
+// gonja's pure built-ins and the YAML filters below.
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2"
+	"github.com/nikolalohinski/gonja/v2/builtins"
+	"github.com/nikolalohinski/gonja/v2/config"
+	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/nikolalohinski/gonja/v2/loaders"
+	"gopkg.in/yaml.v3"
+
+	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/templates"
+)
+
+// Version is one version of an image as the template sees it.
+type Version struct {
+	Version   string
+	URL       string
+	Checksum  string
+	BuildDate string
+	// Extra holds the version's other keys as the catalog has them
+	// (mirror_url, id, hidden, ...), each value as one-line YAML text, so
+	// re-rendering an entry never drops what people added by hand.
+	Extra []Extra
+}
+
+// Extra is one additional key of a version.
+type Extra struct {
+	Key  string
+	YAML string
+}
+
+// Renderer renders catalog entries.
+type Renderer struct {
+	templates map[string]*exec.Template
+	dir       string // for messages
+}
+
+// LoadDefault parses the built-in templates.
+func LoadDefault() (*Renderer, error) {
+	return Load(templates.FS, "templates (built-in)")
+}
+
+// LoadDir parses every *.j2 template in dir.
+func LoadDir(dir string) (*Renderer, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open templates: %w", err)
+	}
+	// os.Root keeps a symlink inside the directory from leading the
+	// loader to files elsewhere on the machine.
+	return Load(root.FS(), dir)
+}
+
+// Load parses every *.j2 file at the top of fsys. A template that does not
+// parse stops the run before anything is crawled (exit 2), naming the file.
+func Load(fsys fs.FS, name string) (*Renderer, error) {
+	entries, err := fs.Glob(fsys, "*.j2")
+	if err != nil {
+		return nil, fmt.Errorf("list templates in %s: %w", name, err)
+	}
+	r := &Renderer{templates: map[string]*exec.Template{}, dir: name}
+	loader := &fsLoader{fsys: fsys}
+	var errs []error
+	for _, e := range entries {
+		tpl, err := exec.NewTemplate(e, newConfig(), loader, environment())
+		if err != nil {
+			errs = append(errs, &TemplateError{File: path.Join(name, e), Err: err})
+			continue
+		}
+		r.templates[e] = tpl
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if _, ok := r.templates[templates.Default]; !ok {
+		return nil, &TemplateError{File: path.Join(name, templates.Default), Err: errors.New("the default template is missing")}
+	}
+	return r, nil
+}
+
+// Names lists the templates, sorted.
+func (r *Renderer) Names() []string {
+	var names []string
+	for n := range r.templates {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Has reports whether a template of that name exists.
+func (r *Renderer) Has(name string) bool {
+	_, ok := r.templates[name]
+	return ok
+}
+
+// TemplateError is a template that failed to parse or render.
+type TemplateError struct {
+	File string
+	Err  error
+}
+
+func (e *TemplateError) Error() string { return fmt.Sprintf("template %s: %v", e.File, e.Err) }
+func (e *TemplateError) Unwrap() error { return e.Err }
+
+func newConfig() *config.Config {
+	c := config.New()
+	// A typo in a variable name must fail loudly rather than render an
+	// empty value into a catalog that thousands of machines boot from.
+	c.StrictUndefined = true
+	c.KeepTrailingNewline = true
+	return c
+}
+
+func environment() *exec.Environment {
+	filters := exec.NewFilterSet(map[string]exec.FilterFunction{})
+	filters.Update(builtins.Filters)
+	for name, fn := range map[string]exec.FilterFunction{
+		"yaml": filterYAML,
+		"q":    filterQuote,
+		"date": filterDate,
+		"key":  filterKey,
+	} {
+		_ = filters.Replace(name, fn)
+		_ = filters.Register(name, fn)
+	}
+	return &exec.Environment{
+		// Only gonja's pure built-ins: no environment, no files.
+		Context:           exec.EmptyContext().Update(builtins.GlobalFunctions),
+		Filters:           filters,
+		Tests:             builtins.Tests,
+		ControlStructures: builtins.ControlStructures,
+		Methods:           builtins.Methods,
+	}
+}
+
+// Entry renders the catalog entry of img with the given versions (oldest
+// first). The template chosen is img.Template or the default. The result is
+// parsed back and checked: a template that drops or alters a version, or
+// writes something that is not one YAML list item, is an error and nothing of
+// it reaches the catalog.
+func (r *Renderer) Entry(img source.Image, versions []Version) ([]byte, error) {
+	name := img.Template
+	if name == "" {
+		name = templates.Default
+	}
+	tpl, ok := r.templates[name]
+	if !ok {
+		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("no such template (have %s)", strings.Join(r.Names(), ", "))}
+	}
+	out, err := tpl.ExecuteToBytes(exec.NewContext(Context(img, versions)))
+	if err != nil {
+		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("render %s: %w", img.Name, err)}
+	}
+	out = normalize(out)
+	if err := check(out, img, versions); err != nil {
+		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("render %s: %w", img.Name, err)}
+	}
+	return out, nil
+}
+
+// normalize trims leading blank lines and ends the entry with exactly one
+// newline, so template whitespace choices cannot make the output unstable.
+func normalize(b []byte) []byte {
+	b = bytes.TrimLeft(b, "\r\n")
+	b = bytes.TrimRight(b, " \t\r\n")
+	return append(b, '\n')
+}
+
+// Context is the data a template sees. It is exported so `validate` and the
+// README can list the variables from one place.
+func Context(img source.Image, versions []Version) map[string]any {
+	meta := make([]map[string]any, 0, len(img.Meta.Properties))
+	for _, f := range img.Meta.Properties {
+		meta = append(meta, map[string]any{"key": f.Key, "value": f.Value})
+	}
+	tags := make([]any, 0, len(img.Meta.Tags))
+	for _, t := range img.Meta.Tags {
+		tags = append(tags, t)
+	}
+	vs := make([]map[string]any, 0, len(versions))
+	for _, v := range versions {
+		extra := make([]map[string]any, 0, len(v.Extra))
+		for _, e := range v.Extra {
+			extra = append(extra, map[string]any{"key": e.Key, "yaml": e.YAML})
+		}
+		vs = append(vs, map[string]any{
+			"version":    v.Version,
+			"url":        v.URL,
+			"checksum":   v.Checksum,
+			"build_date": v.BuildDate,
+			"extra":      extra,
+		})
+	}
+	u := img.Upstream
+	latestDir := strings.TrimSuffix(u.URL, "/") + "/" + strings.TrimPrefix(u.Latest, "/")
+	latestDir = strings.TrimSuffix(latestDir, "/") + "/"
+	image := map[string]any{
+		"name":                img.Name,
+		"shortname":           img.Shortname,
+		"arch":                img.Arch,
+		"type":                img.Type,
+		"format":              img.Meta.Format,
+		"login":               img.Meta.Login,
+		"password":            img.Meta.Password,
+		"min_disk":            img.Meta.MinDisk,
+		"min_ram":             img.Meta.MinRAM,
+		"status":              orDefault(img.Meta.Status, "active"),
+		"visibility":          orDefault(img.Meta.Visibility, "public"),
+		"multi":               boolOr(img.Meta.Multi, true),
+		"enable":              boolOr(img.Meta.Enable, true),
+		"tags":                tags,
+		"meta":                meta,
+		"latest_url":          "",
+		"latest_checksum_url": "",
+	}
+	if u.URL != "" && u.Filename != "" {
+		image["latest_url"] = latestDir + u.Filename
+	}
+	if u.URL != "" && u.Checksums != "" {
+		image["latest_checksum_url"] = latestDir + u.Checksums
+	}
+	return map[string]any{"image": image, "versions": vs}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func boolOr(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+// rendered is what check reads back from a rendered entry.
+type rendered struct {
+	Name     string `yaml:"name"`
+	Versions []struct {
+		Version   string `yaml:"version"`
+		URL       string `yaml:"url"`
+		Checksum  string `yaml:"checksum"`
+		BuildDate string `yaml:"build_date"`
+	} `yaml:"versions"`
+}
+
+func check(out []byte, img source.Image, versions []Version) error {
+	var items []rendered
+	if err := yaml.Unmarshal(out, &items); err != nil {
+		return fmt.Errorf("output is not valid YAML: %w", err)
+	}
+	if len(items) != 1 {
+		return fmt.Errorf("output must be exactly one list item (\"- name: ...\"), got %d", len(items))
+	}
+	got := items[0]
+	if got.Name != img.Name {
+		return fmt.Errorf("output names the image %q, want %q", got.Name, img.Name)
+	}
+	if len(got.Versions) != len(versions) {
+		return fmt.Errorf("output has %d versions, want %d", len(got.Versions), len(versions))
+	}
+	for i, v := range versions {
+		g := got.Versions[i]
+		if g.Version != v.Version || g.URL != v.URL || g.Checksum != v.Checksum || g.BuildDate != v.BuildDate {
+			return fmt.Errorf("version %d reads back as %q %q %q %q, want %q %q %q %q", i+1,
+				g.Version, g.URL, g.Checksum, g.BuildDate, v.Version, v.URL, v.Checksum, v.BuildDate)
+		}
+	}
+	return nil
+}
+
+// fsLoader reads templates from one fs.FS, so {% include %} and
+// {% extends %} cannot reach files outside the templates directory.
+type fsLoader struct{ fsys fs.FS }
+
+func (l *fsLoader) Read(p string) (io.Reader, error) {
+	name, err := l.Resolve(p)
+	if err != nil {
+		return nil, err
+	}
+	b, err := fs.ReadFile(l.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(b), nil
+}
+
+func (l *fsLoader) Resolve(p string) (string, error) {
+	name := path.Clean(strings.TrimPrefix(p, "/"))
+	if !fs.ValidPath(name) || name == "." {
+		return "", fmt.Errorf("template path %q is outside the templates directory", p)
+	}
+	return name, nil
+}
+
+func (l *fsLoader) Inherit(string) (loaders.Loader, error) { return l, nil }
+
+var _ = gonja.DefaultConfig // keep the module's root package, whose init registers the built-ins, linked
