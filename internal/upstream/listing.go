@@ -1,0 +1,238 @@
+package upstream
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// Entry is one link of a directory listing.
+type Entry struct {
+	Name string   // URL-decoded last path segment without trailing slash: "release-20260705", "SHA256SUMS"
+	Dir  bool     // the href ended in "/"
+	URL  *url.URL // the href resolved against the listing's URL (absolute)
+}
+
+// maxListingToken bounds the memory one HTML token may take. Listing lines are
+// short; a single token this large means the body is not a directory listing.
+const maxListingToken = 1 << 20
+
+// ParseListing reads an HTML directory listing (Apache FancyIndexing, Apache
+// HTMLTable, nginx autoindex) or a MirrorCache `?jsontable` JSON document
+// ({"data":[{"name":..,"mtime":..,"size":..}]}, names of dirs end in "/")
+// from r, where base is the URL the listing was fetched from (a directory URL
+// ending in "/"; a query such as "?jsontable" is ignored).
+//
+// Only hrefs are read, never link text, because nginx truncates long names in
+// the text. An entry is kept only if its href resolves to a direct child of
+// base: same scheme, host and user info, base's path plus exactly one segment
+// (and an optional trailing "/"), no query, no fragment. Everything else (sort
+// links, the parent, other hosts, deeper paths, "..", javascript: and mailto:
+// links) is dropped without an error, so an upstream page can never point the
+// crawler outside its source's URL prefix. Names that decode to ".", "..", or
+// that contain "/", "\", a control character or invalid UTF-8 are dropped too.
+//
+// Entries keep listing order; a name seen twice keeps its first entry. A body
+// with no such links (an error page, a checksum file) yields no entries and no
+// error; a JSON body that is not well-formed is an error.
+func ParseListing(r io.Reader, base *url.URL) ([]Entry, error) {
+	dir, err := listingDir(base)
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{dir: dir, dirPath: dir.EscapedPath(), seen: make(map[string]struct{})}
+
+	br := bufio.NewReader(r)
+	first, err := firstByte(br)
+	if err == io.EOF {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read listing: %w", err)
+	}
+	if first == '{' {
+		err = c.parseJSONTable(br)
+	} else {
+		err = c.parseHTML(br)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.entries, nil
+}
+
+// listingDir checks base and returns a copy without query and fragment, which
+// is what hrefs are resolved against.
+func listingDir(base *url.URL) (*url.URL, error) {
+	if base == nil {
+		return nil, errors.New("parse listing: no base URL")
+	}
+	if !base.IsAbs() || base.Host == "" || base.Opaque != "" {
+		return nil, fmt.Errorf("parse listing: base URL %q is not an absolute http(s) URL", base.Redacted())
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		return nil, fmt.Errorf("parse listing: base URL %q is not a directory (its path does not end in \"/\")", base.Redacted())
+	}
+	dir := *base
+	dir.RawQuery, dir.ForceQuery, dir.Fragment, dir.RawFragment = "", false, "", ""
+	return &dir, nil
+}
+
+// firstByte skips a UTF-8 byte order mark and leading whitespace and returns
+// the first byte that follows, without consuming it.
+func firstByte(br *bufio.Reader) (byte, error) {
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\uFEFF")) {
+		_, _ = br.Discard(3)
+	}
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n', '\f':
+			continue
+		}
+		return b, br.UnreadByte()
+	}
+}
+
+type collector struct {
+	dir     *url.URL
+	dirPath string // dir.EscapedPath(), always ending in "/"
+	seen    map[string]struct{}
+	entries []Entry
+}
+
+func (c *collector) parseHTML(r io.Reader) error {
+	z := html.NewTokenizer(r)
+	z.SetMaxBuf(maxListingToken)
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			err := z.Err()
+			if err == io.EOF {
+				return nil
+			}
+			if errors.Is(err, html.ErrBufferExceeded) {
+				return fmt.Errorf("parse HTML listing: an HTML token is longer than %d bytes", maxListingToken)
+			}
+			return fmt.Errorf("read listing: %w", err)
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if !hasAttr || len(name) != 1 || name[0] != 'a' {
+				continue
+			}
+			for {
+				key, val, more := z.TagAttr()
+				// HTML takes the first of duplicate attributes.
+				if string(key) == "href" {
+					c.add(string(val))
+					break
+				}
+				if !more {
+					break
+				}
+			}
+		}
+	}
+}
+
+func (c *collector) parseJSONTable(r io.Reader) error {
+	var doc struct {
+		Data []struct {
+			Name *string `json:"name"`
+		} `json:"data"`
+	}
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("parse MirrorCache JSON listing: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("parse MirrorCache JSON listing: data after the JSON document")
+	}
+	for i, item := range doc.Data {
+		if item.Name == nil {
+			return fmt.Errorf("parse MirrorCache JSON listing: data[%d] has no \"name\"", i)
+		}
+		name, isDir := strings.CutSuffix(*item.Name, "/")
+		// The name is plain text, not a URL: escape it so that "?", "#", "%"
+		// and ":" stay part of the name, and let the same direct-child check
+		// as for HTML hrefs decide.
+		href := "./" + url.PathEscape(name)
+		if isDir {
+			href += "/"
+		}
+		c.add(href)
+	}
+	return nil
+}
+
+// add records href if it resolves to a direct child of the listing's directory.
+func (c *collector) add(href string) {
+	// Browsers strip surrounding ASCII whitespace from URLs in attributes.
+	href = strings.Trim(href, " \t\n\f\r")
+	if href == "" {
+		return
+	}
+	ref, err := url.Parse(href)
+	if err != nil || ref.Opaque != "" || ref.RawQuery != "" || ref.ForceQuery || ref.Fragment != "" {
+		return
+	}
+	u := c.dir.ResolveReference(ref)
+	name, isDir, ok := c.child(u)
+	if !ok {
+		return
+	}
+	if _, dup := c.seen[name]; dup {
+		return
+	}
+	c.seen[name] = struct{}{}
+	c.entries = append(c.entries, Entry{Name: name, Dir: isDir, URL: u})
+}
+
+// child reports whether u names an entry directly inside the listing's
+// directory, and returns the entry's decoded name.
+func (c *collector) child(u *url.URL) (name string, isDir, ok bool) {
+	if u.Scheme != c.dir.Scheme || !strings.EqualFold(u.Host, c.dir.Host) || u.User.String() != c.dir.User.String() {
+		return "", false, false
+	}
+	// Compare escaped paths: "a%2Fb" is one segment to a server, and
+	// different spellings of base's own path are not trusted to be the same.
+	rest, found := strings.CutPrefix(u.EscapedPath(), c.dirPath)
+	if !found {
+		return "", false, false
+	}
+	rest, isDir = strings.CutSuffix(rest, "/")
+	if rest == "" || strings.Contains(rest, "/") {
+		return "", false, false
+	}
+	name, err := url.PathUnescape(rest)
+	if err != nil || !validName(name) {
+		return "", false, false
+	}
+	return name, isDir, true
+}
+
+// validName rejects names that are unsafe to join to a URL or path, or to
+// write into a catalog, whatever the server escaped them as.
+func validName(name string) bool {
+	if name == "" || name == "." || name == ".." || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r == '/' || r == '\\' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
