@@ -1,0 +1,119 @@
+// Package bot runs image-crawler's pipeline for one run:
+//
+//	sources + catalog -> crawl -> plan -> render -> (write | diff | git -> pull request) -> report
+//
+// Each step is a small function over plain values; nothing reaches back up
+// the chain. The cli package parses flags and calls Crawl or Run.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/osism/image-crawler/internal/render"
+	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/internal/upstream"
+)
+
+// Options configure one run. Zero values are the CONTRACT.md defaults where
+// one exists.
+type Options struct {
+	Catalog    string // local directory, or an https://, http:// or file:// git URL
+	CatalogDir string // folder of catalog files inside the repository
+
+	Sources   *source.File
+	Templates *render.Renderer
+	Only      []string
+
+	Fetcher     upstream.Fetcher
+	Concurrency int
+	Progress    upstream.Progress
+
+	DryRun bool
+
+	// Git and pull request settings (git URL catalogs only).
+	Repo         string // owner/name; derived from a github.com URL when empty
+	Base         string
+	Branch       string
+	GitHubAPIURL string
+	Labels       []string
+	Draft        bool
+	Token        string
+	Author       Identity
+	Committer    Identity
+	Signoff      bool
+
+	// SignaturesOff is true when --signatures off is in force; the pull
+	// request then says loudly that nothing was verified.
+	SignaturesOff bool
+
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Identity is a git author or committer.
+type Identity struct{ Name, Email string }
+
+// DefaultBranch is the bot's branch unless --branch says otherwise.
+const DefaultBranch = "image-crawler/updates"
+
+// DefaultAuthor signs the bot's commits unless configured otherwise.
+var DefaultAuthor = Identity{Name: "image-crawler", Email: "image-crawler@users.noreply.github.com"}
+
+func (o *Options) defaults() {
+	if o.CatalogDir == "" {
+		o.CatalogDir = "etc/images"
+	}
+	if o.Branch == "" {
+		o.Branch = DefaultBranch
+	}
+	if o.Author.Name == "" {
+		o.Author = DefaultAuthor
+	}
+	if o.Committer.Name == "" {
+		o.Committer = o.Author
+	}
+	if o.Concurrency < 1 {
+		o.Concurrency = 8
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+func (o *Options) check() error {
+	if o.Sources == nil {
+		return fmt.Errorf("bot: no sources")
+	}
+	if o.Templates == nil {
+		return fmt.Errorf("bot: no templates")
+	}
+	if o.Fetcher == nil {
+		return fmt.Errorf("bot: no fetcher")
+	}
+	return nil
+}
+
+// ExitCode maps an outcome to CONTRACT.md's exit status: 0 all crawled, 3
+// some images failed (the rest still proceeded).
+func ExitCode(failures int) int {
+	if failures > 0 {
+		return 3
+	}
+	return 0
+}
+
+// UsageError marks errors that are the user's input (exit 2): a bad flag, a
+// bad sources file, a bad template.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// ctxDone is checked between steps so a cancelled run stops early.
+func ctxDone(ctx context.Context) error { return ctx.Err() }

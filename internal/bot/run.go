@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/aymanbagabas/go-udiff"
+
+	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/report"
+)
+
+// Outcome is what a run did.
+type Outcome struct {
+	Report *report.Report
+	Files  []FileChange
+	Title  string // pull request title
+	Body   string // pull request body
+	Diff   string // git-style unified diff of the catalog (dry runs)
+}
+
+// ExitCode is the CONTRACT.md exit status for a completed run.
+func (o *Outcome) ExitCode() int { return ExitCode(len(o.Report.Failures)) }
+
+// IsGitURL reports whether --catalog names a git remote rather than a
+// directory on this machine.
+func IsGitURL(s string) bool {
+	for _, p := range []string{"https://", "http://", "file://"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Crawl compares upstream with the catalog and changes nothing.
+func Crawl(ctx context.Context, o Options) (*report.Report, error) {
+	o.defaults()
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	ws, err := openWorkspace(ctx, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+	c, err := crawlStep(ctx, &o, ws.Root())
+	if err != nil {
+		return nil, err
+	}
+	var updates []plan.Update
+	for _, ch := range c.Changes {
+		updates = append(updates, ch.Update)
+	}
+	rep := report.New(updates, c.Unchanged, c.Failures, nil)
+	rep.DryRun = true
+	return rep, nil
+}
+
+// Run is the whole job: crawl, plan, render, then write the files (a local
+// directory), print them as a diff (--dry-run), or commit, push and open or
+// update the pull request (a git URL).
+func Run(ctx context.Context, o Options) (*Outcome, error) {
+	o.defaults()
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	ws, err := openWorkspace(ctx, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+	c, err := crawlStep(ctx, &o, ws.Root())
+	if err != nil {
+		return nil, err
+	}
+	r := renderStep(&o, c)
+	var paths []string
+	for _, f := range r.Files {
+		paths = append(paths, f.Path)
+	}
+	rep := report.New(r.Updates, c.Unchanged, append(c.Failures, r.Failures...), paths)
+	rep.DryRun = o.DryRun
+	if o.SignaturesOff {
+		rep.Warnings = append(rep.Warnings, "signature verification is off (--signatures off): no checksum file was verified")
+	}
+	out := &Outcome{Report: rep, Files: r.Files}
+	out.Title = report.Title(rep.Updates)
+	out.Body = report.Body(rep, report.BodyOptions{SignaturesOff: o.SignaturesOff})
+	if o.DryRun {
+		out.Diff = Diff(r.Files)
+	}
+	if err := ws.Publish(ctx, &o, out); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// Diff renders file changes as one git-style unified diff.
+func Diff(files []FileChange) string {
+	var b strings.Builder
+	for _, f := range files {
+		if equalFiles(f) {
+			continue
+		}
+		from := "a/" + f.Path
+		if f.Created {
+			from = "/dev/null"
+		}
+		d := udiff.Unified(from, "b/"+f.Path, string(f.Old), string(f.New))
+		fmt.Fprintf(&b, "diff --git a/%s b/%s\n", f.Path, f.Path)
+		if f.Created {
+			b.WriteString("new file mode 100644\n")
+		}
+		b.WriteString(d)
+	}
+	return b.String()
+}
+
+// workspace is where the catalog lives for this run, and how the result
+// leaves the machine.
+type workspace interface {
+	Root() string
+	Publish(ctx context.Context, o *Options, out *Outcome) error
+	Close() error
+}
+
+func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
+	if IsGitURL(o.Catalog) {
+		return openGit(ctx, o)
+	}
+	dir := o.Catalog
+	if dir == "" {
+		dir = "."
+	}
+	return &localWorkspace{root: dir}, nil
+}
+
+// localWorkspace is a directory on this machine: the run writes the
+// regenerated files in place and commits nothing.
+type localWorkspace struct{ root string }
+
+func (l *localWorkspace) Root() string { return l.root }
+func (l *localWorkspace) Close() error { return nil }
+
+func (l *localWorkspace) Publish(_ context.Context, o *Options, out *Outcome) error {
+	if o.DryRun {
+		return nil
+	}
+	dir := filepath.Join(l.root, filepath.FromSlash(o.CatalogDir))
+	for _, f := range out.Files {
+		if err := catalog.WriteFile(dir, f.Rel, f.New); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/render"
+	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/internal/upstream"
+)
+
+// Crawled is the state after crawl and plan: what would change, and why.
+type Crawled struct {
+	Catalog   *catalog.Catalog
+	Changes   []*plan.Change
+	Unchanged []plan.Unchanged
+	Failures  []plan.Failure
+	// target maps an image to the catalog file (relative to the catalog
+	// directory) its entry lives in or will be written to.
+	target map[string]string
+}
+
+// crawlStep loads the catalog found under root, crawls every selected image
+// and decides what changes. The catalog files are the database: an image's
+// newest version there is what the crawl compares with.
+func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
+	imgs, err := o.Sources.Select(o.Only)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	cat, err := catalog.Load(filepath.Join(root, filepath.FromSlash(o.CatalogDir)))
+	if err != nil {
+		return nil, fmt.Errorf("load catalog: %w", err)
+	}
+	c := &Crawled{Catalog: cat, target: map[string]string{}}
+	broken := map[string]error{}
+	for _, fe := range cat.Errors {
+		broken[fe.Path] = fe
+		o.Logger.Warn("catalog file does not parse; it will not be rewritten", "file", fe.Path, "error", fe.Error())
+	}
+	known := map[string]upstream.Known{}
+	var crawl []source.Image
+	for _, img := range imgs {
+		file := img.File
+		if f, ci, ok := cat.Lookup(img.Name); ok {
+			// The catalog is the database: an entry stays in the file it is in.
+			file = f.Path
+			known[img.Name] = plan.Known(ci)
+		}
+		c.target[img.Name] = file
+		if err, ok := broken[file]; ok {
+			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: fmt.Sprintf("catalog file %s does not parse, so it is left alone: %v", path.Join(o.CatalogDir, file), err)})
+			continue
+		}
+		crawl = append(crawl, img)
+	}
+	if err := ctxDone(ctx); err != nil {
+		return nil, err
+	}
+	outcomes := upstream.Crawl(ctx, o.Fetcher, crawl, known, o.Concurrency, o.Progress)
+	now := o.Now()
+	for _, oc := range outcomes {
+		name := oc.Image.Name
+		if oc.Err != nil {
+			c.Failures = append(c.Failures, plan.Failure{Image: name, Error: oc.Err.Error()})
+			continue
+		}
+		var existing *catalog.Image
+		if _, ci, ok := cat.Lookup(name); ok {
+			existing = ci
+		}
+		d, err := plan.Decide(oc.Image, path.Join(o.CatalogDir, c.target[name]), existing, oc.Result, now)
+		switch {
+		case err != nil:
+			c.Failures = append(c.Failures, plan.Failure{Image: name, Error: err.Error()})
+		case d.Unchanged != nil:
+			c.Unchanged = append(c.Unchanged, *d.Unchanged)
+		default:
+			c.Changes = append(c.Changes, d.Change)
+		}
+	}
+	return c, nil
+}
+
+// Rendered is the state after render: the new bytes of every changed file.
+type Rendered struct {
+	Files    []FileChange
+	Updates  []plan.Update
+	Failures []plan.Failure
+}
+
+// FileChange is one catalog file's old and new content.
+type FileChange struct {
+	Path    string // slash path relative to the repository root
+	Rel     string // relative to the catalog directory
+	Old     []byte // nil for a new file
+	New     []byte
+	Created bool
+}
+
+// renderStep renders the entries of changed images and splices them into
+// their files. Each image is added on its own and the file validated against
+// the image manager's schema after each: an image whose entry fails is
+// reported and left out, and the others still go in.
+func renderStep(o *Options, c *Crawled) *Rendered {
+	r := &Rendered{}
+	byFile := map[string][]*plan.Change{}
+	var files []string
+	for _, ch := range c.Changes {
+		f := c.target[ch.Image.Name]
+		if _, ok := byFile[f]; !ok {
+			files = append(files, f)
+		}
+		byFile[f] = append(byFile[f], ch)
+	}
+	sort.Strings(files)
+	for _, rel := range files {
+		fc, updates, failures := renderFile(o, c.Catalog, rel, byFile[rel])
+		r.Failures = append(r.Failures, failures...)
+		if fc != nil {
+			r.Files = append(r.Files, *fc)
+			r.Updates = append(r.Updates, updates...)
+		}
+	}
+	return r
+}
+
+func renderFile(o *Options, cat *catalog.Catalog, rel string, changes []*plan.Change) (*FileChange, []plan.Update, []plan.Failure) {
+	var file *catalog.File
+	for _, f := range cat.Files {
+		if f.Path == rel {
+			file = f
+		}
+	}
+	var (
+		failures []plan.Failure
+		accepted []plan.Update
+		edit     = catalog.Edit{Replace: map[string][]byte{}}
+		appended [][]byte
+		baseline map[string]int
+		out      []byte
+	)
+	if file != nil {
+		baseline = problemSet(catalog.Validate(rel, file.Data))
+	}
+	for _, ch := range changes {
+		entry, err := o.Templates.Entry(ch.Image, renderVersions(ch.Versions))
+		if err != nil {
+			failures = append(failures, plan.Failure{Image: ch.Image.Name, Error: err.Error()})
+			continue
+		}
+		try := catalog.Edit{Replace: cloneMap(edit.Replace), Append: appended}
+		_, _, exists := lookupIn(file, ch.Image.Name)
+		if exists {
+			try.Replace[ch.Image.Name] = entry
+		} else {
+			try.Append = append(append([][]byte{}, appended...), entry)
+		}
+		data, err := apply(file, try)
+		if err == nil {
+			err = newProblems(rel, data, baseline)
+		}
+		if err != nil {
+			failures = append(failures, plan.Failure{Image: ch.Image.Name, Error: fmt.Sprintf("catalog entry rejected, %s left as it was: %v", path.Join(o.CatalogDir, rel), err)})
+			continue
+		}
+		edit.Replace, appended, out = try.Replace, try.Append, data
+		accepted = append(accepted, ch.Update)
+	}
+	if len(accepted) == 0 {
+		return nil, nil, failures
+	}
+	fc := &FileChange{Path: path.Join(o.CatalogDir, rel), Rel: rel, New: out, Created: file == nil}
+	if file != nil {
+		fc.Old = file.Data
+	}
+	return fc, accepted, failures
+}
+
+func apply(file *catalog.File, e catalog.Edit) ([]byte, error) {
+	if file == nil {
+		return catalog.NewFile(e.Append), nil
+	}
+	return file.Apply(e)
+}
+
+func lookupIn(file *catalog.File, name string) (*catalog.File, *catalog.Image, bool) {
+	if file == nil {
+		return nil, nil, false
+	}
+	for _, img := range file.Images {
+		if img.Name == name {
+			return file, img, true
+		}
+	}
+	return nil, nil, false
+}
+
+func cloneMap(m map[string][]byte) map[string][]byte {
+	out := make(map[string][]byte, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// problemSet counts schema problems by their text without the file:line
+// prefix, so problems a file already had (a hand-written entry the bot does
+// not manage) do not block the bot's own changes.
+func problemSet(errs []error) map[string]int {
+	set := map[string]int{}
+	for _, e := range errs {
+		set[stripLocation(e.Error())]++
+	}
+	return set
+}
+
+func newProblems(rel string, data []byte, baseline map[string]int) error {
+	left := cloneCounts(baseline)
+	var fresh []string
+	for _, e := range catalog.Validate(rel, data) {
+		k := stripLocation(e.Error())
+		if left[k] > 0 {
+			left[k]--
+			continue
+		}
+		fresh = append(fresh, e.Error())
+	}
+	if len(fresh) > 0 {
+		return fmt.Errorf("fails the image manager schema: %s", strings.Join(fresh, "; "))
+	}
+	return nil
+}
+
+func cloneCounts(m map[string]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// stripLocation removes a leading "file:line: ".
+func stripLocation(s string) string {
+	if loc, rest, ok := strings.Cut(s, ": "); ok && strings.Contains(loc, ":") {
+		return rest
+	}
+	return s
+}
+
+func renderVersions(vs []catalog.Version) []render.Version {
+	out := make([]render.Version, 0, len(vs))
+	for _, v := range vs {
+		rv := render.Version{Version: v.Version, URL: v.URL, Checksum: v.Checksum, BuildDate: v.BuildDate}
+		for _, e := range v.Extra {
+			rv.Extra = append(rv.Extra, render.Extra{Key: e.Key, YAML: e.YAML})
+		}
+		out = append(out, rv)
+	}
+	return out
+}
+
+// equalFiles reports whether a render changed nothing at all.
+func equalFiles(fc FileChange) bool { return bytes.Equal(fc.Old, fc.New) }

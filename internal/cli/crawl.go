@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/report"
+	"github.com/osism/image-crawler/internal/upstream"
+)
+
+func (a *app) newCrawlCmd() *cobra.Command {
+	f := &crawlFlags{}
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "crawl",
+		Short: "Show what upstream has now against what the catalog holds; changes nothing",
+		Example: `  image-crawler crawl --catalog ./my-catalog
+  image-crawler crawl --json --only "Debian 12"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, err := a.options(f)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			o.Progress = a.progress()
+			rep, err := bot.Crawl(ctx, o)
+			if err != nil {
+				return err
+			}
+			if err := writeReport(f.report, rep.WriteJSON); err != nil {
+				return err
+			}
+			if asJSON {
+				if err := rep.WriteJSON(a.ios.Out); err != nil {
+					return err
+				}
+			} else {
+				printTable(a, rep)
+			}
+			if len(rep.Failures) > 0 {
+				return &exitError{code: ExitFailures}
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the JSON report instead of a table")
+	return cmd
+}
+
+func printTable(a *app, rep *report.Report) {
+	tw := tabwriter.NewWriter(a.ios.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "IMAGE\tCATALOG\tUPSTREAM\tSTATUS\tDETAIL")
+	for _, u := range rep.Updates {
+		prev := "-"
+		if u.PreviousVersion != nil {
+			prev = *u.PreviousVersion
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s %s\n", u.Image, prev, u.Version, u.Kind, u.BuildDate, u.URL)
+	}
+	for _, u := range rep.Unchanged {
+		fmt.Fprintf(tw, "%s\t%s\t%s\tunchanged\t\n", u.Image, u.Version, u.Version)
+	}
+	for _, fl := range rep.Failures {
+		fmt.Fprintf(tw, "%s\t\t\tfailed\t%s\n", fl.Image, strings.ReplaceAll(fl.Error, "\n", " "))
+	}
+	tw.Flush()
+}
+
+// progress prints one line per finished image on a terminal; in logs (CI,
+// Actions) the structured log lines say the same.
+func (a *app) progress() upstream.Progress {
+	return func(done, total int, o upstream.Outcome) {
+		status := "up to date"
+		switch {
+		case o.Err != nil:
+			status = "FAILED: " + o.Err.Error()
+		case !o.Result.Unchanged:
+			status = "new build " + o.Result.Version
+		}
+		if a.ios.Terminal {
+			fmt.Fprintf(a.ios.ErrOut, "[%d/%d] %s: %s\n", done, total, o.Image.Name, status)
+			return
+		}
+		if a.logger != nil {
+			a.logger.Info("crawled", "image", o.Image.Name, "status", status)
+		}
+	}
+}

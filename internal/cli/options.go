@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/buildinfo"
+	"github.com/osism/image-crawler/internal/render"
+	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/internal/upstream"
+)
+
+// crawlFlags are the flags run and crawl share (CONTRACT.md).
+type crawlFlags struct {
+	catalog     string
+	catalogDir  string
+	sources     string
+	templates   string
+	only        []string
+	mirrors     []string
+	report      string
+	signatures  string
+	concurrency int
+	timeout     time.Duration
+	logFormat   string
+	verbose     bool
+
+	repo         string
+	base         string
+	branch       string
+	githubAPIURL string
+	labels       []string
+	draft        bool
+	authorName   string
+	authorEmail  string
+	signoff      bool
+}
+
+func (f *crawlFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.catalog, "catalog", ".", "catalog repository: an https:// or file:// git URL, or a local directory")
+	fl.StringVar(&f.catalogDir, "catalog-dir", "etc/images", "folder inside the catalog that holds the catalog files")
+	fl.StringVar(&f.sources, "sources", "", "image sources file (default: the built-in sources/image-sources.yaml)")
+	fl.StringVar(&f.templates, "templates", "", "directory of Jinja2 templates (default: the built-in templates/)")
+	fl.StringArrayVar(&f.only, "only", nil, "only the image with this catalog name (repeatable), e.g. --only \"Ubuntu 24.04\"")
+	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
+	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
+	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file")
+	fl.IntVar(&f.concurrency, "concurrency", 8, "images crawled at once (requests per mirror host are limited separately)")
+	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "debug logging")
+
+	fl.StringVar(&f.repo, "repo", "", "GitHub repository OWNER/NAME for the pull request (default: derived from an https://github.com/... catalog URL)")
+	fl.StringVar(&f.base, "base", "", "branch the pull request targets (default: the repository's default branch)")
+	fl.StringVar(&f.branch, "branch", bot.DefaultBranch, "the bot's branch")
+	fl.StringVar(&f.githubAPIURL, "github-api-url", "https://api.github.com/", "GitHub API URL (GitHub Enterprise: https://HOST/api/v3/)")
+	fl.StringArrayVar(&f.labels, "label", nil, "label for the pull request (repeatable)")
+	fl.BoolVar(&f.draft, "draft", false, "open the pull request as a draft")
+	fl.StringVar(&f.authorName, "author-name", bot.DefaultAuthor.Name, "commit author and committer name")
+	fl.StringVar(&f.authorEmail, "author-email", bot.DefaultAuthor.Email, "commit author and committer email")
+	fl.BoolVar(&f.signoff, "signoff", false, "add a Signed-off-by trailer to the commit")
+}
+
+// options turns flags into the bot's options, loading the sources file and
+// the templates: problems with either are usage errors (exit 2).
+func (a *app) options(f *crawlFlags) (bot.Options, error) {
+	logger, err := a.newLogger(f)
+	if err != nil {
+		return bot.Options{}, usageErr(err)
+	}
+	a.logger = logger
+	src, err := source.Load(f.sources)
+	if err != nil {
+		return bot.Options{}, usageErr(err)
+	}
+	switch f.signatures {
+	case "", "required", "optional", "off":
+	default:
+		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
+	}
+	tpl, err := loadTemplates(f.templates)
+	if err != nil {
+		return bot.Options{}, usageErr(err)
+	}
+	for _, img := range src.Images {
+		if img.Template != "" && !tpl.Has(img.Template) {
+			return bot.Options{}, usageErr(fmt.Errorf("%s:%d: image %q names template %q, which is not in %s", src.Path, img.Line, img.Name, img.Template, templatesName(f.templates)))
+		}
+	}
+	var mirrors []upstream.Mirror
+	for _, m := range f.mirrors {
+		mm, err := upstream.ParseMirror(m)
+		if err != nil {
+			return bot.Options{}, usageErr(fmt.Errorf("--mirror: %w", err))
+		}
+		mirrors = append(mirrors, mm)
+	}
+	if f.concurrency < 1 {
+		return bot.Options{}, usageErr(fmt.Errorf("--concurrency %d: want at least 1", f.concurrency))
+	}
+	client := upstream.NewClient(upstream.Options{
+		UserAgent: buildinfo.UserAgent(),
+		Mirrors:   mirrors,
+		Logger:    logger,
+	})
+	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
+	return bot.Options{
+		Catalog:       f.catalog,
+		CatalogDir:    strings.Trim(f.catalogDir, "/"),
+		Sources:       src,
+		Templates:     tpl,
+		Only:          f.only,
+		Fetcher:       client,
+		Concurrency:   f.concurrency,
+		Repo:          f.repo,
+		Base:          f.base,
+		Branch:        f.branch,
+		GitHubAPIURL:  f.githubAPIURL,
+		Labels:        f.labels,
+		Draft:         f.draft,
+		Token:         a.token,
+		Author:        author,
+		Committer:     author,
+		Signoff:       f.signoff,
+		SignaturesOff: f.signatures == "off",
+		Logger:        logger,
+	}, nil
+}
+
+func loadTemplates(dir string) (*render.Renderer, error) {
+	if dir == "" {
+		return render.LoadDefault()
+	}
+	return render.LoadDir(dir)
+}
+
+func templatesName(dir string) string {
+	if dir == "" {
+		return "the built-in templates"
+	}
+	return dir
+}
+
+func (a *app) newLogger(f *crawlFlags) (*slog.Logger, error) {
+	level := slog.LevelInfo
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var w io.Writer = a.ios.ErrOut
+	switch f.logFormat {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("--log-format %q: want text or json", f.logFormat)
+	}
+}
+
+// writeReport writes the JSON report where --report says.
+func writeReport(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osism/image-crawler/internal/bot"
+)
+
+func (a *app) newRunCmd() *cobra.Command {
+	f := &crawlFlags{}
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Crawl upstream, regenerate the catalog, and open or update the pull request",
+		Long: `run crawls upstream for every image in the sources file, regenerates the catalog entries of
+the images that changed, and then:
+
+  - with --catalog a git URL: clones it, commits on the bot's branch, pushes, and opens or updates
+    one pull request (GITHUB_TOKEN authenticates);
+  - with --catalog a local directory: writes the regenerated files in place and commits nothing;
+  - with --dry-run: changes nothing anywhere, and prints the pull request title and body it would
+    open, then a unified diff of the catalog.
+
+Exit status: 0 every image crawled; 3 some images failed (the rest still went in);
+2 bad usage, sources file or template; 1 any other failure.`,
+		Example: `  # See what would change in a local checkout, touching nothing:
+  image-crawler run --dry-run --catalog ./my-catalog
+
+  # Only Ubuntu 24.04, through a local mirror of cloud-images.ubuntu.com:
+  image-crawler run --dry-run --only "Ubuntu 24.04" \
+    --mirror https://cloud-images.ubuntu.com/=http://127.0.0.1:8080/ubuntu/
+
+  # The bot: clone, commit, push, open or update the pull request:
+  GITHUB_TOKEN=... image-crawler run --catalog https://github.com/ORG/REPO --label images`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, err := a.options(f)
+			if err != nil {
+				return err
+			}
+			o.DryRun = dryRun
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
+			o.Progress = a.progress()
+			out, err := bot.Run(ctx, o)
+			if out != nil {
+				if rerr := writeReport(f.report, out.Report.WriteJSON); rerr != nil && err == nil {
+					err = rerr
+				}
+			}
+			if err != nil {
+				return err
+			}
+			a.printRun(out, dryRun)
+			if code := out.ExitCode(); code != ExitOK {
+				return &exitError{code: code}
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "change nothing: no write, no push, no API write; print the pull request and a diff")
+	return cmd
+}
+
+func (a *app) printRun(out *bot.Outcome, dryRun bool) {
+	w := a.ios.Out
+	rep := out.Report
+	if dryRun {
+		fmt.Fprintf(w, "# %s\n\n%s\n", out.Title, out.Body)
+		if out.Diff != "" {
+			fmt.Fprint(w, out.Diff)
+		} else {
+			fmt.Fprintln(w, "(no change to the catalog)")
+		}
+		return
+	}
+	if len(rep.Updates) == 0 {
+		fmt.Fprintf(w, "Nothing to update: %d unchanged, %d failed.\n", len(rep.Unchanged), len(rep.Failures))
+	} else {
+		fmt.Fprintf(w, "%s\n", out.Title)
+		for _, f := range rep.Files {
+			fmt.Fprintf(w, "  wrote %s\n", f)
+		}
+	}
+	if pr := rep.PullRequest; pr != nil {
+		fmt.Fprintf(w, "Pull request: %s %s (%s)\n", pr.Operation, pr.URL, pr.Branch)
+	}
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(a.ios.ErrOut, "warning: %s\n", warn)
+	}
+	for _, fl := range rep.Failures {
+		fmt.Fprintf(a.ios.ErrOut, "failed: %s: %s\n", fl.Image, fl.Error)
+	}
+}

@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/render"
+	"github.com/osism/image-crawler/internal/source"
+)
+
+func (a *app) newValidateCmd() *cobra.Command {
+	var sourcesPath, templatesDir, catalogLoc, catalogDir string
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check the sources file, the templates and the catalog files",
+		Long: `validate checks, without any network access:
+
+  - the sources file (keys, types, URLs), every error naming file:line;
+  - the templates: each image of the sources file is rendered with a sample version, and the
+    result must validate against the image manager's schema;
+  - every catalog file under --catalog/--catalog-dir: it must parse and satisfy the image
+    manager's schema (etc/schema.yaml of osism/openstack-image-manager).
+
+Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog file is bad.`,
+		Example: `  image-crawler validate --catalog .
+  image-crawler validate --sources my-sources.yaml --templates ./templates`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := a.ios.Out
+			var usage, bad []error
+			src, err := source.Load(sourcesPath)
+			if err != nil {
+				usage = append(usage, err)
+			} else {
+				fmt.Fprintf(w, "ok  sources %s (%d images)\n", src.Path, len(src.Images))
+			}
+			tpl, err := loadTemplates(templatesDir)
+			if err != nil {
+				usage = append(usage, err)
+			} else if src != nil {
+				if errs := checkTemplates(src, tpl); len(errs) > 0 {
+					usage = append(usage, errs...)
+				} else {
+					fmt.Fprintf(w, "ok  templates %s (%d images rendered)\n", templatesName(templatesDir), len(src.Images))
+				}
+			}
+			dir := filepath.Join(catalogLoc, filepath.FromSlash(catalogDir))
+			cat, err := catalog.Load(dir)
+			if err != nil {
+				bad = append(bad, err)
+			} else {
+				for _, fe := range cat.Errors {
+					bad = append(bad, prefixed(catalogDir, fe))
+				}
+				for _, f := range cat.Files {
+					errs := catalog.Validate(path.Join(catalogDir, f.Path), f.Data)
+					bad = append(bad, errs...)
+					if len(errs) == 0 {
+						fmt.Fprintf(w, "ok  %s (%d images)\n", path.Join(catalogDir, f.Path), len(f.Images))
+					}
+				}
+			}
+			for _, e := range append(usage, bad...) {
+				fmt.Fprintln(a.ios.ErrOut, e)
+			}
+			switch {
+			case len(usage) > 0:
+				return &exitError{code: ExitUsage}
+			case len(bad) > 0:
+				return &exitError{code: ExitError}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&sourcesPath, "sources", "", "image sources file (default: the built-in one)")
+	cmd.Flags().StringVar(&templatesDir, "templates", "", "directory of Jinja2 templates (default: the built-in ones)")
+	cmd.Flags().StringVar(&catalogLoc, "catalog", ".", "local directory of the catalog repository")
+	cmd.Flags().StringVar(&catalogDir, "catalog-dir", "etc/images", "folder inside it that holds the catalog files")
+	return cmd
+}
+
+func prefixed(dir string, err error) error {
+	var fe *catalog.FileError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s/%w", dir, err)
+	}
+	return err
+}
+
+// sampleVersion is what validate renders each template with.
+var sampleVersion = render.Version{
+	Version: "20260101", URL: "https://example.org/images/20260101/image.qcow2",
+	Checksum:  "sha256:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	BuildDate: "2026-01-01",
+}
+
+func checkTemplates(src *source.File, tpl *render.Renderer) []error {
+	var errs []error
+	for _, img := range src.Images {
+		if img.Template != "" && !tpl.Has(img.Template) {
+			errs = append(errs, fmt.Errorf("%s:%d: image %q names template %q, which does not exist", src.Path, img.Line, img.Name, img.Template))
+			continue
+		}
+		entry, err := tpl.Entry(img, []render.Version{sampleVersion})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: %w", src.Path, img.Line, err))
+			continue
+		}
+		for _, e := range catalog.Validate(img.Name+" (rendered)", catalog.NewFile([][]byte{entry})) {
+			errs = append(errs, fmt.Errorf("%s:%d: template output for %q fails the image manager schema: %w", src.Path, img.Line, img.Name, e))
+		}
+	}
+	return errs
+}

@@ -1,0 +1,136 @@
+// Package plan compares what upstream publishes with what the catalog holds
+// and decides, per image, what changes: a new version, a respin (a published
+// build whose checksum changed), nothing, or a refusal. It does no I/O.
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/internal/upstream"
+)
+
+// Kind says why a version changes.
+type Kind string
+
+const (
+	// New is a version the catalog did not hold.
+	New Kind = "new"
+	// Respin is a version the catalog held whose checksum upstream changed.
+	Respin Kind = "respin"
+)
+
+// Update is one changed image, as the report and the pull request show it.
+type Update struct {
+	Image            string
+	File             string // catalog file, slash path relative to the repository
+	PreviousVersion  string // "" when the catalog did not hold the image
+	PreviousChecksum string // for a respin: the checksum the catalog held
+	Version          string
+	Checksum         string
+	URL              string
+	BuildDate        string
+	ChecksumURL      string
+	Kind             Kind
+	Verified         bool
+}
+
+// Change is an Update plus the full version list the entry is rendered with.
+type Change struct {
+	Image    source.Image
+	Update   Update
+	Versions []catalog.Version // oldest first, at most Image.Limit
+}
+
+// Unchanged is an image whose catalog entry already holds the latest build.
+type Unchanged struct {
+	Image   string
+	Version string
+}
+
+// Failure is an image that could not be crawled or was refused. Its catalog
+// entry is left byte for byte.
+type Failure struct {
+	Image string
+	Error string
+}
+
+// Decision is what Decide returns: exactly one of its fields is set.
+type Decision struct {
+	Change    *Change
+	Unchanged *Unchanged
+}
+
+// Known returns what the crawl compares with: the newest version the
+// catalog holds for an image, or the zero value.
+func Known(existing *catalog.Image) upstream.Known {
+	if existing == nil || len(existing.Versions) == 0 {
+		return upstream.Known{}
+	}
+	newest := existing.Versions[0]
+	for _, v := range existing.Versions[1:] {
+		if upstream.CompareVersions(v.Version, newest.Version) > 0 {
+			newest = v
+		}
+	}
+	return upstream.Known{Version: newest.Version, Checksum: newest.Checksum}
+}
+
+// futureSlack allows for time zones: a build dated "tomorrow" in UTC+14 is
+// still today somewhere.
+const futureSlack = 36 * time.Hour
+
+// Decide compares one crawl result with the catalog entry (nil when the
+// catalog has none) and decides what changes. It refuses, with an error, a
+// version older than the catalog's newest (a downgrade) and a build date in
+// the future, so a confused or tampered mirror cannot roll the catalog back.
+func Decide(img source.Image, file string, existing *catalog.Image, res upstream.Result, now time.Time) (Decision, error) {
+	if res.Unchanged {
+		return Decision{Unchanged: &Unchanged{Image: img.Name, Version: res.Version}}, nil
+	}
+	date, err := time.Parse(time.DateOnly, res.BuildDate)
+	if err != nil {
+		return Decision{}, fmt.Errorf("build date %q of %s is not a YYYY-MM-DD date", res.BuildDate, res.Version)
+	}
+	if date.After(now.Add(futureSlack)) {
+		return Decision{}, fmt.Errorf("build date %s of %s is in the future: refusing it", res.BuildDate, res.Version)
+	}
+	var versions []catalog.Version
+	if existing != nil {
+		versions = slices.Clone(existing.Versions)
+	}
+	known := Known(existing)
+	u := Update{
+		Image: img.Name, File: file, PreviousVersion: known.Version,
+		Version: res.Version, Checksum: res.Checksum, URL: res.URL, BuildDate: res.BuildDate,
+		ChecksumURL: res.ChecksumURL, Verified: res.Verified, Kind: New,
+	}
+	if i := slices.IndexFunc(versions, func(v catalog.Version) bool { return v.Version == res.Version }); i >= 0 {
+		if versions[i].Checksum == res.Checksum {
+			return Decision{Unchanged: &Unchanged{Image: img.Name, Version: res.Version}}, nil
+		}
+		// The same build identifier with a different checksum: upstream
+		// replaced a published image. Update it in place, loudly.
+		u.Kind = Respin
+		u.PreviousVersion = res.Version
+		u.PreviousChecksum = versions[i].Checksum
+		versions[i].Checksum = res.Checksum
+		versions[i].URL = res.URL
+		versions[i].BuildDate = res.BuildDate
+	} else {
+		if known.Version != "" && upstream.CompareVersions(res.Version, known.Version) < 0 {
+			return Decision{}, fmt.Errorf("upstream offers %s, older than the catalog's newest %s: refusing a downgrade", res.Version, known.Version)
+		}
+		versions = append(versions, catalog.Version{
+			Version: res.Version, URL: res.URL, Checksum: res.Checksum, BuildDate: res.BuildDate,
+		})
+	}
+	slices.SortStableFunc(versions, func(a, b catalog.Version) int { return upstream.CompareVersions(a.Version, b.Version) })
+	if limit := img.Limit; limit > 0 && len(versions) > limit {
+		versions = versions[len(versions)-limit:]
+	}
+	return Decision{Change: &Change{Image: img, Update: u, Versions: versions}}, nil
+}

@@ -1,0 +1,202 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Marker identifies the bot's pull requests, hidden in their body.
+const Marker = "<!-- image-crawler:managed -->"
+
+// MaxBody is the longest pull request body written; GitHub refuses bodies
+// over 65,536 characters, so keep a margin.
+const MaxBody = 65000
+
+// maxTitle keeps titles readable in GitHub's lists.
+const maxTitle = 120
+
+// Title is the pull request title and the commit subject:
+// "Update images: Ubuntu 24.04 20260705, Debian 12 20250210-2019".
+func Title(updates []Update) string {
+	if len(updates) == 0 {
+		return "Update images"
+	}
+	title := "Update images: "
+	for i, u := range updates {
+		part := u.Image + " " + u.Version
+		if i > 0 {
+			part = ", " + part
+		}
+		more := fmt.Sprintf(" and %d more", len(updates)-i)
+		if len(title)+len(part) > maxTitle && i > 0 {
+			return title + more
+		}
+		title += part
+	}
+	return title
+}
+
+// CommitMessage is the bot's commit: the title, then one line per update.
+func CommitMessage(r *Report, trailers ...string) string {
+	var b strings.Builder
+	b.WriteString(Title(r.Updates))
+	b.WriteString("\n\n")
+	for _, u := range r.Updates {
+		fmt.Fprintf(&b, "- %s: %s -> %s (%s, %s)\n  %s\n", u.Image, prev(u), u.Version, u.BuildDate, shortSum(u.Checksum), u.URL)
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintf(&b, "\nNot updated (%d failed): ", len(r.Failures))
+		for i, f := range r.Failures {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f.Image)
+		}
+		b.WriteString("\n")
+	}
+	if len(trailers) > 0 {
+		b.WriteString("\n")
+		for _, t := range trailers {
+			b.WriteString(t)
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func prev(u Update) string {
+	if u.PreviousVersion == nil {
+		return "(new image)"
+	}
+	return *u.PreviousVersion
+}
+
+// shortSum shortens "sha256:<64 hex>" to "sha256:0123456789ab".
+func shortSum(s string) string {
+	algo, hex, ok := strings.Cut(s, ":")
+	if !ok || len(hex) <= 12 {
+		return s
+	}
+	return algo + ":" + hex[:12]
+}
+
+// BodyOptions adds what the body says beyond the report.
+type BodyOptions struct {
+	// SignaturesOff is set when --signatures off switched verification off.
+	SignaturesOff bool
+}
+
+// Body is the pull request body: written for the reviewer, who should be
+// able to check every update from it.
+func Body(r *Report, o BodyOptions) string {
+	full := body(r, o, len(r.Updates))
+	if len(full) <= MaxBody {
+		return full
+	}
+	// Too long for GitHub: list as many updates as fit and summarise the rest.
+	lo, hi := 0, len(r.Updates)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if len(body(r, o, mid)) <= MaxBody {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	out := body(r, o, lo)
+	if len(out) > MaxBody {
+		// Even the failures do not fit: cut hard, keep the marker.
+		out = out[:MaxBody-len(Marker)-40] + "\n\n… (cut: see the job log)\n" + Marker + "\n"
+	}
+	return out
+}
+
+func body(r *Report, o BodyOptions, shown int) string {
+	var b strings.Builder
+	b.WriteString(Marker + "\n")
+	fmt.Fprintf(&b, "image-crawler found %s.\n\n", plural(len(r.Updates), "updated image", "updated images"))
+	if o.SignaturesOff {
+		b.WriteString("> [!CAUTION]\n> Signature verification was switched off for this run (`--signatures off`): **no checksum file in this pull request was verified**. Check the checksums against upstream before merging.\n\n")
+	}
+	if respins := r.Respins(); len(respins) > 0 {
+		b.WriteString("> [!WARNING]\n> **Respin: upstream replaced a published build.** The same version now has a different checksum. Check upstream's announcement before merging; machines built from the old image differ from new ones.\n>\n")
+		for _, u := range respins {
+			fmt.Fprintf(&b, "> - **%s %s**: `%s` → `%s`\n", md(u.Image), md(u.Version), shortSum(u.PreviousChecksum), shortSum(u.Checksum))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Updates) > 0 {
+		b.WriteString(UpdateTable(r.Updates[:shown]))
+		if shown < len(r.Updates) {
+			fmt.Fprintf(&b, "\n… and %d more updates, not listed to stay within GitHub's size limit; see the job log or the JSON report.\n", len(r.Updates)-shown)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(r.Failures))
+		for _, f := range r.Failures {
+			fmt.Fprintf(&b, "- **%s**: %s\n", md(f.Image), md(oneLine(f.Error)))
+		}
+		b.WriteString("\n")
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "> [!NOTE]\n> %s\n\n", md(oneLine(w)))
+	}
+	if len(r.Unchanged) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", plural(len(r.Unchanged), "image unchanged", "images unchanged"))
+		for _, u := range r.Unchanged {
+			fmt.Fprintf(&b, "- %s %s\n", md(u.Image), md(u.Version))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	b.WriteString("This pull request is regenerated on every run of image-crawler; commits pushed to its branch by hand make the bot leave it alone.\n")
+	return b.String()
+}
+
+// UpdateTable is the Markdown table of updates used in the pull request body
+// and the job summary.
+func UpdateTable(updates []Update) string {
+	var b strings.Builder
+	b.WriteString("| Image | Version | Build date | Checksum | Signature | Links |\n|---|---|---|---|---|---|\n")
+	for _, u := range updates {
+		version := fmt.Sprintf("%s → **%s**", md(prev(u)), md(u.Version))
+		if u.Kind == "respin" {
+			version = fmt.Sprintf("**%s** (respin ⚠️)", md(u.Version))
+		}
+		sig := "not verified"
+		if u.Verified {
+			sig = "✅ verified"
+		}
+		links := fmt.Sprintf("[image](%s)", mdURL(u.URL))
+		if u.ChecksumURL != "" {
+			links += fmt.Sprintf(" · [checksums](%s)", mdURL(u.ChecksumURL))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s | %s |\n", md(u.Image), version, md(u.BuildDate), shortSum(u.Checksum), sig, links)
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// md escapes text that came from upstream or from errors so it cannot add
+// Markdown structure (table cells, links, HTML) to the body.
+func md(s string) string {
+	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
+	return r.Replace(s)
+}
+
+// mdURL keeps a URL from closing its Markdown link early.
+func mdURL(s string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(s)
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

@@ -1,0 +1,114 @@
+// Package report turns the outcome of a run into what people and scripts
+// read: the JSON report of CONTRACT.md, the pull request title and body, the
+// commit message, and the terminal table.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/osism/image-crawler/internal/plan"
+)
+
+// Schema is the version of the JSON report.
+const Schema = 1
+
+// Report is the JSON report (`--report FILE`, `crawl --json`).
+type Report struct {
+	Schema      int          `json:"schema"`
+	Updates     []Update     `json:"updates"`
+	Unchanged   []Unchanged  `json:"unchanged"`
+	Failures    []Failure    `json:"failures"`
+	Files       []string     `json:"files"`
+	PullRequest *PullRequest `json:"pull_request"`
+	// Warnings are things a person should know that are not failures: a
+	// branch left alone because someone pushed to it, signatures switched off.
+	Warnings []string `json:"warnings,omitempty"`
+	// DryRun is true when nothing left the machine.
+	DryRun bool `json:"dry_run"`
+}
+
+// Update is one changed image.
+type Update struct {
+	Image            string  `json:"image"`
+	File             string  `json:"file"`
+	PreviousVersion  *string `json:"previous_version"`
+	Version          string  `json:"version"`
+	Checksum         string  `json:"checksum"`
+	URL              string  `json:"url"`
+	BuildDate        string  `json:"build_date"`
+	Kind             string  `json:"kind"`
+	ChecksumURL      string  `json:"checksum_url,omitempty"`
+	PreviousChecksum string  `json:"previous_checksum,omitempty"`
+	Verified         bool    `json:"signature_verified"`
+}
+
+// Unchanged is an image already up to date.
+type Unchanged struct {
+	Image   string `json:"image"`
+	Version string `json:"version"`
+}
+
+// Failure is an image that failed; its catalog entry was left as it was.
+type Failure struct {
+	Image string `json:"image"`
+	Error string `json:"error"`
+}
+
+// PullRequest is what happened to the pull request.
+type PullRequest struct {
+	Number    int    `json:"number"`
+	URL       string `json:"url"`
+	Branch    string `json:"branch"`
+	Operation string `json:"operation"` // created, updated, closed, none
+}
+
+// New builds a report. Slices are never nil, so the JSON always has [].
+func New(updates []plan.Update, unchanged []plan.Unchanged, failures []plan.Failure, files []string) *Report {
+	r := &Report{Schema: Schema, Updates: []Update{}, Unchanged: []Unchanged{}, Failures: []Failure{}, Files: []string{}}
+	for _, u := range updates {
+		ru := Update{
+			Image: u.Image, File: u.File, Version: u.Version, Checksum: u.Checksum, URL: u.URL,
+			BuildDate: u.BuildDate, Kind: string(u.Kind), ChecksumURL: u.ChecksumURL,
+			PreviousChecksum: u.PreviousChecksum, Verified: u.Verified,
+		}
+		if u.PreviousVersion != "" {
+			p := u.PreviousVersion
+			ru.PreviousVersion = &p
+		}
+		r.Updates = append(r.Updates, ru)
+	}
+	for _, u := range unchanged {
+		r.Unchanged = append(r.Unchanged, Unchanged{Image: u.Image, Version: u.Version})
+	}
+	for _, f := range failures {
+		r.Failures = append(r.Failures, Failure{Image: f.Image, Error: f.Error})
+	}
+	r.Files = append(r.Files, files...)
+	sort.Strings(r.Files)
+	return r
+}
+
+// WriteJSON writes the report, indented, with a final newline.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// Respins are the updates that replaced a published build.
+func (r *Report) Respins() []Update {
+	var out []Update
+	for _, u := range r.Updates {
+		if u.Kind == string(plan.Respin) {
+			out = append(out, u)
+		}
+	}
+	return out
+}

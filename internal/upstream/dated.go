@@ -1,0 +1,126 @@
+package upstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/osism/image-crawler/internal/source"
+)
+
+// datedDirs crawls a directory that holds one subdirectory per build
+// (release-20260705/, 20250210-2019/) next to an alias directory that always
+// holds the newest build (release/, latest/). Ubuntu and Debian publish this
+// way; they differ only in the names below.
+type datedDirs struct {
+	f        Fetcher
+	prefix   string         // a build directory is prefix + version
+	build    *regexp.Regexp // a build directory name; group 1 is the version
+	latest   string         // default alias directory
+	describe string         // the build pattern, for messages
+}
+
+func ubuntu(f Fetcher) Strategy {
+	return &datedDirs{f: f, prefix: "release-", build: regexp.MustCompile(`^release-(\d{8}(?:\.\d+)?)$`), latest: "release/", describe: "release-YYYYMMDD[.N]/"}
+}
+
+func debian(f Fetcher) Strategy {
+	return &datedDirs{f: f, build: regexp.MustCompile(`^(\d{8}-\d{4})$`), latest: "latest/", describe: "YYYYMMDD-NNNN/"}
+}
+
+// maxCandidates bounds how many of the newest builds are opened when the
+// newest does not hold the latest checksum (a build directory published before
+// the alias moved). The usual case opens one.
+const maxCandidates = 3
+
+func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
+	u := img.Upstream
+	algo := Algorithm(u.Algorithm)
+	latest := u.Latest
+	if latest == "" {
+		latest = s.latest
+	}
+	latestSums := join(u.URL, latest, u.Checksums)
+	sums, err := fetchSums(ctx, s.f, latestSums)
+	if err != nil {
+		return Result{}, fmt.Errorf("latest checksums: %w", err)
+	}
+	hex, err := sums.Find(u.Filename, algo)
+	if err != nil {
+		return Result{}, fmt.Errorf("latest checksums %s: %w", latestSums, err)
+	}
+	checksum := string(algo) + ":" + hex
+	if checksum == known.Checksum {
+		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
+	}
+
+	entries, err := fetchListing(ctx, s.f, u.URL)
+	if err != nil {
+		return Result{}, fmt.Errorf("list builds: %w", err)
+	}
+	var versions []string
+	for _, e := range entries {
+		if m := s.build.FindStringSubmatch(e.Name); m != nil && e.Dir {
+			versions = append(versions, m[1])
+		}
+	}
+	if len(versions) == 0 {
+		return Result{}, fmt.Errorf("list builds: no %s directories in %s", s.describe, u.URL)
+	}
+	slices.SortFunc(versions, func(a, b string) int { return CompareVersions(b, a) })
+	versions = slices.Compact(versions)
+
+	var tried []string
+	for _, v := range versions[:min(len(versions), maxCandidates)] {
+		dir := s.buildDir(v)
+		sumsURL := join(u.URL, dir, u.Checksums)
+		pinned := u.PinnedName(v)
+		tried = append(tried, dir)
+		bs, err := fetchSums(ctx, s.f, sumsURL)
+		if err != nil {
+			return Result{}, fmt.Errorf("build %s: %w", v, err)
+		}
+		h, err := bs.Find(pinned, algo)
+		if errors.Is(err, ErrNotListed) {
+			continue
+		}
+		if err != nil {
+			return Result{}, fmt.Errorf("build %s: %w", v, err)
+		}
+		if h != hex {
+			continue
+		}
+		date, err := dateFromVersion(v)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{
+			Version:     v,
+			Checksum:    checksum,
+			URL:         join(u.URL, dir, pinned),
+			BuildDate:   date,
+			ChecksumURL: sumsURL,
+		}, nil
+	}
+	return Result{}, fmt.Errorf("latest %s %s is in none of the newest builds (%s): not guessing",
+		u.Filename, short(checksum), strings.Join(tried, ", "))
+}
+
+// buildDir turns a version back into its directory name.
+func (s *datedDirs) buildDir(version string) string { return s.prefix + version }
+
+// dateFromVersion reads the YYYYMMDD a build identifier starts with.
+func dateFromVersion(v string) (string, error) {
+	if len(v) < 8 {
+		return "", fmt.Errorf("version %q holds no date", v)
+	}
+	t, err := time.Parse("20060102", v[:8])
+	if err != nil {
+		return "", fmt.Errorf("version %q holds no date: %w", v, err)
+	}
+	return t.Format(time.DateOnly), nil
+}

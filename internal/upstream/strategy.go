@@ -1,0 +1,113 @@
+package upstream
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/osism/image-crawler/internal/source"
+)
+
+// Fetcher is what strategies need of the HTTP client; *Client is one, and
+// tests may serve recorded mirrors through another.
+type Fetcher interface {
+	Get(ctx context.Context, url string) (*Response, error)
+	Head(ctx context.Context, url string) (*Response, error)
+}
+
+// Known is what the catalog holds for an image: its newest version. Zero
+// when the catalog has no entry yet.
+type Known struct {
+	Version  string
+	Checksum string // "<algo>:<lowercase hex>"
+}
+
+// Result is what upstream publishes now for one image.
+type Result struct {
+	// Unchanged means the latest checksum equals Known.Checksum; nothing but
+	// the latest checksum file was fetched, and only Checksum is set.
+	Unchanged bool
+
+	Version     string // build identifier as upstream writes it in the pinned name
+	Checksum    string // "<algo>:<lowercase hex>"
+	URL         string // pinned to this build, as published (never a mirror URL)
+	BuildDate   string // YYYY-MM-DD
+	ChecksumURL string // the checksum file the pinned checksum was confirmed in
+	Verified    bool   // the checksum file's upstream signature verified
+}
+
+// Strategy resolves the newest build of one image. One per source type.
+type Strategy interface {
+	Resolve(ctx context.Context, img source.Image, known Known) (Result, error)
+}
+
+// strategies maps every sources-file type to its strategy. A test checks
+// that it covers source.Types exactly.
+var strategies = map[string]func(Fetcher) Strategy{
+	"ubuntu": func(f Fetcher) Strategy { return ubuntu(f) },
+	"debian": func(f Fetcher) Strategy { return debian(f) },
+}
+
+// NewStrategy returns the strategy for a sources-file type.
+func NewStrategy(typ string, f Fetcher) (Strategy, error) {
+	mk, ok := strategies[typ]
+	if !ok {
+		return nil, fmt.Errorf("no strategy for type %q", typ)
+	}
+	return mk(f), nil
+}
+
+// fetchSums fetches and parses a checksum file.
+func fetchSums(ctx context.Context, f Fetcher, u string) (*Sums, error) {
+	resp, err := f.Get(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := ParseChecksums(bytes.NewReader(resp.Body))
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", u, err)
+	}
+	return sums, nil
+}
+
+// fetchListing fetches and parses a directory listing.
+func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
+	resp, err := f.Get(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(dir)
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", dir, err)
+	}
+	entries, err := ParseListing(bytes.NewReader(resp.Body), base)
+	if err != nil {
+		return nil, fmt.Errorf("parse listing %s: %w", dir, err)
+	}
+	return entries, nil
+}
+
+// join appends relative names to a directory URL.
+func join(dir string, names ...string) string {
+	out := strings.TrimSuffix(dir, "/")
+	for _, n := range names {
+		out += "/" + strings.Trim(n, "/")
+	}
+	return out
+}
+
+// dirURL is join for a directory: it keeps the trailing slash servers expect.
+func dirURL(dir string, names ...string) string {
+	return join(dir, names...) + "/"
+}
+
+// short shortens a digest for messages.
+func short(checksum string) string {
+	algo, hex, ok := strings.Cut(checksum, ":")
+	if !ok || len(hex) <= 12 {
+		return checksum
+	}
+	return algo + ":" + hex[:12] + "…"
+}
