@@ -246,8 +246,8 @@ func TestUsageErrors(t *testing.T) {
 func TestEnvironmentSetsFlags(t *testing.T) {
 	w := newWorld(t)
 	env := map[string]string{
-		"IMAGE_CRAWLER_ONLY":   "Ubuntu 24.04\nDebian 12",
-		"IMAGE_CRAWLER_MIRROR": "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/\nhttps://cloud.debian.org/=" + w.mirror.URL + "/debian/",
+		"IMAGE_CRAWLER_ONLY":    "Ubuntu 24.04\nDebian 12",
+		"IMAGE_CRAWLER_MIRROR":  "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/\nhttps://cloud.debian.org/=" + w.mirror.URL + "/debian/",
 		"IMAGE_CRAWLER_CATALOG": w.catalog,
 	}
 	r := w.run(env, "crawl", "--json")
