@@ -67,7 +67,7 @@ func (c *Client) call(ctx context.Context, fn func(*github.Client) (*github.Resp
 			}
 		}
 		if attempt > c.maxRetries {
-			return &rateLimitError{err: err, msg: fmt.Sprintf("still exceeded after %d attempts", attempt)}
+			return &rateLimitError{err: err, msg: fmt.Sprintf("still exceeded after %d %s", attempt, plural(attempt, "attempt", "attempts"))}
 		}
 		if wait > c.maxWait {
 			return &rateLimitError{err: err, msg: fmt.Sprintf("GitHub asks to wait %s, longer than the %s this run waits",
@@ -269,4 +269,11 @@ func refGone(err error) bool {
 	s := status(err)
 	return (s == http.StatusUnprocessableEntity || s == http.StatusNotFound) &&
 		strings.Contains(er.Message, "Reference does not exist")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -312,7 +312,7 @@ func (c *Client) Create(ctx context.Context, r Repo, p NewPR) (pr *PullRequest, 
 			return nil, false, c.fail(op, r, "", true, fmt.Errorf("GitHub reports an open pull request from %s into %s, but lists none", p.Branch, p.Base))
 		}
 	case validation(err, "No commits between"):
-		return nil, false, c.fail(op, r, "", true, fmt.Errorf("%w %s and %s", ErrNoCommits, p.Base, p.Branch))
+		return nil, false, c.fail(op, r, "", true, &explained{fmt.Sprintf("no commits between %s and %s", p.Base, p.Branch), ErrNoCommits})
 	case invalidField(err, "base"):
 		return nil, false, c.fail(op, r, "", true, fmt.Errorf("base branch %q does not exist", p.Base))
 	case invalidField(err, "head"):

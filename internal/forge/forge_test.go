@@ -214,8 +214,8 @@ func TestFindOpenOnlyTheBotsBranch(t *testing.T) {
 func TestFindOpenPaginates(t *testing.T) {
 	t.Parallel()
 	e := setup(t, "")
-	// 150 closed-and-reopened look-alikes are impossible on GitHub for one
-	// head and base, but a base-less search may see many: more than a page.
+	// GitHub allows one open pull request per head and base, but a search
+	// across bases may match more than a page of them.
 	for i := range 120 {
 		e.gh.SetBranch(repo.Owner, repo.Name, fmt.Sprintf("b%d", i), "x")
 		e.gh.AddPullRequest(repo.Owner, repo.Name, fakegithub.PullRequest{Title: fmt.Sprint(i), Head: branch, Base: fmt.Sprintf("b%d", i)})
@@ -296,7 +296,7 @@ func TestCreateRefused(t *testing.T) {
 		is     error
 	}{
 		{"no commits", func(e *env, p *forge.NewPR) { e.gh.SetBranch(repo.Owner, repo.Name, branch, "base") },
-			"create pull request in osism/images: no commits between base and branch main and image-crawler/updates", forge.ErrNoCommits},
+			"create pull request in osism/images: no commits between main and image-crawler/updates", forge.ErrNoCommits},
 		{"no base", func(e *env, p *forge.NewPR) { p.Base = "develop" },
 			`create pull request in osism/images: base branch "develop" does not exist`, nil},
 		{"branch not pushed", func(e *env, p *forge.NewPR) { p.Branch = "nowhere" },
@@ -401,8 +401,8 @@ func TestDeleteBranch(t *testing.T) {
 	}
 }
 
-// refusal runs op against a fake whose token is configured by tok and checks
-// the error text.
+// TestRefusals checks that GitHub's refusals become errors that name the
+// operation and say what to change, and never carry the token.
 func TestRefusals(t *testing.T) {
 	t.Parallel()
 	const (
@@ -524,7 +524,7 @@ func TestRateLimits(t *testing.T) {
 		{name: "secondary asks too much", limit: fakegithub.RateLimit{Requests: 1, Secondary: true, RetryAfter: 600},
 			wantErr: "GitHub asks to wait 10m0s, longer than the 1m0s this run waits", requests: 1, sleeps: 0},
 		{name: "no retries", limit: fakegithub.RateLimit{Requests: 1}, retries: -1,
-			wantErr: "still exceeded after 1 attempts", requests: 1, sleeps: 0},
+			wantErr: "still exceeded after 1 attempt (", requests: 1, sleeps: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

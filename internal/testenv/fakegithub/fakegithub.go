@@ -109,6 +109,7 @@ type Server struct {
 
 	srv *httptest.Server
 	mux *http.ServeMux
+	tb  testing.TB
 
 	mu         sync.Mutex
 	tokens     map[string]Token
@@ -152,6 +153,7 @@ type comment struct {
 func New(tb testing.TB, token string) *Server {
 	tb.Helper()
 	s := &Server{
+		tb:     tb,
 		tokens: map[string]Token{token: {}},
 		repos:  map[string]*repo{},
 		mem:    &memBranches{sha: map[string]string{}},
@@ -242,7 +244,8 @@ func (s *Server) AddPullRequest(owner, name string, pr PullRequest) int {
 	defer s.mu.Unlock()
 	rp := s.repos[key(owner, name)]
 	if rp == nil {
-		panic("fakegithub: AddPullRequest on unknown repository " + owner + "/" + name)
+		s.tb.Fatalf("fakegithub: AddPullRequest on unknown repository %s/%s; call AddRepo first", owner, name)
+		return 0
 	}
 	if pr.HeadOwner == "" {
 		pr.HeadOwner = rp.owner

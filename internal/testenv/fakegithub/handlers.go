@@ -396,9 +396,11 @@ func page[T any](w http.ResponseWriter, r *request, items []T) []T {
 	if len(links) > 0 {
 		w.Header().Set("Link", strings.Join(links, ", "))
 	}
-	lo := min((n-1)*per, len(items))
-	hi := min(lo+per, len(items))
-	return items[lo:hi]
+	if n > last {
+		return items[:0]
+	}
+	lo := (n - 1) * per
+	return items[lo:min(lo+per, len(items))]
 }
 
 func linkTo(r *request, q url.Values, p, per int, rel string) string {
