@@ -165,10 +165,19 @@ func (e *explained) Unwrap() error { return e.err }
 // perm is the permission the operation needs; write tells whether it changes
 // anything, which decides how a 403 or 404 reads.
 func (c *Client) fail(op string, r Repo, perm string, write bool, err error) error {
-	return redact.Error(fmt.Errorf("%s: %w", op, explain(r, perm, write, err)), c.token)
+	return redact.Error(fmt.Errorf("%s: %w", op, explain("repository "+r.String(), r, perm, write, err)), c.token)
 }
 
-func explain(r Repo, perm string, write bool, err error) error {
+// failPR is fail for an operation on pull request number, which a 404 may
+// also mean is missing.
+func (c *Client) failPR(op string, r Repo, number int, perm string, write bool, err error) error {
+	subject := fmt.Sprintf("pull request #%d in %s", number, r)
+	return redact.Error(fmt.Errorf("%s: %w", op, explain(subject, r, perm, write, err)), c.token)
+}
+
+// explain rewrites GitHub's refusals; subject is what a 404 may mean is
+// missing.
+func explain(subject string, r Repo, perm string, write bool, err error) error {
 	var er *github.ErrorResponse
 	if !errors.As(err, &er) || er.Response == nil {
 		return err
@@ -194,9 +203,9 @@ func explain(r Repo, perm string, write bool, err error) error {
 		// Not GitHub's JSON: most likely the web server in front of the API.
 		return &explained{fmt.Sprintf("%s: the answer did not come from the GitHub API; for GitHub Enterprise Server the API URL is https://HOST/api/v3/", answer), err}
 	case code == http.StatusNotFound && write && perm != "":
-		return &explained{fmt.Sprintf("repository %s not found, or the token needs %s (%s)", r, perm, answer), err}
+		return &explained{fmt.Sprintf("%s not found, or the token needs %s (%s)", subject, perm, answer), err}
 	case code == http.StatusNotFound:
-		return &explained{fmt.Sprintf("repository %s not found, or the token cannot see it (%s)", r, answer), err}
+		return &explained{fmt.Sprintf("%s not found, or the token cannot see it (%s)", subject, answer), err}
 	}
 	return err
 }

@@ -351,7 +351,7 @@ func (c *Client) AddLabels(ctx context.Context, r Repo, pr *PullRequest, labels 
 		return resp, err
 	})
 	if err != nil {
-		return c.fail(op, r, permIssues, true, err)
+		return c.failPR(op, r, pr.Number, permIssues, true, err)
 	}
 	names := make([]string, 0, len(got))
 	for _, l := range got {
@@ -403,7 +403,7 @@ func (c *Client) Update(ctx context.Context, r Repo, number int, title, body str
 		return resp, err
 	})
 	if err != nil {
-		return false, c.fail(op, r, permPullsRead, false, err)
+		return false, c.failPR(op, r, number, permPullsRead, false, err)
 	}
 	edit := &github.PullRequest{}
 	if cur.GetTitle() != title {
@@ -421,7 +421,7 @@ func (c *Client) Update(ctx context.Context, r Repo, number int, title, body str
 		return resp, err
 	})
 	if err != nil {
-		return false, c.fail(op, r, permPullsWrite, true, err)
+		return false, c.failPR(op, r, number, permPullsWrite, true, err)
 	}
 	return true, nil
 }
@@ -436,7 +436,7 @@ func (c *Client) Close(ctx context.Context, r Repo, number int, comment string) 
 			return resp, err
 		})
 		if err != nil {
-			return c.fail(op, r, permPullsWrite, true, err)
+			return c.failPR(op, r, number, permPullsWrite, true, err)
 		}
 	}
 	err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
@@ -444,7 +444,7 @@ func (c *Client) Close(ctx context.Context, r Repo, number int, comment string) 
 		return resp, err
 	})
 	if err != nil {
-		return c.fail(op, r, permPullsWrite, true, err)
+		return c.failPR(op, r, number, permPullsWrite, true, err)
 	}
 	return nil
 }

@@ -727,3 +727,17 @@ func TestNotTheAPI(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+func TestMissingPullRequest(t *testing.T) {
+	t.Parallel()
+	e := setup(t, "")
+	ctx := context.Background()
+	_, err := e.c.Update(ctx, repo, 42, "t", "b")
+	if want := "update pull request #42 in osism/images: pull request #42 in osism/images not found, or the token cannot see it (404 Not Found)"; err == nil || err.Error() != want {
+		t.Errorf("Update: %v\nwant %s", err, want)
+	}
+	err = e.c.Close(ctx, repo, 42, "bye")
+	if want := "close pull request #42 in osism/images: pull request #42 in osism/images not found, or the token needs pull-requests: write (404 Not Found)"; err == nil || err.Error() != want {
+		t.Errorf("Close: %v\nwant %s", err, want)
+	}
+}
