@@ -1,0 +1,200 @@
+// Package catalog reads and edits the image catalog files of
+// osism/openstack-image-manager (etc/images/*.yml), the database image-crawler
+// keeps current.
+//
+// The files are written by people as much as by the bot, so an edit must not
+// disturb anything it was not asked to change: Load keeps every file's original
+// bytes and records where each image entry lies in them, and File.Apply splices
+// new entries into those bytes, then parses the result again and refuses it if
+// anything besides the requested entries moved. Validate checks a file against
+// the image manager's own schema rules (etc/schema.yaml), as the image manager
+// (PyYAML and yamale) would.
+package catalog
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Catalog is every catalog file found under Dir.
+type Catalog struct {
+	Dir    string
+	Files  []*File      // sorted by Path
+	Errors []*FileError // files that did not parse (never to be rewritten), and duplicate image names
+}
+
+// File is one catalog file.
+type File struct {
+	Path   string // slash path relative to the catalog directory, e.g. "ubuntu.yml"
+	Data   []byte // the original bytes; never modified
+	Images []*Image
+	// Indent is the column of the "- " of the image items (2 in the osism
+	// files). Apply indents new entries by it.
+	Indent int
+
+	p *parsed // what Apply needs to edit Data and check its own work
+}
+
+// Image is one item of a file's images list.
+//
+// Data[Start:EntryStart] are the comment lines directly above the item (no
+// blank line between); they travel with the item and are kept when it is
+// replaced. Data[EntryStart:End] is the entry itself, from the start of the
+// line holding its "- " to the end of its last line. Blank lines and comments
+// after an entry that are not directly above the next one belong to no image
+// and are never touched. Spans are ordered and never overlap. When the images
+// list is written in flow style ("images: [...]") its items have no spans:
+// Start, EntryStart and End are 0.
+type Image struct {
+	Name                   string
+	Line                   int // 1-based line of the item's "- "
+	Start, EntryStart, End int
+	Versions               []Version // in file order
+}
+
+// Version is one item of an image's versions list. Values are the scalars as
+// written, without quotes: a version written 20230402 (unquoted) reads
+// "20230402". A key that is missing or not a scalar reads "".
+type Version struct {
+	Version   string
+	URL       string
+	Checksum  string // "sha256:<hex>" as written
+	BuildDate string // "2026-07-05" (or a timestamp) as written
+	Line      int    // 1-based
+	Extra     []Field
+}
+
+// Field is any other key of a version (mirror_url, id, hidden, meta, ...).
+// YAML is its value as a single-line YAML flow value that reads back as the
+// same value, under PyYAML as under yaml.v3: plain scalars stay plain (so a
+// date stays a date), quoted ones stay quoted, and mappings and lists are
+// written in flow style.
+type Field struct {
+	Key  string
+	YAML string
+}
+
+// FileError is a problem at a place in a catalog file.
+type FileError struct {
+	Path string
+	Line int // 1-based; 0 when the problem has no single line
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Load reads every *.yml and *.yaml file under dir, in subdirectories too
+// (but not in hidden ones such as .git). A missing dir is an empty catalog:
+// a new catalog repository has none yet. Files are read through an os.Root,
+// so a symbolic link cannot make Load read outside dir.
+//
+// A file that does not parse, or whose top level has no images list, goes to
+// Errors with its file:line and not to Files. A name used by more than one
+// image (in one file or across files) is reported in Errors at every
+// occurrence after the first; Lookup returns the first.
+func Load(dir string) (*Catalog, error) {
+	c := &Catalog{Dir: dir}
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open catalog directory: %w", err)
+	}
+	defer root.Close()
+	fsys := root.FS()
+	var names []string
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(path.Ext(p)) {
+		case ".yml", ".yaml":
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list catalog directory %s: %w", dir, err)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			c.Errors = append(c.Errors, &FileError{Path: name, Err: err})
+			continue
+		}
+		f, ferr := parseFile(name, data)
+		if ferr != nil {
+			c.Errors = append(c.Errors, ferr)
+			continue
+		}
+		c.Files = append(c.Files, f)
+	}
+	c.Errors = append(c.Errors, duplicateNames(c.Files)...)
+	slices.SortStableFunc(c.Errors, func(a, b *FileError) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line))
+	})
+	return c, nil
+}
+
+func duplicateNames(files []*File) []*FileError {
+	type place struct {
+		path string
+		line int
+	}
+	first := map[string]place{}
+	var errs []*FileError
+	for _, f := range files {
+		for _, img := range f.Images {
+			if p, ok := first[img.Name]; ok {
+				errs = append(errs, &FileError{Path: f.Path, Line: img.Line,
+					Err: fmt.Errorf("duplicate image name %q (first at %s:%d)", img.Name, p.path, p.line)})
+				continue
+			}
+			first[img.Name] = place{f.Path, img.Line}
+		}
+	}
+	return errs
+}
+
+// Lookup finds the image with this name. With duplicate names (see Errors) it
+// returns the first in file order.
+func (c *Catalog) Lookup(name string) (*File, *Image, bool) {
+	for _, f := range c.Files {
+		for _, img := range f.Images {
+			if img.Name == name {
+				return f, img, true
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// Validate checks every file of the catalog with Validate.
+func (c *Catalog) Validate() []error {
+	var errs []error
+	for _, f := range c.Files {
+		errs = append(errs, Validate(f.Path, f.Data)...)
+	}
+	return errs
+}
