@@ -113,6 +113,9 @@ func New(tb testing.TB, token string) *Server {
 			"GIT_PROJECT_ROOT="+s.root,
 			"GIT_HTTP_EXPORT_ALL=1",
 		),
+		// The backend's complaints ("Not a git repository") belong to the
+		// test that caused them, not to the terminal.
+		Stderr: logWriter{tb},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
@@ -369,6 +372,13 @@ func (s *Server) run(dir string, args ...string) (string, error) {
 		return "", fmt.Errorf("git %s (in %s): %w: %s", strings.Join(args, " "), dir, err, strings.TrimSpace(stderr.String()))
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+type logWriter struct{ tb testing.TB }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.tb.Logf("git-http-backend: %s", bytes.TrimSpace(p))
+	return len(p), nil
 }
 
 // gitEnv isolates git from the developer's configuration so every machine
