@@ -111,9 +111,14 @@ func (f *File) apply(e Edit) ([]byte, error) {
 		if len(f.Images) > 0 {
 			return nil, errors.New("cannot append to an images list written in flow style ([...]); rewrite it as a block list first")
 		}
-		return f.appendToEmptyFlow(appends, nl)
+		out, wants, err := f.appendToEmptyFlow(appends, nl)
+		if err != nil {
+			return nil, err
+		}
+		return out, f.check(out, wants)
 	}
-	return f.spliceBlock(replace, appends, nl)
+	out, wants := f.spliceBlock(replace, appends, nl)
+	return out, f.check(out, wants)
 }
 
 // prepareEntry checks an entry and indents it for the file.
@@ -132,9 +137,6 @@ func prepareEntry(raw []byte, indent int, nl string) (prepared, error) {
 	if first := lines[0]; first != "-" && !strings.HasPrefix(first, "- ") {
 		return prepared{}, fmt.Errorf(`entry must start with "- " at column 0, found %q`, first)
 	}
-	if isCommentLine([]byte(lines[len(lines)-1])) {
-		return prepared{}, errors.New("entry must not end with a comment line")
-	}
 	text := strings.Join(lines, "\n") + "\n"
 	docs, err := decodeDocuments([]byte(text))
 	if err != nil {
@@ -149,6 +151,10 @@ func prepareEntry(raw []byte, indent int, nl string) (prepared, error) {
 	}
 	if line, key := duplicateKey(seq); line > 0 {
 		return prepared{}, fmt.Errorf("line %d of the entry: duplicate key %q", line, key)
+	}
+	if isCommentLine([]byte(lines[len(lines)-1])) && endsWithComment(lines, seq) {
+		// It would read as a comment above whatever follows the entry.
+		return prepared{}, errors.New("entry must not end with a comment line")
 	}
 	name := scalarValue(seq.Content[0], "name")
 	if name == "" {
@@ -166,12 +172,20 @@ func prepareEntry(raw []byte, indent int, nl string) (prepared, error) {
 	return prepared{name: name, text: []byte(b.String())}, nil
 }
 
+// endsWithComment tells a real comment on the last line of an entry from a
+// block scalar's line that starts with "#": without a comment the entry reads
+// the same.
+func endsWithComment(lines []string, seq *yaml.Node) bool {
+	docs, err := decodeDocuments([]byte(strings.Join(lines[:len(lines)-1], "\n") + "\n"))
+	return err == nil && len(docs) == 1 && len(docs[0].Content) == 1 && (&nodeComparer{}).same(docs[0].Content[0], seq)
+}
+
 func endsWithBreak(b []byte) bool {
 	return len(b) == 0 || b[len(b)-1] == '\n' || b[len(b)-1] == '\r'
 }
 
 // spliceBlock edits a file whose images list is a block sequence.
-func (f *File) spliceBlock(replace map[int][]byte, appends []prepared, nl string) ([]byte, error) {
+func (f *File) spliceBlock(replace map[int][]byte, appends []prepared, nl string) ([]byte, []want) {
 	p, imgs, data := f.p, f.Images, f.Data
 	var out []byte
 	var wants []want
@@ -219,7 +233,7 @@ func (f *File) spliceBlock(replace map[int][]byte, appends []prepared, nl string
 		// edit moved by as many bytes as it added.
 		wants[len(wants)-1].end = p.end + len(out) - len(data)
 	}
-	return out, f.check(out, wants)
+	return out, wants
 }
 
 func hasBlankLine(b []byte) bool {
@@ -233,15 +247,15 @@ func hasBlankLine(b []byte) bool {
 }
 
 // appendToEmptyFlow turns "images: []" into a block list holding the entries.
-func (f *File) appendToEmptyFlow(appends []prepared, nl string) ([]byte, error) {
+func (f *File) appendToEmptyFlow(appends []prepared, nl string) ([]byte, []want, error) {
 	p, data := f.p, f.Data
 	if p.root.Style&yaml.FlowStyle != 0 {
-		return nil, errors.New("cannot append: the top level is a flow mapping ({...})")
+		return nil, nil, errors.New("cannot append: the top level is a flow mapping ({...})")
 	}
 	li := p.lines
 	lb := li.offset(p.seq.Line, p.seq.Column)
 	if lb >= len(data) || data[lb] != '[' {
-		return nil, fmt.Errorf("line %d: cannot find the [ of the images list", p.seq.Line)
+		return nil, nil, fmt.Errorf("line %d: cannot find the [ of the images list", p.seq.Line)
 	}
 	rb := -1
 	for i := lb + 1; i < len(data) && rb < 0; i++ {
@@ -252,16 +266,16 @@ func (f *File) appendToEmptyFlow(appends []prepared, nl string) ([]byte, error) 
 		case ']':
 			rb = i
 		default:
-			return nil, fmt.Errorf("line %d: cannot find the ] of the empty images list", p.seq.Line)
+			return nil, nil, fmt.Errorf("line %d: cannot find the ] of the empty images list", p.seq.Line)
 		}
 	}
 	if rb < 0 {
-		return nil, fmt.Errorf("line %d: cannot find the ] of the empty images list", p.seq.Line)
+		return nil, nil, fmt.Errorf("line %d: cannot find the ] of the empty images list", p.seq.Line)
 	}
 	n := li.lineAt(rb)
 	rest := data[rb+1 : li.ends[n-1]]
 	if !isBlankLine(rest) && !isCommentLine(rest) {
-		return nil, fmt.Errorf("line %d: cannot turn the images list into a block list: something follows it on its line", n)
+		return nil, nil, fmt.Errorf("line %d: cannot turn the images list into a block list: something follows it on its line", n)
 	}
 	out := bytes.Clone(bytes.TrimRight(data[:lb], " \t"))
 	out = append(out, rest...)
@@ -274,7 +288,7 @@ func (f *File) appendToEmptyFlow(appends []prepared, nl string) ([]byte, error) 
 		out = append(out, a.text...)
 	}
 	out = append(out, data[li.start(n+1):]...)
-	return out, f.check(out, wants)
+	return out, wants, nil
 }
 
 // check parses an edited file again and compares it with what the edit was

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,14 +44,35 @@ const (
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): ((?s).*)$`)
 
+// parserProblems are the errors of libyaml's parser (as opposed to its
+// scanner), for which yaml.v3 reports the line before the right one: it
+// prints a 0-based mark for them (see fail in yaml.v3's decode.go).
+var parserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
 // yamlError turns a yaml.v3 error into a FileError with its line.
 func yamlError(rel string, err error) *FileError {
-	msg := err.Error()
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return &FileError{Path: rel, Line: n, Err: errors.New(m[2])}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
 	}
-	return &FileError{Path: rel, Err: errors.New(strings.TrimPrefix(msg, "yaml: "))}
+	if slices.Contains(parserProblems, msg) {
+		line++
+	}
+	return &FileError{Path: rel, Line: line, Err: errors.New(msg)}
 }
 
 // decodeDocuments parses every document of data. yaml.v3 is a port of libyaml
