@@ -462,7 +462,10 @@ func pyDump(v *pyValue) string {
 	case pyNull:
 		return "None"
 	case pyBool:
-		return fmt.Sprint(v.truth)
+		if v.truth {
+			return "True"
+		}
+		return "False"
 	case pyInt:
 		return "int(" + v.num.String() + ")"
 	case pyStr:

@@ -60,6 +60,9 @@ func (v *pyValue) get(k string) (*pyValue, bool) {
 type pyError struct {
 	line int
 	msg  string
+	// unsupported: PyYAML would load it, but into a type (set, bytes, ...)
+	// that this package does not model and no schema rule accepts.
+	unsupported bool
 }
 
 func (e *pyError) Error() string { return e.msg }
@@ -134,7 +137,7 @@ func loadPython(doc *yaml.Node) (*pyValue, error) {
 func (l *pyLoader) load(n *yaml.Node, isKey bool) (*pyValue, error) {
 	for n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
-			return nil, &pyError{n.Line, "alias to an unknown anchor"}
+			return nil, &pyError{line: n.Line, msg: "alias to an unknown anchor"}
 		}
 		n = n.Alias
 	}
@@ -142,10 +145,10 @@ func (l *pyLoader) load(n *yaml.Node, isKey bool) (*pyValue, error) {
 		return v, nil
 	}
 	if l.busy[n] {
-		return nil, &pyError{n.Line, "recursive alias"}
+		return nil, &pyError{line: n.Line, msg: "recursive alias"}
 	}
 	if l.budget--; l.budget < 0 {
-		return nil, &pyError{n.Line, "document too large (alias expansion)"}
+		return nil, &pyError{line: n.Line, msg: "document too large (alias expansion)"}
 	}
 	l.busy[n] = true
 	defer delete(l.busy, n)
@@ -159,7 +162,7 @@ func (l *pyLoader) load(n *yaml.Node, isKey bool) (*pyValue, error) {
 	case yaml.MappingNode:
 		v, err = l.mapping(n)
 	default:
-		err = &pyError{n.Line, fmt.Sprintf("unexpected YAML node kind %v", n.Kind)}
+		err = &pyError{line: n.Line, msg: fmt.Sprintf("unexpected YAML node kind %v", n.Kind)}
 	}
 	if err != nil {
 		return nil, err
@@ -177,7 +180,7 @@ func explicitTag(n *yaml.Node) string {
 
 func (l *pyLoader) sequence(n *yaml.Node) (*pyValue, error) {
 	if t := explicitTag(n); t != "" && t != "!!seq" {
-		return nil, &pyError{n.Line, fmt.Sprintf("tag %s on a list is not supported", t)}
+		return nil, tagError(n, t)
 	}
 	v := &pyValue{kind: pyList, line: n.Line}
 	for _, c := range n.Content {
@@ -204,7 +207,7 @@ func isMergeKey(k *yaml.Node) bool {
 // mappings ("<<: *base") come first, so the mapping's own keys override them.
 func flatten(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
 	if depth > 100 {
-		return nil, &pyError{n.Line, "merge keys nested too deeply"}
+		return nil, &pyError{line: n.Line, msg: "merge keys nested too deeply"}
 	}
 	var merge, own [][2]*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -226,7 +229,7 @@ func flatten(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
 			for _, s := range v.Content {
 				s = deref(s)
 				if s.Kind != yaml.MappingNode {
-					return nil, &pyError{s.Line, "expected a mapping for merging"}
+					return nil, &pyError{line: s.Line, msg: "expected a mapping for merging"}
 				}
 				sub, err := flatten(s, depth+1)
 				if err != nil {
@@ -239,7 +242,7 @@ func flatten(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
 				merge = append(merge, sub...)
 			}
 		default:
-			return nil, &pyError{v.Line, "expected a mapping or list of mappings for merging"}
+			return nil, &pyError{line: v.Line, msg: "expected a mapping or list of mappings for merging"}
 		}
 	}
 	return append(merge, own...), nil
@@ -247,7 +250,7 @@ func flatten(n *yaml.Node, depth int) ([][2]*yaml.Node, error) {
 
 func (l *pyLoader) mapping(n *yaml.Node) (*pyValue, error) {
 	if t := explicitTag(n); t != "" && t != "!!map" {
-		return nil, &pyError{n.Line, fmt.Sprintf("tag %s on a mapping is not supported", t)}
+		return nil, tagError(n, t)
 	}
 	pairs, err := flatten(n, 0)
 	if err != nil {
@@ -261,7 +264,7 @@ func (l *pyLoader) mapping(n *yaml.Node) (*pyValue, error) {
 			return nil, err
 		}
 		if k.kind == pyList || k.kind == pyMap {
-			return nil, &pyError{p[0].Line, "found unhashable key"}
+			return nil, &pyError{line: p[0].Line, msg: "found unhashable key"}
 		}
 		val, err := l.load(p[1], false)
 		if err != nil {
@@ -316,7 +319,7 @@ func pyScalar(n *yaml.Node, isKey bool) (*pyValue, error) {
 	default:
 		tag = resolve11(n.Value)
 	}
-	fail := func(msg string) (*pyValue, error) { return nil, &pyError{n.Line, msg} }
+	fail := func(msg string) (*pyValue, error) { return nil, &pyError{line: n.Line, msg: msg} }
 	switch tag {
 	case "!!str":
 		v.kind = pyStr
@@ -356,9 +359,20 @@ func pyScalar(n *yaml.Node, isKey bool) (*pyValue, error) {
 	case "!!merge":
 		return fail(`could not determine a constructor for the tag 'tag:yaml.org,2002:merge' (quote the "<<")`)
 	default:
-		return fail(fmt.Sprintf("could not determine a constructor for the tag %s", tag))
+		return nil, tagError(n, tag)
 	}
 	return v, nil
+}
+
+// tagError is the error for an explicit tag other than the plain types.
+func tagError(n *yaml.Node, tag string) error {
+	switch tag {
+	case "!!binary", "!!set", "!!omap", "!!pairs":
+		return &pyError{line: n.Line, msg: fmt.Sprintf("tag %s is not supported in a catalog file", tag), unsupported: true}
+	case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp":
+		return &pyError{line: n.Line, msg: fmt.Sprintf("expected a scalar for tag %s", tag)}
+	}
+	return &pyError{line: n.Line, msg: fmt.Sprintf("could not determine a constructor for the tag %s", tag)}
 }
 
 // constructInt is SafeConstructor.construct_yaml_int.

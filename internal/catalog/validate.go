@@ -31,10 +31,16 @@ func Validate(path string, data []byte) []error {
 	v := &pyValue{kind: pyMap}
 	if len(docs) == 1 {
 		v, err = loadPython(docs[0])
+		if err == nil && v.kind == pyNull {
+			v.line = docs[0].Line // an empty document has no line of its own
+		}
 		if err != nil {
 			var pe *pyError
+			if errors.As(err, &pe) && pe.unsupported {
+				return []error{&FileError{Path: path, Line: pe.line, Err: err}}
+			}
 			line := 0
-			if errors.As(err, &pe) {
+			if pe != nil {
 				line = pe.line
 			}
 			return []error{&FileError{Path: path, Line: line, Err: fmt.Errorf("the image manager (PyYAML) cannot load this: %w", err)}}
