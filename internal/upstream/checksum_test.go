@@ -221,10 +221,10 @@ func TestParseChecksumsForms(t *testing.T) {
 		{name: "no final newline", body: h64 + "  x.img", finds: []find{{"x.img", SHA256, h64}}},
 		{name: "bare digest with CRLF", body: strings.ToUpper(h64) + "\r\n", finds: []find{{"anything.img", SHA256, h64}, {"anything.img", SHA512, ""}}},
 		{name: "clear-signed with dash-escaped line", clearSigned: true,
-			body: "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n- " + h64 + "  x.img\n- # comment\n-----BEGIN PGP SIGNATURE-----\n\niQEzBAEBCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n",
+			body:  "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n- " + h64 + "  x.img\n- # comment\n-----BEGIN PGP SIGNATURE-----\n\niQEzBAEBCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n",
 			finds: []find{{"x.img", SHA256, h64}}},
 		{name: "clear-signed with CRLF, BOM, two armor headers, blank lines around", clearSigned: true,
-			body: "\uFEFF\r\n-----BEGIN PGP SIGNED MESSAGE-----\r\nHash: SHA256\r\nHash: SHA512\r\n\r\nSHA256 (x.img) = " + h64 + "\r\n-----BEGIN PGP SIGNATURE-----\r\n\r\nAAAA\r\n-----END PGP SIGNATURE-----\r\n\r\n",
+			body:  "\uFEFF\r\n-----BEGIN PGP SIGNED MESSAGE-----\r\nHash: SHA256\r\nHash: SHA512\r\n\r\nSHA256 (x.img) = " + h64 + "\r\n-----BEGIN PGP SIGNATURE-----\r\n\r\nAAAA\r\n-----END PGP SIGNATURE-----\r\n\r\n",
 			finds: []find{{"x.img", SHA256, h64}}},
 	}
 	for _, tt := range tests {

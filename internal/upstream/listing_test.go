@@ -76,7 +76,7 @@ func checkEntries(t testing.TB, base *url.URL, entries []Entry) {
 			t.Errorf("entry %d (%q): no URL", i, e.Name)
 			continue
 		}
-		if u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) || u.User != nil || u.Opaque != "" ||
+		if u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) || u.User.String() != base.User.String() || u.Opaque != "" ||
 			u.RawQuery != "" || u.Fragment != "" {
 			t.Errorf("entry %d (%q): URL %s is not on %s", i, e.Name, u, base)
 			continue

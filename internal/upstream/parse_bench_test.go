@@ -1,0 +1,152 @@
+package upstream
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+const benchEntries = 10_000
+
+func benchName(i int) string {
+	return fmt.Sprintf("ubuntu-24.04-server-cloudimg-amd64-build-%05d.img", i)
+}
+
+// Generators for the three HTML listing formats, line for line as the servers
+// write them (see the fixtures under testdata/listings).
+func fancyIndexListing(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN"><html><head><title>Index of /pub/images</title></head><body><h1>Index of /pub/images</h1><pre><img src="/icons/blank.gif" alt="Icon "> <a href="?C=N;O=D">Name</a>  <a href="?C=M;O=A">Last modified</a>  <a href="?C=S;O=A">Size</a>  <a href="?C=D;O=A">Description</a><hr><img src="/icons/back.gif" alt="[PARENTDIR]"> <a href="/pub/">Parent Directory</a>        -` + "\n")
+	for i := range n {
+		name := benchName(i)
+		fmt.Fprintf(&b, `<img src="/icons/unknown.gif" alt="[   ]"> <a href="%s">%s</a>  2026-07-05 12:00  584M  `+"\n", name, name)
+	}
+	b.WriteString("<hr></pre>\n<address>Apache/2.4.68 (Unix) Server at mirror.example.org Port 443</address>\n</body></html>\n")
+	return b.Bytes()
+}
+
+func htmlTableListing(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd"><html><head><title>Index of /pub/images</title></head><body><h1 id="indextitle">Index of /pub/images</h1><table id="indexlist"><tr class="indexhead"><th class="indexcolicon"><img src="/icons2/blank.png" alt="[ICO]"></th><th class="indexcolname"><a href="?C=N;O=D">Name</a></th><th class="indexcollastmod"><a href="?C=M;O=A">Last modified</a></th><th class="indexcolsize"><a href="?C=S;O=A">Size</a></th></tr>` + "\n")
+	b.WriteString(`<tr class="even"><td class="indexcolicon"><a href="/pub/"><img src="/icons2/go-previous.png" alt="[PARENTDIR]"></a></td><td class="indexcolname"><a href="/pub/">Parent Directory</a></td><td class="indexcollastmod">&nbsp;</td><td class="indexcolsize">  - </td></tr>` + "\n")
+	for i := range n {
+		name := benchName(i)
+		fmt.Fprintf(&b, `<tr class="odd"><td class="indexcolicon"><a href="%s"><img src="/icons2/text-x-generic.png" alt="[TXT]"></a></td><td class="indexcolname"><a href="%s">%s</a></td><td class="indexcollastmod">2026-07-05 12:00  </td><td class="indexcolsize">584M</td></tr>`+"\n", name, name, name)
+	}
+	b.WriteString("</table>\n<address>Apache/2.4.68 (Unix) Server at mirror.example.org Port 443</address>\n</body></html>\n")
+	return b.Bytes()
+}
+
+func nginxListing(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("<html>\r\n<head><title>Index of /pub/images/</title></head>\r\n<body>\r\n<h1>Index of /pub/images/</h1><hr><pre><a href=\"../\">../</a>\r\n")
+	for i := range n {
+		name := benchName(i)
+		text := name
+		pad := 50 - len(name)
+		if len(name) > 50 {
+			text, pad = name[:47]+"..&gt;", 0
+		}
+		fmt.Fprintf(&b, "<a href=\"%s\">%s</a>%s %s %19d\r\n", name, text, strings.Repeat(" ", pad), "05-Jul-2026 12:00", 612564992)
+	}
+	b.WriteString("</pre><hr></body>\r\n</html>\r\n")
+	return b.Bytes()
+}
+
+func BenchmarkParseListing(b *testing.B) {
+	base, err := url.Parse("https://mirror.example.org/pub/images/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		data []byte
+	}{
+		{"FancyIndexing", fancyIndexListing(benchEntries)},
+		{"HTMLTable", htmlTableListing(benchEntries)},
+		{"nginx", nginxListing(benchEntries)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.data)))
+			for b.Loop() {
+				entries, err := ParseListing(bytes.NewReader(bc.data), base)
+				if err != nil || len(entries) != benchEntries {
+					b.Fatalf("%d entries, %v", len(entries), err)
+				}
+			}
+		})
+	}
+}
+
+func benchHex(i int, n int) string {
+	h := fmt.Sprintf("%08x", i*2654435761)
+	return strings.Repeat(h, n/len(h)+1)[:n]
+}
+
+// gnuSums is a 10,000-line GNU binary-mode file.
+func gnuSums(n int) []byte {
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, "%s *%s\n", benchHex(i, 64), benchName(i))
+	}
+	return b.Bytes()
+}
+
+// bsdSums is a 10,000-line BSD file: a "# name: N bytes" comment and a
+// tagged line per file, as Rocky and CentOS write them.
+func bsdSums(lines int) []byte {
+	var b bytes.Buffer
+	for i := range lines / 2 {
+		fmt.Fprintf(&b, "# %s: 645988352 bytes\nSHA256 (%s) = %s\n", benchName(i), benchName(i), benchHex(i, 64))
+	}
+	return b.Bytes()
+}
+
+func BenchmarkParseChecksums(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		data    []byte
+		entries int
+	}{
+		{"GNU", gnuSums(benchEntries), benchEntries},
+		{"BSD", bsdSums(benchEntries), benchEntries / 2},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.data)))
+			for b.Loop() {
+				s, err := ParseChecksums(bytes.NewReader(bc.data))
+				if err != nil || len(s.Entries) != bc.entries {
+					b.Fatalf("%v, %v", s, err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkFind(b *testing.B) {
+	s, err := ParseChecksums(bytes.NewReader(gnuSums(benchEntries)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	last := benchName(benchEntries - 1)
+	b.Run("last of 10000", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Find(last, SHA256); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("missing of 10000", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Find("not-there.img", SHA256); err == nil {
+				b.Fatal("found a name that is not listed")
+			}
+		}
+	})
+}
