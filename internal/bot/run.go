@@ -20,6 +20,9 @@ type Outcome struct {
 	Title  string // pull request title
 	Body   string // pull request body
 	Diff   string // git-style unified diff of the catalog (dry runs)
+	// Intent says what a run did or, in a dry run, would do with the
+	// branch and the pull request.
+	Intent []string
 }
 
 // ExitCode is the CONTRACT.md exit status for a completed run.

@@ -71,6 +71,12 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 	rep := out.Report
 	if dryRun {
 		fmt.Fprintf(w, "# %s\n\n%s\n", out.Title, out.Body)
+		for _, line := range out.Intent {
+			fmt.Fprintf(w, "dry run: %s\n", line)
+		}
+		if len(out.Intent) > 0 {
+			fmt.Fprintln(w)
+		}
 		if out.Diff != "" {
 			fmt.Fprint(w, out.Diff)
 		} else {
@@ -85,6 +91,9 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 		for _, f := range rep.Files {
 			fmt.Fprintf(w, "  wrote %s\n", f)
 		}
+	}
+	for _, line := range out.Intent {
+		fmt.Fprintln(w, line)
 	}
 	if pr := rep.PullRequest; pr != nil {
 		fmt.Fprintf(w, "Pull request: %s %s (%s)\n", pr.Operation, pr.URL, pr.Branch)
