@@ -1,0 +1,136 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/osism/image-crawler/internal/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func sample() *Report {
+	r := New([]plan.Update{
+		{Image: "Ubuntu 24.04", File: "etc/images/ubuntu.yml", PreviousVersion: "20260615", Version: "20260705",
+			Checksum: "sha256:" + strings.Repeat("ab", 32), URL: "https://cloud-images.ubuntu.com/releases/noble/release-20260705/ubuntu-24.04-server-cloudimg-amd64.img",
+			BuildDate: "2026-07-05", ChecksumURL: "https://cloud-images.ubuntu.com/releases/noble/release-20260705/SHA256SUMS", Kind: plan.New, Verified: true},
+		{Image: "Debian 12", File: "etc/images/debian.yml", Version: "20250210-2019",
+			Checksum: "sha512:" + strings.Repeat("cd", 64), URL: "https://cloud.debian.org/images/cloud/bookworm/20250210-2019/debian-12-genericcloud-amd64-20250210-2019.qcow2",
+			BuildDate: "2025-02-10", Kind: plan.New},
+		{Image: "Ubuntu 22.04", File: "etc/images/ubuntu.yml", PreviousVersion: "20260701", PreviousChecksum: "sha256:" + strings.Repeat("11", 32),
+			Version: "20260701", Checksum: "sha256:" + strings.Repeat("22", 32), URL: "https://e.org/x.img", BuildDate: "2026-07-01", Kind: plan.Respin},
+	}, []plan.Unchanged{{Image: "Debian 13", Version: "20260701-2500"}},
+		[]plan.Failure{{Image: "Rocky 9", Error: "GET https://dl.rockylinux.org/x/CHECKSUM: 503 Service Unavailable\nsecond line"}},
+		[]string{"etc/images/ubuntu.yml", "etc/images/debian.yml"})
+	return r
+}
+
+func TestJSONShape(t *testing.T) {
+	var buf bytes.Buffer
+	if err := sample().WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["schema"].(float64) != 1 || m["pull_request"] != nil {
+		t.Fatalf("schema/pull_request: %v", m)
+	}
+	ups := m["updates"].([]any)
+	if ups[1].(map[string]any)["previous_version"] != nil {
+		t.Fatal("previous_version of a new image must be null")
+	}
+	if ups[0].(map[string]any)["previous_version"] != "20260615" || ups[2].(map[string]any)["kind"] != "respin" {
+		t.Fatalf("updates: %v", ups)
+	}
+	if files := m["files"].([]any); files[0] != "etc/images/debian.yml" {
+		t.Fatalf("files not sorted: %v", files)
+	}
+	empty := New(nil, nil, nil, nil)
+	buf.Reset()
+	empty.WriteJSON(&buf)
+	for _, k := range []string{`"updates": []`, `"unchanged": []`, `"failures": []`, `"files": []`, `"pull_request": null`} {
+		if !strings.Contains(buf.String(), k) {
+			t.Errorf("empty report lacks %s:\n%s", k, buf.String())
+		}
+	}
+}
+
+func TestBodyGolden(t *testing.T) {
+	r := sample()
+	r.Warnings = []string{"signature verification is off"}
+	got := Body(r, BodyOptions{SignaturesOff: true})
+	path := filepath.Join("testdata", "body.golden.md")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got != string(want) {
+		t.Fatalf("body differs from %s:\n%s", path, got)
+	}
+}
+
+func TestBodyEscapesUpstreamText(t *testing.T) {
+	r := New(nil, nil, []plan.Failure{{Image: "X", Error: "bad | cell <script>alert(1)</script> [link](http://evil)"}}, nil)
+	b := Body(r, BodyOptions{})
+	for _, bad := range []string{"<script>", "[link](http://evil)", "bad | cell"} {
+		if strings.Contains(b, bad) {
+			t.Errorf("body contains unescaped %q:\n%s", bad, b)
+		}
+	}
+}
+
+func TestBodyStaysUnderGitHubLimit(t *testing.T) {
+	var ups []plan.Update
+	for i := 0; i < 3000; i++ {
+		ups = append(ups, plan.Update{Image: fmt.Sprintf("Image %04d", i), Version: "20260705", Checksum: "sha256:" + strings.Repeat("a", 64),
+			URL: "https://example.org/" + strings.Repeat("x", 80), BuildDate: "2026-07-05", Kind: plan.New})
+	}
+	b := Body(New(ups, nil, nil, nil), BodyOptions{})
+	if len(b) > MaxBody {
+		t.Fatalf("body is %d characters, over %d", len(b), MaxBody)
+	}
+	if !strings.Contains(b, Marker) || !strings.Contains(b, "more updates, not listed") {
+		t.Fatal("summarised body lost the marker or the summary line")
+	}
+}
+
+func TestTitle(t *testing.T) {
+	r := sample()
+	if got := Title(r.Updates[:2]); got != "Update images: Ubuntu 24.04 20260705, Debian 12 20250210-2019" {
+		t.Fatal(got)
+	}
+	var many []Update
+	for i := 0; i < 30; i++ {
+		many = append(many, Update{Image: fmt.Sprintf("Image %d", i), Version: "20260705"})
+	}
+	got := Title(many)
+	if len(got) > maxTitle+20 || !strings.HasSuffix(got, "more") {
+		t.Fatalf("long title: %q", got)
+	}
+}
+
+func TestCommitMessage(t *testing.T) {
+	msg := CommitMessage(sample(), "Signed-off-by: Bot <bot@example.org>")
+	for _, want := range []string{
+		"Update images: Ubuntu 24.04 20260705, Debian 12 20250210-2019, Ubuntu 22.04 20260701\n\n",
+		"- Debian 12: (new image) -> 20250210-2019 (2025-02-10, sha512:cdcdcdcdcdcd)",
+		"Not updated (1 failed): Rocky 9",
+		"\n\nSigned-off-by: Bot <bot@example.org>\n",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("commit message lacks %q:\n%s", want, msg)
+		}
+	}
+}
