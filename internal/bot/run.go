@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -85,7 +86,9 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	for _, f := range r.Files {
 		paths = append(paths, f.Path)
 	}
-	rep := report.New(r.Updates, c.Unchanged, append(c.Failures, r.Failures...), paths)
+	failures := append(c.Failures, r.Failures...)
+	sort.SliceStable(failures, func(i, j int) bool { return c.order[failures[i].Image] < c.order[failures[j].Image] })
+	rep := report.New(r.Updates, c.Unchanged, failures, paths)
 	rep.DryRun = o.DryRun
 	if o.SignaturesOff {
 		rep.Warnings = append(rep.Warnings, "signature verification is off (--signatures off): no checksum file was verified")

@@ -25,6 +25,9 @@ type Crawled struct {
 	// target maps an image to the catalog file (relative to the catalog
 	// directory) its entry lives in or will be written to.
 	target map[string]string
+	// order is each image's position in the sources file, so reports list
+	// images in the order people wrote them, whatever file they are in.
+	order map[string]int
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
@@ -39,7 +42,10 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
-	c := &Crawled{Catalog: cat, target: map[string]string{}}
+	c := &Crawled{Catalog: cat, target: map[string]string{}, order: map[string]int{}}
+	for i, img := range imgs {
+		c.order[img.Name] = i
+	}
 	broken := map[string]error{}
 	for _, fe := range cat.Errors {
 		broken[fe.Path] = fe
@@ -129,6 +135,8 @@ func renderStep(o *Options, c *Crawled) *Rendered {
 			r.Updates = append(r.Updates, updates...)
 		}
 	}
+	sort.SliceStable(r.Updates, func(i, j int) bool { return c.order[r.Updates[i].Image] < c.order[r.Updates[j].Image] })
+	sort.SliceStable(r.Failures, func(i, j int) bool { return c.order[r.Failures[i].Image] < c.order[r.Failures[j].Image] })
 	return r
 }
 

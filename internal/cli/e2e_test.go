@@ -72,6 +72,14 @@ func (w *world) run(env map[string]string, args ...string) result {
 	return r
 }
 
+// runPlain runs a command that takes no --report.
+func (w *world) runPlain(env map[string]string, args ...string) result {
+	w.t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	code := Main(context.Background(), args, ios, mapEnv(env))
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
 func (w *world) read(name string) string {
 	w.t.Helper()
 	b, err := os.ReadFile(filepath.Join(w.catalog, "etc/images", name))
@@ -163,7 +171,7 @@ func TestRunDryRunPrintsPullRequestAndDiff(t *testing.T) {
 		"diff --git a/etc/images/ubuntu.yml b/etc/images/ubuntu.yml",
 		"+++ b/etc/images/debian.yml",
 		"--- /dev/null",
-		"+    - version: \"20260705\"",
+		"+      - version: \"20260705\"",
 		report.Marker,
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -271,12 +279,12 @@ func TestCrawlTable(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	w := newWorld(t)
-	r := w.run(nil, "validate", "--catalog", w.catalog)
+	r := w.runPlain(nil, "validate", "--catalog", w.catalog)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	os.WriteFile(filepath.Join(w.catalog, "etc/images/broken.yml"), []byte("images:\n  - name: [\n"), 0o644)
-	r = w.run(nil, "validate", "--catalog", w.catalog)
+	r = w.runPlain(nil, "validate", "--catalog", w.catalog)
 	if r.code != ExitError || !strings.Contains(r.stderr, "broken.yml:") {
 		t.Fatalf("broken catalog: exit %d\n%s", r.code, r.stderr)
 	}
