@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -96,8 +97,8 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// Load reads every *.yml and *.yaml file under dir, in subdirectories too
-// (but not in hidden ones such as .git). A missing dir is an empty catalog:
+// Load reads every *.yml and *.yaml file under dir, in subdirectories too,
+// but not hidden files and directories (.yamllint.yml, .git). A missing dir is an empty catalog:
 // a new catalog repository has none yet. Files are read through an os.Root,
 // so a symbolic link cannot make Load read outside dir.
 //
@@ -121,10 +122,11 @@ func Load(dir string) (*Catalog, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
+		hidden := p != "." && strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir() && hidden:
+			return fs.SkipDir
+		case d.IsDir(), hidden:
 			return nil
 		}
 		switch strings.ToLower(path.Ext(p)) {
@@ -138,7 +140,7 @@ func Load(dir string) (*Catalog, error) {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := readCapped(fsys, name)
 		if err != nil {
 			c.Errors = append(c.Errors, &FileError{Path: name, Err: err})
 			continue
@@ -155,6 +157,26 @@ func Load(dir string) (*Catalog, error) {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line))
 	})
 	return c, nil
+}
+
+// maxFileSize bounds what Load reads into memory; the largest osism catalog
+// file is about 13 KiB.
+const maxFileSize = 8 << 20
+
+func readCapped(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB; not a catalog file", maxFileSize>>20)
+	}
+	return data, nil
 }
 
 func duplicateNames(files []*File) []*FileError {

@@ -167,6 +167,9 @@ func TestLoadWalksSubdirectoriesSorted(t *testing.T) {
 		"sub/deeper/d.yml":  fmt.Sprintf(one, "D"),
 		"sub/README.md":     "# hi",
 		"sub/.hidden/h.yml": "x: 1\n",
+		".yamllint.yml":     "extends: default\n",
+		"sub/.#z.yml":       "editor lock\n",
+		"big.yml":           "images:\n  - name: Big\n#" + strings.Repeat("x", maxFileSize) + "\n",
 	})
 	c, err := Load(dir)
 	if err != nil {
@@ -177,8 +180,11 @@ func TestLoadWalksSubdirectoriesSorted(t *testing.T) {
 		got = append(got, f.Path+"="+f.Images[0].Name)
 	}
 	want := []string{"UPPER.YML=U", "a.yml=A", "a/b.yaml=B", "sub/deeper/d.yml=D", "z.yml=Z"}
-	if !slices.Equal(got, want) || len(c.Errors) != 0 {
-		t.Fatalf("files %v errors %v, want %v", got, c.Errors, want)
+	if len(c.Errors) != 1 || c.Errors[0].Path != "big.yml" || !strings.Contains(c.Errors[0].Error(), "not a catalog file") {
+		t.Errorf("errors %v, want big.yml refused", c.Errors)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("files %v, want %v", got, want)
 	}
 }
 

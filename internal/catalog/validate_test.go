@@ -518,7 +518,7 @@ func TestPythonRegexp(t *testing.T) {
 		match      bool
 	}{
 		{`\w+:x$`, "sha256:x", true},
-		{`\w+:x$`, "sha256:x\n", true},   // $ before a final newline
+		{`\w+:x$`, "sha256:x\n", true},    // $ before a final newline
 		{`\w+:x$`, "sha256:x\n\n", false}, // but only one
 		{`\w+:x$`, "sha256:xy", false},
 		{`\w+:x`, " sha256:x", false}, // re.match anchors at the start
