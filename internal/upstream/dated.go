@@ -45,7 +45,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		latest = s.latest
 	}
 	latestSums := join(u.URL, latest, u.Checksums)
-	sums, err := fetchSums(ctx, s.f, latestSums)
+	sums, _, err := checksums(ctx, s.f, img, latestSums)
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums: %w", err)
 	}
@@ -80,7 +80,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		sumsURL := join(u.URL, dir, u.Checksums)
 		pinned := u.PinnedName(v)
 		tried = append(tried, dir)
-		bs, err := fetchSums(ctx, s.f, sumsURL)
+		bs, verified, err := checksums(ctx, s.f, img, sumsURL)
 		if err != nil {
 			return Result{}, fmt.Errorf("build %s: %w", v, err)
 		}
@@ -104,6 +104,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 			URL:         join(u.URL, dir, pinned),
 			BuildDate:   date,
 			ChecksumURL: sumsURL,
+			Verified:    verified,
 		}, nil
 	}
 	return Result{}, fmt.Errorf("latest %s %s is in none of the newest builds (%s): not guessing",
