@@ -325,6 +325,12 @@ func (p *checksumParser) bsdLine(tag, name, digest string, escaped bool) error {
 }
 
 func (p *checksumParser) addNamed(alg Algorithm, digest, name string, escaped bool) error {
+	// Tools escape newlines and carriage returns in names, so a raw control
+	// character means the line is not what it seems (a file with CR-only line
+	// ends would otherwise become one entry with a garbage name).
+	if strings.IndexFunc(name, isControl) >= 0 {
+		return fmt.Errorf("line %d: file name %s contains a control character", p.line, excerpt(name))
+	}
 	if escaped {
 		var err error
 		if name, err = unescapeName(name); err != nil {
@@ -403,6 +409,11 @@ func unescapeName(s string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// isControl reports C0 control characters other than tab, and DEL.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' || r == 0x7f
 }
 
 // hexPrefixLen returns the number of hex digits s starts with.

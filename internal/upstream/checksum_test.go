@@ -294,6 +294,8 @@ func TestParseChecksumsErrors(t *testing.T) {
 		{"text before the signed message", h64 + "  evil.img\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + h64 + "  x.img\n", `not a checksum file: line 2: "-----BEGIN PGP SIGNED MESSAGE-----"`},
 		{"comment before the signed message", "# hi\n-----BEGIN PGP SIGNED MESSAGE-----\n", "not a checksum file: line 2:"},
 		{"signature without message", "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n", "not a checksum file: line 1:"},
+		{"CR-only line ends", h64 + "  a.img\r" + h64 + "  b.img\r", `line 1: file name "a.img\raaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa..." contains a control character`},
+		{"NUL in a BSD name", "SHA256 (a\x00b) = " + h64 + "\n", `line 1: file name "a\x00b" contains a control character`},
 		{"line too long", strings.Repeat("a", maxChecksumLine+1) + "\n", "not a checksum file: line 1 is longer than 65536 bytes"},
 	}
 	for _, tt := range tests {
