@@ -578,7 +578,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return -1
 }
 
-// acquire takes one of PerHost slots for the wire URL's host.
+// acquire takes one of PerHost slots for the wire URL's host. The slot is held
+// for the whole attempt, redirects included: a mirror's redirector counts
+// against the host that was asked.
 func (c *Client) acquire(ctx context.Context, wire string) (release func(), _ error) {
 	host := wire
 	if u, err := url.Parse(wire); err == nil {

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
 // recorder is an httptest server that counts what reaches it.
@@ -814,5 +816,104 @@ func TestClientStatsAndLog(t *testing.T) {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
+	}
+}
+
+// The client against the test mirror, reached through a --mirror rewrite as
+// in the end-to-end tests: each fault either recovers within the retries or
+// fails with an error that names the upstream URL.
+func TestClientAgainstMirrorFaults(t *testing.T) {
+	const upstream = "https://cloud-images.ubuntu.com"
+	mod := time.Date(2026, 7, 5, 13, 11, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		fault    mirror.Fault
+		path     string
+		wantErr  string // "" = success
+		wantReqs int
+	}{
+		{"no fault", mirror.Fault{}, "/SHA256SUMS", "", 1},
+		{"503 twice", mirror.Fault{Status: 503, Times: 2}, "/SHA256SUMS", "", 3},
+		{"429 with Retry-After", mirror.Fault{Status: 429, Times: 1, Header: http.Header{"Retry-After": {"0"}}}, "/SHA256SUMS", "", 2},
+		{"truncated once", mirror.Fault{Truncate: 5, Times: 1}, "/SHA256SUMS", "", 2},
+		{"reset once", mirror.Fault{CloseConnection: true, Times: 1}, "/SHA256SUMS", "", 2},
+		{"503 forever", mirror.Fault{Status: 503}, "/SHA256SUMS", "503 Service Unavailable (via ", 4},
+		{"404", mirror.Fault{Status: 404}, "/SHA256SUMS", "404 Not Found (via ", 1},
+		{"stalled", mirror.Fault{Stall: time.Hour}, "/SHA256SUMS", "timed out", 4},
+		{"redirect loop", mirror.Fault{RedirectLoop: true}, "/releases/noble/", "redirect loop", 1},
+		{"huge body", mirror.Fault{Body: bytes.Repeat([]byte("<html>"), 1<<20)}, "/SHA256SUMS", "body exceeds 65536 bytes", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mirror.New(t)
+			m.File("/releases/noble/release-20260705/SHA256SUMS", []byte("sums\n"), mod)
+			m.File("/SHA256SUMS", []byte("0123456789abcdef\n"), mod)
+			m.Fault(tc.path, tc.fault)
+			c := testClient(Options{
+				Timeout: 50 * time.Millisecond,
+				MaxBody: 64 << 10,
+				Mirrors: []Mirror{{From: upstream + "/", To: m.URL + "/"}},
+			})
+			resp, err := c.Get(t.Context(), upstream+tc.path)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resp.URL != upstream+tc.path || !resp.LastModified.Equal(mod) {
+					t.Errorf("got %s, Last-Modified %v", resp.URL, resp.LastModified)
+				}
+			} else {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want %q", err, tc.wantErr)
+				}
+				if !strings.HasPrefix(err.Error(), "GET "+upstream+tc.path+": ") {
+					t.Errorf("error %q does not name the upstream URL first", err)
+				}
+			}
+			if got := m.CountPath("GET", tc.path); got != tc.wantReqs {
+				t.Errorf("mirror saw %d requests for %s, want %d", got, tc.path, tc.wantReqs)
+			}
+		})
+	}
+}
+
+func TestClientFollowsDirectoryRedirect(t *testing.T) {
+	m := mirror.New(t)
+	m.Format("/", mirror.Nginx)
+	m.File("/almalinux/9/cloud/x86_64/images/CHECKSUM", []byte("x"), time.Now())
+	c := testClient(Options{Mirrors: []Mirror{{From: "https://repo.almalinux.org/", To: m.URL + "/"}}})
+	const dir = "https://repo.almalinux.org/almalinux/9/cloud/x86_64/images"
+	resp, err := c.Get(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.URL != dir || !bytes.Contains(resp.Body, []byte(`<a href="CHECKSUM">CHECKSUM</a>`)) {
+		t.Errorf("got %s:\n%s", resp.URL, resp.Body)
+	}
+	if got := m.Requests(); len(got) != 2 || got[1].Path != "/almalinux/9/cloud/x86_64/images/" {
+		t.Errorf("mirror saw %v", got)
+	}
+}
+
+// BenchmarkClientCrawl fetches 64 files from a mirror that answers each after
+// 2ms, as a crawl of one distribution does: it measures how well the per-host
+// concurrency and connection reuse hide latency.
+func BenchmarkClientCrawl(b *testing.B) {
+	m := mirror.New(b)
+	mod := time.Now()
+	for i := range 64 {
+		m.File(fmt.Sprintf("/images/%d/SHA256SUMS", i), bytes.Repeat([]byte("x"), 4096), mod)
+	}
+	m.Latency(2 * time.Millisecond)
+	for b.Loop() {
+		c := NewClient(Options{Mirrors: []Mirror{{From: "https://mirror.example/", To: m.URL + "/"}}})
+		var wg sync.WaitGroup
+		for i := range 64 {
+			wg.Go(func() {
+				if _, err := c.Get(b.Context(), fmt.Sprintf("https://mirror.example/images/%d/SHA256SUMS", i)); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
