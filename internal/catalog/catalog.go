@@ -72,10 +72,12 @@ type Version struct {
 }
 
 // Field is any other key of a version (mirror_url, id, hidden, meta, ...).
-// YAML is its value as a single-line YAML flow value that reads back as the
-// same value, under PyYAML as under yaml.v3: plain scalars stay plain (so a
-// date stays a date), quoted ones stay quoted, and mappings and lists are
-// written in flow style.
+// YAML is its value as a single-line YAML flow value that the image manager
+// (PyYAML, YAML 1.1) reads back as the same value: plain scalars stay plain,
+// so a date stays a date and yes stays a bool; quoted ones stay quoted; block
+// scalars become double-quoted strings; mappings and lists are written in
+// flow style, where a timestamp or base-60 number, whose ":" must be quoted
+// there, keeps its type through an explicit tag (!!timestamp '...').
 type Field struct {
 	Key  string
 	YAML string

@@ -15,6 +15,7 @@ import (
 )
 
 func TestLoadRealFiles(t *testing.T) {
+	t.Parallel()
 	c, err := Load("testdata/osism")
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +125,7 @@ func dumpCatalog(t *testing.T, c *Catalog) []byte {
 }
 
 func TestLoadMissingDirectory(t *testing.T) {
+	t.Parallel()
 	c, err := Load(filepath.Join(t.TempDir(), "etc", "images"))
 	if err != nil || len(c.Files) != 0 || len(c.Errors) != 0 {
 		t.Fatalf("got %+v, %v; want an empty catalog", c, err)
@@ -131,6 +133,7 @@ func TestLoadMissingDirectory(t *testing.T) {
 }
 
 func TestLoadNotADirectory(t *testing.T) {
+	t.Parallel()
 	p := filepath.Join(t.TempDir(), "images")
 	if err := os.WriteFile(p, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -154,6 +157,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 func TestLoadWalksSubdirectoriesSorted(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	one := "images:\n  - name: %s\n"
 	writeFiles(t, dir, map[string]string{
@@ -189,6 +193,7 @@ func TestLoadWalksSubdirectoriesSorted(t *testing.T) {
 }
 
 func TestLoadReportsBrokenFiles(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, content string
 		line          int
@@ -254,6 +259,7 @@ func TestLoadReportsBrokenFiles(t *testing.T) {
 }
 
 func TestLoadDuplicateNames(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"a.yml": "images:\n  - name: X\n  - name: Y\n",
@@ -284,6 +290,7 @@ func TestLoadDuplicateNames(t *testing.T) {
 }
 
 func TestLoadRefusesSymlinkOutOfTheCatalog(t *testing.T) {
+	t.Parallel()
 	outside := t.TempDir()
 	writeFiles(t, outside, map[string]string{"secret.yml": "images:\n  - name: Secret\n"})
 	dir := t.TempDir()
@@ -312,6 +319,7 @@ func TestLoadRefusesSymlinkOutOfTheCatalog(t *testing.T) {
 }
 
 func TestLoadIndentAndLineEndings(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, content string
 		indent        int
@@ -347,6 +355,7 @@ func TestLoadIndentAndLineEndings(t *testing.T) {
 }
 
 func TestCommentsTravelWithTheItemBelow(t *testing.T) {
+	t.Parallel()
 	f := loadFile(t, "testdata/fixtures/comments.yml")
 	if f.p.conservative {
 		t.Fatal("conservative spans for a file whose comments are plain")
@@ -372,6 +381,7 @@ func TestCommentsTravelWithTheItemBelow(t *testing.T) {
 }
 
 func TestBlockScalarCommentLinesStayWithTheirValue(t *testing.T) {
+	t.Parallel()
 	f := loadFile(t, "testdata/fixtures/block-scalar.yml")
 	if !f.p.conservative {
 		t.Fatal("precise spans although a '# ...' line belongs to a block scalar")
@@ -388,6 +398,7 @@ func TestBlockScalarCommentLinesStayWithTheirValue(t *testing.T) {
 // FieldYAML: a version's other keys come back as one line of YAML that reads
 // as the same value, under YAML 1.1 (PyYAML) as under yaml.v3.
 func TestFieldYAML(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ value, want string }{
 		{"https://example.org/x.img", "https://example.org/x.img"},
 		{"\n          https://example.org/folded.img", "https://example.org/folded.img"},
@@ -399,6 +410,8 @@ func TestFieldYAML(t *testing.T) {
 		{"2026-07-05", "2026-07-05"},
 		{"'2026-07-05'", "'2026-07-05'"},
 		{"0755", "0755"},
+		{"2026-07-05 10:20:30 +02:00", "2026-07-05 10:20:30 +02:00"},
+		{"{when: 2026-07-05 10:20:30.5 -5, on: off, n: ~, x: 0x1F, t: 1:30, f: '1:30'}", "{when: !!timestamp '2026-07-05 10:20:30.5 -5', on: off, n: ~, x: 0x1F, t: !!int '1:30', f: '1:30'}"},
 		{"20230402", "20230402"},
 		{"1.5", "1.5"},
 		{"", "null"},

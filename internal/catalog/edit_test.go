@@ -33,6 +33,7 @@ func bumped(t *testing.T, f *File, name, version string) []byte {
 func crlf(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")) }
 
 func TestApplyGolden(t *testing.T) {
+	t.Parallel()
 	type tc struct {
 		name string
 		file string
@@ -211,6 +212,7 @@ func checkEdited(t *testing.T, f *File, e Edit, out []byte) {
 }
 
 func TestApplyOwnBytesIsANoOp(t *testing.T) {
+	t.Parallel()
 	paths, _ := filepath.Glob("testdata/osism/*.yml")
 	fixtures, _ := filepath.Glob("testdata/fixtures/*.yml")
 	for _, p := range append(paths, fixtures...) {
@@ -244,6 +246,7 @@ func TestApplyOwnBytesIsANoOp(t *testing.T) {
 }
 
 func TestApplyNothing(t *testing.T) {
+	t.Parallel()
 	f := loadFile(t, "testdata/osism/debian.yml")
 	out, err := f.Apply(Edit{})
 	if err != nil || !bytes.Equal(out, f.Data) {
@@ -256,6 +259,7 @@ func TestApplyNothing(t *testing.T) {
 }
 
 func TestApplyRefuses(t *testing.T) {
+	t.Parallel()
 	twoItems := []byte("- name: Alpha\n- name: Beta\n")
 	for _, tc := range []struct {
 		name    string
@@ -329,6 +333,7 @@ func TestApplyRefuses(t *testing.T) {
 // The bug guard: an edit whose result would change anything but the entries
 // it writes is refused.
 func TestApplyGuardRefusesChangesToNeighbours(t *testing.T) {
+	t.Parallel()
 	anchored := "images:\n  - name: A\n    meta: &m\n      os_distro: ubuntu\n  - name: B\n    meta: *m\n"
 	for _, tc := range []struct {
 		name, data string
@@ -385,6 +390,7 @@ func TestApplyGuardRefusesChangesToNeighbours(t *testing.T) {
 // The guard itself, fed splices that went wrong: each corruption of an
 // otherwise correct result must be caught.
 func TestCheckCatchesCorruptedSplices(t *testing.T) {
+	t.Parallel()
 	f := loadFile(t, "testdata/fixtures/comments.yml")
 	// The file gets a second top-level key to corrupt.
 	data := append(slices.Clone(f.Data), "other: 1\n"...)
@@ -435,6 +441,7 @@ func TestCheckCatchesCorruptedSplices(t *testing.T) {
 }
 
 func TestNewFile(t *testing.T) {
+	t.Parallel()
 	out := NewFile([][]byte{entry("One", "1"), crlf(entry("Two", "2"))})
 	golden(t, "newfile.yml", out)
 	f, ferr := parseFile("new.yml", out)

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // seed adds every catalog file of the test data, real and made up.
@@ -133,6 +136,47 @@ func FuzzApply(f *testing.F) {
 			if !bytes.Equal(got, old) && !bytes.Equal(got, append(bytes.Clone(old), nl...)) {
 				t.Fatalf("append changed images[%d]: %q -> %q", i, old, got)
 			}
+		}
+	})
+}
+
+// FuzzFieldYAML: a version's extra value, written on one line, reads back in
+// PyYAML's view as the value it came from.
+func FuzzFieldYAML(f *testing.F) {
+	for _, s := range []string{"https://example.org/x", "'q'", "yes", "2026-07-05", "0755", "1:30", "", "|\n  a\n  b",
+		"{when: 2026-07-05 10:20:30.5 -5, on: off, n: ~, x: 0x1F, t: 1:30}", "[a, 'b', {c: [d]}]", "!!str 5", "\"a\\tb\"",
+		"&x [1, *x]", ">-\n  folded\n  text", "\n  k: v\n  l: [1, 2]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		src := "k: " + value + "\n"
+		docs, err := decodeDocuments([]byte(src))
+		if err != nil || len(docs) != 1 || len(docs[0].Content) != 1 || docs[0].Content[0].Kind != yaml.MappingNode || len(docs[0].Content[0].Content) != 2 {
+			return
+		}
+		orig, err := loadPython(docs[0])
+		if err != nil {
+			return // PyYAML would not load it either
+		}
+		line, err := flowYAML(docs[0].Content[0].Content[1])
+		if err != nil {
+			return
+		}
+		if strings.ContainsAny(line, "\r\n\u0085\u2028\u2029") {
+			t.Fatalf("%q is not one line", line)
+		}
+		back, err := decodeDocuments([]byte("k: " + line + "\n"))
+		if err != nil || len(back) != 1 {
+			t.Fatalf("%q does not parse: %v", line, err)
+		}
+		v, err := loadPython(back[0])
+		if err != nil {
+			t.Fatalf("%q does not load: %v", line, err)
+		}
+		x, _ := orig.get("k")
+		y, _ := v.get("k")
+		if x == nil || y == nil || pyDump(x) != pyDump(y) {
+			t.Fatalf("%q (from %q) reads differently", line, value)
 		}
 	})
 }

@@ -273,8 +273,8 @@ func readVersions(item *yaml.Node) ([]Version, error) {
 // maxFlowNodes bounds alias expansion in flowYAML ("billion laughs").
 const maxFlowNodes = 10000
 
-// flowYAML writes a value as one line of YAML that reads back as the same
-// value in PyYAML (YAML 1.1) and yaml.v3 alike.
+// flowYAML writes a value as one line of YAML that PyYAML (YAML 1.1) reads
+// back as the same value.
 func flowYAML(n *yaml.Node) (string, error) {
 	budget := maxFlowNodes
 	c, err := flowCopy(n, &budget, 0)
@@ -319,6 +319,11 @@ func flowCopy(n *yaml.Node, budget *int, depth int) (*yaml.Node, error) {
 			c.Style, c.Tag = yaml.DoubleQuotedStyle, "!!str"
 		case n.Style == 0 && n.Tag == "!!null" && n.Value == "":
 			c.Value = "null"
+		case n.Style == 0 && depth > 0 && strings.Contains(n.Value, ":") && resolve11(n.Value) != "!!str":
+			// Inside a flow collection the encoder must quote a ":", which
+			// would turn a timestamp or a base-60 number into a string;
+			// an explicit tag keeps its type.
+			c.Tag, c.Style = resolve11(n.Value), yaml.TaggedStyle
 		case n.Style == 0:
 			// Without a tag the encoder writes the text plain when YAML
 			// allows it there, and quotes it only when it must, so a plain

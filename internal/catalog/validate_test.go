@@ -12,6 +12,7 @@ import (
 )
 
 func TestValidateRealFiles(t *testing.T) {
+	t.Parallel()
 	c, err := Load("testdata/osism")
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +91,7 @@ func doc(overrides ...string) string {
 }
 
 func TestValidateSchemaRules(t *testing.T) {
+	t.Parallel()
 	if errs := Validate("f.yml", []byte(doc())); len(errs) > 0 {
 		t.Fatalf("the base document is invalid: %v", errs)
 	}
@@ -354,6 +356,7 @@ func TestValidateSchemaRules(t *testing.T) {
 }
 
 func TestValidateErrorsNameTheLine(t *testing.T) {
+	t.Parallel()
 	data := []byte(doc("meta.os_distro=foo", "version.version=20230402"))
 	got := fmt.Sprint(Validate("ubuntu.yml", data))
 	want := `[ubuntu.yml:16: images[0].meta.os_distro: "foo" is not one of arch, centos, cirros, debian, fedora, freebsd, gentoo, mandrake, mandriva, mes, msdos, netbsd, netware, openbsd, opensolaris, opensuse, rhel, rocky, sled, talos, ubuntu, windows` +
@@ -368,6 +371,7 @@ func TestValidateErrorsNameTheLine(t *testing.T) {
 }
 
 func TestValidateWholeFile(t *testing.T) {
+	t.Parallel()
 	valid := doc()
 	item := valid[strings.Index(valid, "  - name:"):]
 	for _, tc := range []struct {
@@ -428,6 +432,7 @@ func TestValidateWholeFile(t *testing.T) {
 // The negative fixtures: files a person could plausibly write, and what
 // the image manager would say about them.
 func TestValidateInvalidFixtures(t *testing.T) {
+	t.Parallel()
 	paths, err := filepath.Glob("testdata/invalid/*.yml")
 	if err != nil || len(paths) == 0 {
 		t.Fatal("no fixtures", err)
@@ -451,6 +456,7 @@ func TestValidateInvalidFixtures(t *testing.T) {
 
 // TestResolveLikePyYAML pins the YAML 1.1 typing of plain scalars.
 func TestResolveLikePyYAML(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ yaml, want string }{
 		{"yes", "True"}, {"Yes", "True"}, {"YES", "True"}, {"yEs", `str("yEs")`},
 		{"no", "False"}, {"on", "True"}, {"Off", "False"}, {"y", `str("y")`}, {"n", `str("n")`},
@@ -513,6 +519,7 @@ func TestResolveLikePyYAML(t *testing.T) {
 }
 
 func TestPythonRegexp(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pattern, s string
 		match      bool

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWriteFile(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "etc", "images") // does not exist yet
 	if err := WriteFile(dir, "ubuntu.yml", []byte("one\n")); err != nil {
 		t.Fatal(err)
@@ -54,6 +55,7 @@ func TestWriteFile(t *testing.T) {
 }
 
 func TestWriteFileRefusesEscapes(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	dir := filepath.Join(base, "catalog")
 	outside := filepath.Join(base, "outside")
