@@ -133,6 +133,7 @@ type Server struct {
 	requests    []Request
 	inFlight    int
 	maxInFlight int
+	bytes       int64 // response body bytes sent since the last ResetCounts
 }
 
 // New starts a server that is closed when the test ends.
@@ -364,7 +365,31 @@ func (s *Server) ResetCounts() {
 	defer s.mu.Unlock()
 	s.requests = nil
 	s.maxInFlight = s.inFlight
+	s.bytes = 0
 }
+
+// Bytes is how many response body bytes the server sent since the start or
+// the last ResetCounts (for the benchmark's traffic figure).
+func (s *Server) Bytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes
+}
+
+// countingWriter counts body bytes; Unwrap keeps http.ResponseController's
+// Hijack and Flush working through it.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 // MaxInFlight is the most requests the server was answering at once.
 func (s *Server) MaxInFlight() int {
@@ -528,8 +553,15 @@ func errorAnswer(f Format, status int, r *http.Request, location string) answer 
 	return a
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
+	cw := &countingWriter{ResponseWriter: rw}
+	var w http.ResponseWriter = cw
+	defer func() {
+		s.mu.Lock()
+		s.bytes += cw.n
+		s.mu.Unlock()
+	}()
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: p})
 	s.inFlight++
