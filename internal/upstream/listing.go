@@ -49,7 +49,7 @@ func ParseListing(r io.Reader, base *url.URL) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{dir: dir, dirPath: dir.EscapedPath(), seen: make(map[string]struct{})}
+	c := newCollector(dir)
 
 	br := bufio.NewReader(r)
 	first, err := firstByte(br)
@@ -70,8 +70,8 @@ func ParseListing(r io.Reader, base *url.URL) ([]Entry, error) {
 	return c.entries, nil
 }
 
-// listingDir checks base and returns a copy without query and fragment, which
-// is what hrefs are resolved against.
+// listingDir checks base and returns the directory URL hrefs are resolved
+// against: base without query and fragment.
 func listingDir(base *url.URL) (*url.URL, error) {
 	if base == nil {
 		return nil, errors.New("parse listing: no base URL")
@@ -82,9 +82,11 @@ func listingDir(base *url.URL) (*url.URL, error) {
 	if !strings.HasSuffix(base.Path, "/") {
 		return nil, fmt.Errorf("parse listing: base URL %q is not a directory (its path does not end in \"/\")", base.Redacted())
 	}
-	dir := *base
+	// Resolving the empty reference removes dot segments ("/a/./b/"), so
+	// that base's path is spelled the way resolved hrefs will be.
+	dir := base.ResolveReference(&url.URL{})
 	dir.RawQuery, dir.ForceQuery, dir.Fragment, dir.RawFragment = "", false, "", ""
-	return &dir, nil
+	return dir, nil
 }
 
 // firstByte skips a UTF-8 byte order mark and leading whitespace and returns
@@ -111,11 +113,25 @@ type collector struct {
 	dirPath string // dir.EscapedPath(), always ending in "/"
 	seen    map[string]struct{}
 	entries []Entry
+
+	// plainOK is set when appending a plain segment to dir's path gives the
+	// same URL as resolving it, so plain hrefs can skip url.Parse and
+	// ResolveReference (most of the cost of a large listing).
+	plainOK bool
+}
+
+func newCollector(dir *url.URL) *collector {
+	c := &collector{dir: dir, dirPath: dir.EscapedPath(), seen: make(map[string]struct{})}
+	const probe = "probe"
+	u := dir.ResolveReference(&url.URL{Path: probe})
+	c.plainOK = dir.RawPath == "" && u.Path == dir.Path+probe && u.RawPath == ""
+	return c
 }
 
 func (c *collector) parseHTML(r io.Reader) error {
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxListingToken)
+	var last []byte
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
@@ -136,7 +152,12 @@ func (c *collector) parseHTML(r io.Reader) error {
 				key, val, more := z.TagAttr()
 				// HTML takes the first of duplicate attributes.
 				if string(key) == "href" {
-					c.add(string(val))
+					// Apache HTMLTable links the icon and the name of a row
+					// to the same href: skip the repeat without work.
+					if !bytes.Equal(val, last) {
+						last = append(last[:0], val...)
+						c.add(string(val))
+					}
 					break
 				}
 				if !more {
@@ -184,12 +205,14 @@ func (c *collector) add(href string) {
 	if href == "" {
 		return
 	}
-	ref, err := url.Parse(href)
-	if err != nil || ref.Opaque != "" || ref.RawQuery != "" || ref.ForceQuery || ref.Fragment != "" {
+	if name, isDir, ok := plainSegment(href); ok && c.plainOK {
+		if _, dup := c.seen[name]; !dup {
+			c.seen[name] = struct{}{}
+			c.entries = append(c.entries, Entry{Name: name, Dir: isDir, URL: c.plainURL(href)})
+		}
 		return
 	}
-	u := c.dir.ResolveReference(ref)
-	name, isDir, ok := c.child(u)
+	u, name, isDir, ok := c.resolve(href)
 	if !ok {
 		return
 	}
@@ -198,6 +221,40 @@ func (c *collector) add(href string) {
 	}
 	c.seen[name] = struct{}{}
 	c.entries = append(c.entries, Entry{Name: name, Dir: isDir, URL: u})
+}
+
+// resolve is the general path of add: it resolves href against the
+// directory and reports whether the result is a direct child.
+func (c *collector) resolve(href string) (u *url.URL, name string, isDir, ok bool) {
+	ref, err := url.Parse(href)
+	if err != nil || ref.Opaque != "" || ref.RawQuery != "" || ref.ForceQuery || ref.Fragment != "" {
+		return nil, "", false, false
+	}
+	u = c.dir.ResolveReference(ref)
+	name, isDir, ok = c.child(u)
+	return u, name, isDir, ok
+}
+
+// plainSegment reports whether href is one relative path segment of
+// characters that need no escaping and mean nothing special in a URL,
+// optionally followed by "/": the form of nearly every real listing entry.
+func plainSegment(href string) (name string, isDir, ok bool) {
+	name, isDir = strings.CutSuffix(href, "/")
+	if name == "" || name == "." || name == ".." {
+		return "", false, false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_' || c == '~' || c == '+') {
+			return "", false, false
+		}
+	}
+	return name, isDir, true
+}
+
+// plainURL builds what resolve would return for a plain segment.
+func (c *collector) plainURL(href string) *url.URL {
+	return &url.URL{Scheme: c.dir.Scheme, User: c.dir.User, Host: c.dir.Host, Path: c.dir.Path + href}
 }
 
 // child reports whether u names an entry directly inside the listing's

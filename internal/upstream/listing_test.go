@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -496,5 +497,49 @@ func TestParseListingErrors(t *testing.T) {
 				t.Errorf("err = %v leaks the password", err)
 			}
 		})
+	}
+}
+
+// comparePlainPath checks that the shortcut for plain hrefs gives exactly
+// what resolving them gives.
+func comparePlainPath(t testing.TB, c *collector, href string) {
+	t.Helper()
+	name, isDir, ok := plainSegment(href)
+	if !ok || !c.plainOK {
+		return
+	}
+	u, gotName, gotDir, gotOK := c.resolve(href)
+	if !gotOK || gotName != name || gotDir != isDir || !reflect.DeepEqual(u, c.plainURL(href)) {
+		t.Errorf("href %q under %s: shortcut gives %q dir=%v %#v; resolving gives %q dir=%v ok=%v %#v",
+			href, c.dir, name, isDir, c.plainURL(href), gotName, gotDir, gotOK, u)
+	}
+}
+
+func TestPlainSegmentMatchesResolve(t *testing.T) {
+	t.Parallel()
+	hrefs := []string{"x.img", "release-20260705/", "a+b.qcow2", "~user/", "...", "a..b/", "-", "_", "v1.2.3", "CHECKSUM", "Z"}
+	for _, base := range []string{
+		"https://mirror.example.org/pub/images/",
+		"http://user@mirror.example.org:8080/",
+		"https://mirror.example.org/a%20b/",
+		"https://mirror.example.org/a/./b/../c/",
+		"https://MIRROR.example.org/pub/images/?jsontable",
+	} {
+		dir, err := listingDir(mustURL(t, base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newCollector(dir)
+		if !c.plainOK {
+			t.Errorf("%s: shortcut unexpectedly disabled", base)
+		}
+		for _, href := range hrefs {
+			comparePlainPath(t, c, href)
+		}
+	}
+	// A base with dot segments is listed like its normalised form.
+	got, err := ParseListing(strings.NewReader(listingOf("x.img", "/a/c/y.img")), mustURL(t, "https://mirror.example.org/a/./b/../c/"))
+	if err != nil || !slices.Equal(names(got), []string{"x.img", "y.img"}) || got[0].URL.String() != "https://mirror.example.org/a/c/x.img" {
+		t.Errorf("got %+v, %v", got, err)
 	}
 }

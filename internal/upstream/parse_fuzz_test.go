@@ -47,11 +47,15 @@ func FuzzParseListing(f *testing.F) {
 	f.Add([]byte(listingOf("a/", "../", "%2e%2e/", "a%2Fb", "//evil.example.com/pub/images/x", "x?y", "名前")), defaultBase)
 	f.Add([]byte(`{"data":[{"name":"a/"},{"name":"../x"},{"name":"b"}]}`), defaultBase+"?jsontable")
 	f.Add([]byte(`<a href="x.img">`), "https://u:p@mirror.example.org:8443/")
+	f.Add([]byte("release-20260705/"), "https://mirror.example.org/a/./b/%7e/")
 
 	f.Fuzz(func(t *testing.T, data []byte, base string) {
 		b, err := url.Parse(base)
 		if err != nil {
 			return
+		}
+		if dir, err := listingDir(b); err == nil && len(data) <= 256 {
+			comparePlainPath(t, newCollector(dir), string(data))
 		}
 		entries, err := ParseListing(bytes.NewReader(data), b)
 		if err != nil {
