@@ -6,7 +6,7 @@ import "embed"
 
 // FS holds image-sources.yaml and keys/.
 //
-//go:embed image-sources.yaml
+//go:embed image-sources.yaml keys/*.asc
 var FS embed.FS
 
 // Name is the file name of the default sources file inside FS.

@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -69,11 +71,50 @@ type Upstream struct {
 	// version/released, Flatcar version.txt).
 	VersionURL string `yaml:"version_url"`
 	// Signature is required, optional or off: whether the checksum file's
-	// upstream signature must verify.
+	// upstream signature must verify. Empty means required when Keys names
+	// a key and off when it does not. See SignatureMode.
 	Signature string `yaml:"signature"`
-	// Keys are armored public key files (under sources/keys/ or relative to
-	// the sources file) trusted for the signature.
+	// SignatureFile is the signature of the checksum file, named relative
+	// to the checksum file's directory; {checksums} stands for the checksum
+	// file's name: "{checksums}.gpg" (Ubuntu, detached), "CHECKSUM.asc"
+	// (AlmaLinux, clear-signed copy). Empty means the checksum file is
+	// itself clear-signed (Fedora).
+	SignatureFile string `yaml:"signature_file"`
+	// Keys are the public key files (armored or binary) trusted for the
+	// signature, as paths relative to the sources file's directory
+	// ("keys/ubuntu-cloud-image-signing-key.asc"). A name not found there is
+	// looked up among the keys built into the binary (sources/keys/), so a
+	// user's sources file can name the shipped keys.
 	Keys []string `yaml:"keys"`
+	// KeyData holds the contents of Keys, in order, read and checked when
+	// the sources file was loaded.
+	KeyData [][]byte `yaml:"-"`
+}
+
+// Signature modes.
+const (
+	SignatureRequired = "required"
+	SignatureOptional = "optional"
+	SignatureOff      = "off"
+)
+
+// SignatureMode is the effective signature setting: Signature, or, when that
+// is empty, required if keys are named and off if not.
+func (u Upstream) SignatureMode() string {
+	switch {
+	case u.Signature != "":
+		return u.Signature
+	case len(u.Keys) > 0:
+		return SignatureRequired
+	default:
+		return SignatureOff
+	}
+}
+
+// SignatureName is the signature file's name for the checksum file named
+// checksums, or "" when the checksum file is itself clear-signed.
+func (u Upstream) SignatureName(checksums string) string {
+	return strings.ReplaceAll(u.SignatureFile, "{checksums}", checksums)
 }
 
 // Meta is the catalog metadata of an image, passed to the template as is.
@@ -240,7 +281,7 @@ func LoadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
-	return Parse(path, data)
+	return ParseFS(path, data, os.DirFS(filepath.Dir(path)))
 }
 
 // document is the top level of a sources file.
@@ -254,8 +295,16 @@ type document struct {
 
 var unmarshalLine = regexp.MustCompile(`^\s*line (\d+): (.*)$`)
 
-// Parse validates data as a sources file. Every error names path:line.
+// Parse validates data as a sources file. Every error names path:line. Key
+// files (upstream.keys) are looked up among the built-in keys only; use
+// ParseFS for a sources file that ships its own.
 func Parse(path string, data []byte) (*File, error) {
+	return ParseFS(path, data, nil)
+}
+
+// ParseFS is Parse with the directory the sources file lives in: key files
+// are read from dir first and from the built-in keys after. dir may be nil.
+func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -289,6 +338,7 @@ func Parse(path string, data []byte) (*File, error) {
 		for _, msg := range img.validate() {
 			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: %s", img.Name, msg)})
 		}
+		errs = append(errs, img.loadKeys(path, n, dir)...)
 		if prev, ok := names[img.Name]; ok && img.Name != "" {
 			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: duplicate name (first at line %d)", img.Name, prev)})
 		}
@@ -399,8 +449,16 @@ func (img *Image) validate() []string {
 	if !signatures[u.Signature] {
 		add("upstream.signature %q: want required, optional or off", u.Signature)
 	}
-	if u.Signature == "required" && len(u.Keys) == 0 {
-		add("upstream.signature is required but upstream.keys names no key")
+	if (u.Signature == SignatureRequired || u.Signature == SignatureOptional) && len(u.Keys) == 0 {
+		add("upstream.signature is %s but upstream.keys names no key", u.Signature)
+	}
+	if sf := u.SignatureFile; sf != "" {
+		if strings.Contains(sf, "..") || strings.ContainsAny(sf, "/\\") || strings.Contains(sf, "://") {
+			add("upstream.signature_file %q: want a file name in the checksum file's directory", sf)
+		}
+		if strings.ReplaceAll(sf, "{checksums}", "") == "" && strings.Contains(sf, "{checksums}") {
+			add("upstream.signature_file %q: names the checksum file itself; leave it empty for a clear-signed checksum file", sf)
+		}
 	}
 	for _, k := range []string{"checksums", "filename", "pinned", "latest"} {
 		if strings.Contains(set[k], "..") || strings.HasPrefix(set[k], "/") || strings.Contains(set[k], "://") {
