@@ -28,6 +28,7 @@ type crawlFlags struct {
 	report      string
 	signatures  string
 	concurrency int
+	perHost     int
 	timeout     time.Duration
 	logFormat   string
 	verbose     bool
@@ -53,7 +54,8 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file")
-	fl.IntVar(&f.concurrency, "concurrency", 8, "images crawled at once (requests per mirror host are limited separately)")
+	fl.IntVar(&f.concurrency, "concurrency", 32, "images crawled at once (requests per mirror host are limited by --per-host)")
+	fl.IntVar(&f.perHost, "per-host", 4, "requests under way at once to one mirror host, so no mirror is hammered")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "debug logging")
@@ -106,9 +108,13 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if f.concurrency < 1 {
 		return bot.Options{}, usageErr(fmt.Errorf("--concurrency %d: want at least 1", f.concurrency))
 	}
+	if f.perHost < 1 {
+		return bot.Options{}, usageErr(fmt.Errorf("--per-host %d: want at least 1", f.perHost))
+	}
 	client := upstream.NewClient(upstream.Options{
 		UserAgent: buildinfo.UserAgent(),
 		Mirrors:   mirrors,
+		PerHost:   f.perHost,
 		Logger:    logger,
 	})
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}

@@ -1,0 +1,40 @@
+// Command crawlbench measures an end-to-end crawl against a local mirror
+// with a fixed latency per request. See README.md ("Speed").
+//
+//	go run ./cmd/crawlbench -latency 50ms -images 1000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/osism/image-crawler/internal/cli"
+	"github.com/osism/image-crawler/internal/crawlbench"
+	"github.com/osism/image-crawler/internal/iostreams"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if os.Getenv(crawlbench.ChildEnv) != "" {
+		// The measured child: the real image-crawler command line.
+		os.Exit(cli.Main(ctx, os.Args[1:], iostreams.System(), os.LookupEnv))
+	}
+	c := crawlbench.Config{Out: os.Stderr}
+	flag.DurationVar(&c.Latency, "latency", 50*time.Millisecond, "latency added to every request")
+	flag.IntVar(&c.Images, "images", 1000, "synthetic images")
+	flag.IntVar(&c.Hosts, "hosts", 25, "mirror hosts the synthetic images are spread over")
+	flag.IntVar(&c.Concurrency, "concurrency", 0, "--concurrency of the measured runs (0: the default)")
+	flag.BoolVar(&c.Serial, "serial", true, "also measure --concurrency 1 (slow: images x requests x latency)")
+	flag.Parse()
+	rows, err := crawlbench.Run(ctx, c)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crawlbench:", err)
+		os.Exit(1)
+	}
+	crawlbench.Table(os.Stdout, rows, c.Latency)
+}

@@ -1,0 +1,234 @@
+// Package crawlbench measures a whole crawl end to end: a local mirror with
+// a fixed latency per request serves distribution layouts, and the real
+// image-crawler command line crawls them in a child process, so its peak
+// memory is measured apart from the mirror's.
+//
+// Two sets are measured: the shipped sources (every image of the built-in
+// sources file, each upstream host on its own mirror listener) and N
+// synthetic images spread over several hosts. Each set is crawled twice:
+// against an empty catalog (every image new: the longest request chains)
+// and against the catalog that run wrote (every image unchanged: one
+// request each). Each crawl runs with the default concurrency and with
+// --concurrency 1.
+package crawlbench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/osism/image-crawler/internal/testenv/mirror"
+)
+
+// ChildEnv marks the re-executed child that runs the image-crawler CLI.
+const ChildEnv = "CRAWLBENCH_CHILD"
+
+// Config is what to measure.
+type Config struct {
+	Latency     time.Duration // added to every request
+	Images      int           // synthetic images
+	Hosts       int           // synthetic hosts the images are spread over
+	Concurrency int           // 0 = the CLI's default
+	Serial      bool          // also measure --concurrency 1
+	Out         io.Writer
+}
+
+// Row is one measured crawl.
+type Row struct {
+	Set, Catalog string
+	Concurrency  string
+	Images       int
+	Wall         time.Duration
+	Requests     int
+	Bytes        int64
+	PeakRSS      int64 // bytes
+	Chain        int   // longest chain of dependent requests of one image
+	CritPath     time.Duration
+	Updates      int
+	Exit         int
+}
+
+// set is a mirror layout and the command-line arguments that crawl it.
+type set struct {
+	name    string
+	images  int
+	servers []*mirror.Server
+	args    []string // --sources, --mirror, ...
+	// prefixes are the upstream directories of the images, per server: a
+	// request belongs to the image whose prefix it has (the longest), which
+	// is how the longest chain of one image's requests is found.
+	prefixes map[int][]string
+}
+
+func (s *set) close() {
+	for _, m := range s.servers {
+		m.Close()
+	}
+}
+
+func (s *set) reset() {
+	for _, m := range s.servers {
+		m.ResetCounts()
+	}
+}
+
+func (s *set) traffic() (requests int, bytes int64, chain int) {
+	perImage := map[string]int{}
+	for i, m := range s.servers {
+		requests += m.Count()
+		bytes += m.Bytes()
+		for _, r := range m.Requests() {
+			best := ""
+			for _, p := range s.prefixes[i] {
+				if strings.HasPrefix(r.Path, p) && len(p) > len(best) {
+					best = p
+				}
+			}
+			perImage[fmt.Sprint(i, best)]++
+		}
+	}
+	for _, n := range perImage {
+		chain = max(chain, n)
+	}
+	return requests, bytes, chain
+}
+
+// Run measures every set and writes the table.
+func Run(ctx context.Context, c Config) ([]Row, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp("", "crawlbench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+
+	var rows []Row
+	builders := []func(string) (*set, error){
+		func(dir string) (*set, error) { return shipped(dir, c.Latency) },
+		func(dir string) (*set, error) { return synthetic(dir, c.Images, c.Hosts, c.Latency) },
+	}
+	for i, build := range builders {
+		dir := filepath.Join(work, fmt.Sprint(i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		s, err := build(dir)
+		if err != nil {
+			return nil, err
+		}
+		conc := []string{"default"}
+		if c.Concurrency > 0 {
+			conc[0] = fmt.Sprint(c.Concurrency)
+		}
+		if c.Serial {
+			conc = append(conc, "1")
+		}
+		for _, cc := range conc {
+			catalog := filepath.Join(dir, "catalog-"+cc)
+			for _, state := range []string{"empty", "current"} {
+				args := []string{"run", "--catalog", catalog, "--log-format", "json"}
+				if state == "current" {
+					args = append(args, "--dry-run")
+				}
+				if cc != "default" {
+					args = append(args, "--concurrency", cc)
+				}
+				args = append(args, s.args...)
+				s.reset()
+				row, err := measure(ctx, exe, args, c.Latency)
+				if err != nil {
+					s.close()
+					return nil, fmt.Errorf("%s, %s catalog: %w", s.name, state, err)
+				}
+				row.Set, row.Catalog, row.Concurrency, row.Images = s.name, state, cc, s.images
+				row.Requests, row.Bytes, row.Chain = s.traffic()
+				row.CritPath = time.Duration(row.Chain) * c.Latency
+				rows = append(rows, row)
+				if c.Out != nil {
+					fmt.Fprintf(c.Out, "measured %s / %s catalog / concurrency %s: %v\n", s.name, state, cc, row.Wall.Round(time.Millisecond))
+				}
+			}
+		}
+		s.close()
+	}
+	return rows, nil
+}
+
+// measure runs the CLI in a child process and reads its wall time and peak
+// resident memory.
+func measure(ctx context.Context, exe string, args []string, latency time.Duration) (Row, error) {
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Env = append(os.Environ(), ChildEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stdout = io.Discard
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	row := Row{Wall: wall}
+	if cmd.ProcessState != nil {
+		row.Exit = cmd.ProcessState.ExitCode()
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			row.PeakRSS = ru.Maxrss * 1024 // kilobytes on Linux
+		}
+	}
+	if err != nil && row.Exit != 3 {
+		return row, fmt.Errorf("image-crawler %s: %v\n%s", strings.Join(args, " "), err, tail(stderr.String()))
+	}
+	row.Updates = strings.Count(stderr.String(), `"status":"new build`)
+	return row, nil
+}
+
+func tail(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > 10 {
+		lines = lines[len(lines)-10:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Table writes the rows as a Markdown table (pasted into the README).
+func Table(w io.Writer, rows []Row, latency time.Duration) {
+	serial := map[string]time.Duration{}
+	for _, r := range rows {
+		if r.Concurrency == "1" {
+			serial[r.Set+"/"+r.Catalog] = r.Wall
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Set < rows[j].Set })
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
+	fmt.Fprintf(tw, "| set\t catalog\t concurrency\t images\t wall\t requests\t bytes\t peak RSS\t critical path (chain × %v)\t wall / critical path\t wall / concurrency 1\t|\n", latency)
+	fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t|")
+	for _, r := range rows {
+		ratioSerial := "—"
+		if s, ok := serial[r.Set+"/"+r.Catalog]; ok && r.Concurrency != "1" {
+			ratioSerial = fmt.Sprintf("%.3f", float64(r.Wall)/float64(s))
+		}
+		fmt.Fprintf(tw, "| %s\t %s\t %s\t %d\t %v\t %d\t %s\t %.1f MB\t %v (%d)\t %.2f\t %s\t|\n",
+			r.Set, r.Catalog, r.Concurrency, r.Images, r.Wall.Round(time.Millisecond), r.Requests, human(r.Bytes),
+			float64(r.PeakRSS)/1e6, r.CritPath, r.Chain, float64(r.Wall)/float64(max(r.CritPath, 1)), ratioSerial)
+	}
+	tw.Flush()
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
