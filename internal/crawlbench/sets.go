@@ -2,7 +2,6 @@ package crawlbench
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,33 +63,18 @@ func synthetic(dir string, n, hosts int, latency time.Duration) (*set, error) {
 
 // shipped lays out every image of the built-in sources file on one mirror
 // listener per upstream host, as the real hosts publish them.
-func shipped(dir string, latency time.Duration) (*set, error) {
+func shipped(_ string, latency time.Duration) (*set, error) {
 	src, err := source.Default()
 	if err != nil {
 		return nil, err
 	}
-	s := &set{name: "shipped sources", prefixes: map[int][]string{}}
-	hosts := map[string]*mirror.Server{}
-	serverIndex := map[*mirror.Server]int{}
-	for _, img := range src.Images {
-		u, err := url.Parse(img.Upstream.URL)
-		if err != nil {
-			return nil, err
-		}
-		m, ok := hosts[u.Host]
-		if !ok {
-			m = mirror.Start()
-			m.Latency(latency)
-			hosts[u.Host] = m
-			serverIndex[m] = len(s.servers)
-			s.servers = append(s.servers, m)
-			s.args = append(s.args, "--mirror", fmt.Sprintf("%s://%s/=%s/", u.Scheme, u.Host, m.URL))
-		}
-		if err := layout.Source(m, img, builds); err != nil {
-			return nil, err
-		}
-		s.prefixes[serverIndex[m]] = append(s.prefixes[serverIndex[m]], u.Path)
-		s.images++
+	site, err := layout.Serve(src, builds, latency)
+	if err != nil {
+		return nil, err
+	}
+	s := &set{name: "shipped sources", images: len(src.Images), servers: site.Servers, prefixes: site.Prefixes}
+	for _, m := range site.Mirrors {
+		s.args = append(s.args, "--mirror", m)
 	}
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -31,4 +32,50 @@ func Source(m *mirror.Server, img source.Image, builds []string) error {
 		return fmt.Errorf("layout: no layout for type %q (%s)", img.Type, img.Name)
 	}
 	return nil
+}
+
+// Site is a set of mirror listeners, one per upstream host, serving images
+// of a sources file where the real hosts publish them.
+type Site struct {
+	Servers []*mirror.Server
+	// Mirrors are the --mirror FROM=TO arguments that send the crawler here.
+	Mirrors []string
+	// Prefixes lists, per server index, the upstream directory of every
+	// image laid out on it.
+	Prefixes map[int][]string
+	byHost   map[string]int
+}
+
+// Close stops every listener.
+func (s *Site) Close() {
+	for _, m := range s.Servers {
+		m.Close()
+	}
+}
+
+// Serve lays out every image of src on a new Site (listeners made with
+// mirror.Start, each with the given latency per request).
+func Serve(src *source.File, builds []string, latency time.Duration) (*Site, error) {
+	s := &Site{Prefixes: map[int][]string{}, byHost: map[string]int{}}
+	for _, img := range src.Images {
+		u, err := url.Parse(img.Upstream.URL)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := s.byHost[u.Host]
+		if !ok {
+			m := mirror.Start()
+			m.Latency(latency)
+			i = len(s.Servers)
+			s.byHost[u.Host] = i
+			s.Servers = append(s.Servers, m)
+			s.Mirrors = append(s.Mirrors, fmt.Sprintf("%s://%s/=%s/", u.Scheme, u.Host, m.URL))
+		}
+		if err := Source(s.Servers[i], img, builds); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.Prefixes[i] = append(s.Prefixes[i], u.Path)
+	}
+	return s, nil
 }
