@@ -43,6 +43,14 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
 	c := &Crawled{Catalog: cat, target: map[string]string{}, order: map[string]int{}}
+	// A per-release source ("Fedora {release}") stands for one image per
+	// release upstream publishes now, which only a listing tells: make it
+	// concrete here, before anything looks at image names. An unlisted
+	// releases directory fails that source alone.
+	imgs, unexpanded := upstream.ExpandReleases(ctx, o.Fetcher, imgs, o.Only)
+	for _, oc := range unexpanded {
+		c.Failures = append(c.Failures, plan.Failure{Image: oc.Image.Name, Error: oc.Err.Error()})
+	}
 	for i, img := range imgs {
 		c.order[img.Name] = i
 	}
@@ -147,49 +155,85 @@ func renderFile(o *Options, cat *catalog.Catalog, rel string, changes []*plan.Ch
 			file = f
 		}
 	}
-	var (
-		failures []plan.Failure
-		accepted []plan.Update
-		edit     = catalog.Edit{Replace: map[string][]byte{}}
-		appended [][]byte
-		baseline map[string]int
-		out      []byte
-	)
+	var baseline map[string]int
 	if file != nil {
 		baseline = problemSet(catalog.Validate(rel, file.Data))
 	}
+	rejected := func(name string, err error) plan.Failure {
+		return plan.Failure{Image: name, Error: fmt.Sprintf("catalog entry rejected, %s left as it was: %v", path.Join(o.CatalogDir, rel), err)}
+	}
+
+	// Render every entry first; a template error fails only its image.
+	var (
+		failures []plan.Failure
+		entries  []rendered
+	)
 	for _, ch := range changes {
 		entry, err := o.Templates.Entry(ch.Image, renderVersions(ch.Versions))
 		if err != nil {
 			failures = append(failures, plan.Failure{Image: ch.Image.Name, Error: err.Error()})
 			continue
 		}
-		try := catalog.Edit{Replace: cloneMap(edit.Replace), Append: appended}
 		_, _, exists := lookupIn(file, ch.Image.Name)
-		if exists {
-			try.Replace[ch.Image.Name] = entry
-		} else {
-			try.Append = append(append([][]byte{}, appended...), entry)
+		entries = append(entries, rendered{change: ch, entry: entry, replace: exists})
+	}
+
+	// The usual case: every entry goes in and the file validates. Only when
+	// it does not, add the entries one by one to find the ones at fault, so a
+	// bad entry costs only its own image.
+	accepted := entries
+	out, err := spliceAll(file, rel, entries, baseline)
+	if err != nil {
+		accepted = nil
+		for _, e := range entries {
+			try := append(append([]rendered{}, accepted...), e)
+			data, err := spliceAll(file, rel, try, baseline)
+			if err != nil {
+				failures = append(failures, rejected(e.change.Image.Name, err))
+				continue
+			}
+			accepted, out = try, data
 		}
-		data, err := apply(file, try)
-		if err == nil {
-			err = newProblems(rel, data, baseline)
-		}
-		if err != nil {
-			failures = append(failures, plan.Failure{Image: ch.Image.Name, Error: fmt.Sprintf("catalog entry rejected, %s left as it was: %v", path.Join(o.CatalogDir, rel), err)})
-			continue
-		}
-		edit.Replace, appended, out = try.Replace, try.Append, data
-		accepted = append(accepted, ch.Update)
 	}
 	if len(accepted) == 0 {
 		return nil, nil, failures
+	}
+	updates := make([]plan.Update, 0, len(accepted))
+	for _, e := range accepted {
+		updates = append(updates, e.change.Update)
 	}
 	fc := &FileChange{Path: path.Join(o.CatalogDir, rel), Rel: rel, New: out, Created: file == nil}
 	if file != nil {
 		fc.Old = file.Data
 	}
-	return fc, accepted, failures
+	return fc, updates, failures
+}
+
+// rendered is one image's new entry, waiting to be spliced into its file.
+type rendered struct {
+	change  *plan.Change
+	entry   []byte
+	replace bool // the file has the image: replace its entry, else append
+}
+
+// spliceAll splices the entries into the file and validates the result.
+func spliceAll(file *catalog.File, rel string, entries []rendered, baseline map[string]int) ([]byte, error) {
+	e := catalog.Edit{Replace: map[string][]byte{}}
+	for _, r := range entries {
+		if r.replace {
+			e.Replace[r.change.Image.Name] = r.entry
+		} else {
+			e.Append = append(e.Append, r.entry)
+		}
+	}
+	data, err := apply(file, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := newProblems(rel, data, baseline); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 func apply(file *catalog.File, e catalog.Edit) ([]byte, error) {
@@ -209,14 +253,6 @@ func lookupIn(file *catalog.File, name string) (*catalog.File, *catalog.Image, b
 		}
 	}
 	return nil, nil, false
-}
-
-func cloneMap(m map[string][]byte) map[string][]byte {
-	out := make(map[string][]byte, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // problemSet counts schema problems by their text without the file:line
