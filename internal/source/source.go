@@ -70,6 +70,10 @@ type Upstream struct {
 	// VersionURL is a file that names the newest version (CirrOS
 	// version/released, Flatcar version.txt).
 	VersionURL string `yaml:"version_url"`
+	// Releases, when set, makes the entry a per-release source: it stands
+	// for one image for each of the newest Releases releases listed in the
+	// directory above {release} in URL (see ReleasePlaceholder).
+	Releases int `yaml:"releases"`
 	// Signature is required, optional or off: whether the checksum file's
 	// upstream signature must verify. Empty means required when Keys names
 	// a key and off when it does not. See SignatureMode.
@@ -235,6 +239,55 @@ var Types = map[string]TypeSpec{
 	"debian": {
 		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
 		Doc:      "dated build directories YYYYMMDD-NNNN/ next to a latest/ alias whose names carry no date (cloud.debian.org)",
+	},
+	"alias-checksum": {
+		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
+		Doc: "one directory holding builds under versioned names (pinned, {version} like 9.8-20260526 or 20260714.1) " +
+			"and an alias (filename) of the current one; its checksum file lists both, and the build whose digest " +
+			"equals the alias's is taken, the newest by version if several (repo.almalinux.org, cloud.centos.org)",
+	},
+	"alias-checksum-minor": {
+		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
+		Doc: "alias-checksum in a major-version directory that stands for the current minor-version one: the pinned URL " +
+			"puts the version's major.minor (9.6 of 9.6-20250531.0) in place of the major in url (dl.rockylinux.org)",
+	},
+	"fedora": {
+		Required: []string{"url", "checksums", "algorithm", "pinned", "releases"},
+		Doc: "per-release source: url holds {release}, and the newest `releases` release directories are crawled, one " +
+			"image each; one compose per release, whose id (44-1.7) is the {version} in the checksum file and pinned " +
+			"names, the architecture before the version up to release 40; build date from Last-Modified (dl.fedoraproject.org)",
+	},
+	"opensuse": {
+		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
+		Doc: "one directory holding an alias (filename) and the latest build only (pinned, {version} like 19.146 of " +
+			"...-Build19.146.qcow2), each image with a checksum sidecar (checksums is the alias's: filename + .sha256); " +
+			"the alias's sidecar names the build; build date from Last-Modified (download.opensuse.org)",
+	},
+	"arch": {
+		Required: []string{"url", "latest", "checksums", "algorithm", "filename", "pinned"},
+		Doc: "an alias directory (latest/) and one v{version}/ directory per build, {version} like 20260715.556894 " +
+			"(YYYYMMDD.<job>), each image with a checksum sidecar (checksums is the alias's: filename + .SHA256); " +
+			"build date from the version (geo.mirror.pkgbuild.com)",
+	},
+	"flatcar": {
+		Required: []string{"url", "latest", "checksums", "algorithm", "filename", "version_url"},
+		Doc: "a channel: an alias directory (current/) and one <X.Y.Z>/ directory per release, the image with a DIGESTS " +
+			"file (checksums, its SHA512 section); version_url is current/version.txt, whose FLATCAR_VERSION is the " +
+			"version and FLATCAR_BUILD_ID the build date (<channel>.release.flatcar-linux.net)",
+	},
+	"alpine": {
+		Required: []string{"url", "algorithm", "pinned"},
+		Doc: "one directory per branch holding every point release and revision under its own name (pinned, with " +
+			"{version} like 3.23.4 and {revision} like 0 of ...-3.23.4-...-r0.qcow2), each with a bare-digest sidecar " +
+			"named after algorithm (.sha512); the newest name is the build; build date from the .yaml metadata " +
+			"sidecar's built time, else Last-Modified. Usually per-release: url .../v{release}/releases/cloud/ with " +
+			"releases: 1 for the current stable branch (dl-cdn.alpinelinux.org)",
+	},
+	"cirros": {
+		Required: []string{"url", "checksums", "algorithm", "pinned", "version_url"},
+		Doc: "one directory per release ({version}/, like 0.6.3) holding the images and a checksum file (checksums); " +
+			"version_url names the newest release; release directories are never rebuilt, so an unchanged version " +
+			"is an unchanged image; build date from Last-Modified (download.cirros-cloud.net)",
 	},
 }
 
@@ -426,7 +479,9 @@ func (img *Image) validate() []string {
 	set := map[string]string{
 		"url": u.URL, "latest": u.Latest, "checksums": u.Checksums, "algorithm": u.Algorithm,
 		"filename": u.Filename, "pinned": u.Pinned, "version_url": u.VersionURL,
+		"releases": releasesField(u.Releases),
 	}
+	msgs = append(msgs, img.validateReleases()...)
 	for _, k := range spec.Required {
 		if set[k] == "" {
 			add("upstream.%s is missing (type %s needs it)", k, img.Type)
@@ -523,11 +578,23 @@ func (f *File) Select(only []string) ([]Image, error) {
 		want[n] = true
 	}
 	var out []Image
+	found := map[string]bool{}
 	for _, img := range f.Images {
-		if want[img.Name] {
-			out = append(out, img)
-			delete(want, img.Name)
+		picked := false
+		for n := range want {
+			// A per-release image ("Fedora {release}") is picked by the
+			// name of any of its releases; which exist is known only once
+			// upstream is listed, so narrowing down happens after that.
+			if img.MatchesName(n) {
+				picked, found[n] = true, true
+			}
 		}
+		if picked {
+			out = append(out, img)
+		}
+	}
+	for n := range found {
+		delete(want, n)
 	}
 	if len(want) > 0 {
 		var missing []string

@@ -48,6 +48,10 @@ type Strategy interface {
 var strategies = map[string]func(Fetcher) Strategy{
 	"ubuntu": func(f Fetcher) Strategy { return ubuntu(f) },
 	"debian": func(f Fetcher) Strategy { return debian(f) },
+
+	"alias-checksum":       aliasChecksumType,
+	"alias-checksum-minor": aliasChecksumMinorType,
+	"fedora":               fedora,
 }
 
 // NewStrategy returns the strategy for a sources-file type.

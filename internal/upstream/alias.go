@@ -1,0 +1,174 @@
+package upstream
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/osism/image-crawler/internal/source"
+)
+
+// aliasChecksum crawls one directory that holds builds under versioned names
+// next to an alias of the current build, all listed in one checksum file:
+//
+//	AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2   (pinned, {version} = 9.8-20260526)
+//	AlmaLinux-9-GenericCloud-latest.x86_64.qcow2         (filename, the alias)
+//
+// The alias's digest identifies the build: the versioned name with the same
+// digest is the one to pin. Listing order and "the first name that matches a
+// pattern" are never used, because the directory may hold other builds
+// (CentOS Stream keeps them all) and sibling images whose names contain the
+// wanted one (-ext4-, -OpenNebula-, -x86_64-). AlmaLinux, CentOS Stream and,
+// with minorDir, Rocky publish this way.
+type aliasChecksum struct {
+	f Fetcher
+	// minorDir: url is a major-version directory (rocky/9/) that upstream
+	// points at the current minor-version one (rocky/9.6/); a pinned URL
+	// must name the minor directory, which keeps the build after the major
+	// directory moves on to the next minor release.
+	minorDir bool
+}
+
+func aliasChecksumType(f Fetcher) Strategy      { return &aliasChecksum{f: f} }
+func aliasChecksumMinorType(f Fetcher) Strategy { return &aliasChecksum{f: f, minorDir: true} }
+
+// buildVersion is what {version} matches in a pinned name: dot- or
+// dash-separated runs of digits (9.8-20260526, 10.2-20260526.0, 20260714.1,
+// 44-1.7). It starts with a digit, so "ext4-9.8-20260526" and
+// "x86_64-9-20260714.1" are not versions of the plain image.
+const buildVersion = `([0-9]+(?:[.-][0-9]+)*)`
+
+// pinnedPattern turns a pinned name with {version} into a regexp that matches
+// whole names only; group 1 is the version.
+func pinnedPattern(pinned string) (*regexp.Regexp, error) {
+	before, after, ok := strings.Cut(pinned, "{version}")
+	if !ok {
+		return nil, fmt.Errorf("upstream.pinned %q has no {version}", pinned)
+	}
+	return regexp.MustCompile("^" + regexp.QuoteMeta(before) + buildVersion + regexp.QuoteMeta(after) + "$"), nil
+}
+
+func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
+	u := img.Upstream
+	algo := Algorithm(u.Algorithm)
+	sumsURL := join(u.URL, u.Checksums)
+	sums, verified, err := checksums(ctx, s.f, img, sumsURL)
+	if err != nil {
+		return Result{}, fmt.Errorf("latest checksums: %w", err)
+	}
+	hex, err := sums.Find(u.Filename, algo)
+	if err != nil {
+		return Result{}, fmt.Errorf("latest checksums %s: %w", sumsURL, err)
+	}
+	checksum := string(algo) + ":" + hex
+	if checksum == known.Checksum {
+		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
+	}
+
+	pattern, err := pinnedPattern(u.Pinned)
+	if err != nil {
+		return Result{}, err
+	}
+	version, others := "", []string{}
+	seen := map[string]bool{}
+	for _, e := range sums.Entries {
+		if e.Algorithm != algo || seen[e.Name] {
+			continue // a name listed twice counts as first listed, as in Find
+		}
+		seen[e.Name] = true
+		m := pattern.FindStringSubmatch(e.Name)
+		if m == nil {
+			continue
+		}
+		switch {
+		case e.Hex != hex:
+			others = append(others, m[1])
+		case version == "" || CompareVersions(m[1], version) > 0:
+			// Several names with the alias's digest are one image published
+			// more than once; the newest name is the current one.
+			version = m[1]
+		}
+	}
+	if version == "" {
+		slices.SortFunc(others, func(a, b string) int { return CompareVersions(b, a) })
+		have := "none"
+		if len(others) > 0 {
+			have = strings.Join(others, ", ")
+		}
+		return Result{}, fmt.Errorf("%s lists no %s with the digest %s of %s (builds listed: %s): not guessing",
+			sumsURL, u.Pinned, short(checksum), u.Filename, have)
+	}
+	date, err := dateInVersion(version)
+	if err != nil {
+		return Result{}, err
+	}
+	dir := u.URL
+	if s.minorDir {
+		if dir, err = minorVersionDir(u.URL, version); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{
+		Version:     version,
+		Checksum:    checksum,
+		URL:         join(dir, u.PinnedName(version)),
+		BuildDate:   date,
+		ChecksumURL: sumsURL,
+		Verified:    verified,
+	}, nil
+}
+
+var dateRun = regexp.MustCompile(`(?:^|[^0-9])([0-9]{8})(?:[^0-9]|$)`)
+
+// dateInVersion reads the YYYYMMDD a build identifier holds somewhere
+// (9.8-20260526, 20260714.1, 9.6-20250531.0).
+func dateInVersion(v string) (string, error) {
+	m := dateRun.FindStringSubmatch(v)
+	if m == nil {
+		return "", fmt.Errorf("version %q holds no YYYYMMDD date", v)
+	}
+	t, err := time.Parse("20060102", m[1])
+	if err != nil {
+		return "", fmt.Errorf("version %q holds no valid date: %w", v, err)
+	}
+	return t.Format(time.DateOnly), nil
+}
+
+var minorVersion = regexp.MustCompile(`^([0-9]+)\.[0-9]+-`)
+
+// minorVersionDir returns dir with its major-version path segment replaced
+// by the major.minor the version starts with: .../rocky/9/images/x86_64/ and
+// 9.6-20250531.0 give .../rocky/9.6/images/x86_64/.
+func minorVersionDir(dir, version string) (string, error) {
+	m := minorVersion.FindStringSubmatch(version)
+	if m == nil {
+		return "", fmt.Errorf("version %q does not start with major.minor-", version)
+	}
+	minor, major := strings.TrimSuffix(m[0], "-"), m[1]
+	u, err := url.Parse(dir)
+	if err != nil {
+		return "", fmt.Errorf("upstream.url %q: %w", dir, err)
+	}
+	segs := strings.Split(u.Path, "/")
+	at := -1
+	for i, seg := range segs {
+		if seg != major {
+			continue
+		}
+		if at >= 0 {
+			return "", fmt.Errorf("upstream.url %q names the major version %s twice: cannot tell which to replace by %s", dir, major, minor)
+		}
+		at = i
+	}
+	if at < 0 {
+		return "", fmt.Errorf("upstream.url %q has no path segment %s for the version %s to replace by %s", dir, major, version, minor)
+	}
+	segs[at] = minor
+	u.Path = strings.Join(segs, "/")
+	u.RawPath = ""
+	return u.String(), nil
+}
