@@ -45,8 +45,12 @@ type Options struct {
 	Committer    Identity
 	Signoff      bool
 
+	// Signatures is --signatures: required, optional or off for every
+	// source at once, or "" for each source's own setting.
+	Signatures string
 	// SignaturesOff is true when --signatures off is in force; the pull
-	// request then says loudly that nothing was verified.
+	// request then says loudly that nothing was verified. Setting it alone
+	// is the same as Signatures "off".
 	SignaturesOff bool
 
 	Logger *slog.Logger
@@ -84,6 +88,10 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.SignaturesOff && o.Signatures == "" {
+		o.Signatures = source.SignatureOff
+	}
+	o.SignaturesOff = o.Signatures == source.SignatureOff
 }
 
 func (o *Options) check() error {
@@ -95,6 +103,11 @@ func (o *Options) check() error {
 	}
 	if o.Fetcher == nil {
 		return fmt.Errorf("bot: no fetcher")
+	}
+	switch o.Signatures {
+	case "", source.SignatureRequired, source.SignatureOptional, source.SignatureOff:
+	default:
+		return &UsageError{fmt.Errorf("signatures %q: want required, optional or off", o.Signatures)}
 	}
 	return nil
 }

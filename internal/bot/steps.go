@@ -73,6 +73,11 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: fmt.Sprintf("catalog file %s does not parse, so it is left alone: %v", path.Join(o.CatalogDir, file), err)})
 			continue
 		}
+		if o.Signatures != "" {
+			// --signatures overrides every source at once (CONTRACT.md);
+			// strategies only ever see the image's own setting.
+			img.Upstream.Signature = o.Signatures
+		}
 		crawl = append(crawl, img)
 	}
 	if err := ctxDone(ctx); err != nil {

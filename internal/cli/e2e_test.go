@@ -46,6 +46,9 @@ func (w *world) args(extra ...string) []string {
 		"--only", "Ubuntu 24.04", "--only", "Debian 12",
 		"--mirror", "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/",
 		"--mirror", "https://cloud.debian.org/=" + w.mirror.URL + "/debian/",
+		// The mirror serves no signatures by the real distribution keys;
+		// signature_e2e_test.go covers verification with test keys.
+		"--signatures", "optional",
 	}
 	return append(extra, base...)
 }
@@ -257,6 +260,8 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 		"IMAGE_CRAWLER_ONLY":    "Ubuntu 24.04\nDebian 12",
 		"IMAGE_CRAWLER_MIRROR":  "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/\nhttps://cloud.debian.org/=" + w.mirror.URL + "/debian/",
 		"IMAGE_CRAWLER_CATALOG": w.catalog,
+		// No signatures by the real keys on the test mirror.
+		"IMAGE_CRAWLER_SIGNATURES": "optional",
 	}
 	r := w.run(env, "crawl", "--json")
 	if r.code != ExitOK || len(r.report.Updates) != 2 {

@@ -30,6 +30,9 @@ type crawlFlags struct {
 	concurrency int
 	perHost     int
 	timeout     time.Duration
+	httpTimeout time.Duration
+	retries     int
+	maxBody     int64
 	logFormat   string
 	verbose     bool
 
@@ -53,10 +56,13 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.only, "only", nil, "only the image with this catalog name (repeatable), e.g. --only \"Ubuntu 24.04\"")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
-	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file")
+	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
 	fl.IntVar(&f.concurrency, "concurrency", 32, "images crawled at once (requests per mirror host are limited by --per-host)")
 	fl.IntVar(&f.perHost, "per-host", 4, "requests under way at once to one mirror host, so no mirror is hammered")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
+	fl.DurationVar(&f.httpTimeout, "http-timeout", 30*time.Second, "advanced: deadline of one upstream request attempt, body included")
+	fl.IntVar(&f.retries, "retries", 3, "advanced: extra attempts of an upstream request after a 5xx, 429, timeout or dropped connection (0 = none)")
+	fl.Int64Var(&f.maxBody, "max-body", 16<<20, "advanced: largest upstream file read, in bytes (checksum files, signatures, listings)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "debug logging")
 
@@ -84,7 +90,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		return bot.Options{}, usageErr(err)
 	}
 	switch f.signatures {
-	case "", "required", "optional", "off":
+	case "", source.SignatureRequired, source.SignatureOptional:
+	case source.SignatureOff:
+		fmt.Fprintln(a.ios.ErrOut, "WARNING: --signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
 	}
@@ -111,10 +119,26 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if f.perHost < 1 {
 		return bot.Options{}, usageErr(fmt.Errorf("--per-host %d: want at least 1", f.perHost))
 	}
+	if f.httpTimeout <= 0 {
+		return bot.Options{}, usageErr(fmt.Errorf("--http-timeout %s: want a positive duration", f.httpTimeout))
+	}
+	if f.retries < 0 {
+		return bot.Options{}, usageErr(fmt.Errorf("--retries %d: want 0 or more", f.retries))
+	}
+	if f.maxBody < 1<<10 {
+		return bot.Options{}, usageErr(fmt.Errorf("--max-body %d: want at least 1024 bytes", f.maxBody))
+	}
+	retries := f.retries
+	if retries == 0 {
+		retries = -1 // upstream.Options: 0 means the default, -1 none
+	}
 	client := upstream.NewClient(upstream.Options{
 		UserAgent: buildinfo.UserAgent(),
 		Mirrors:   mirrors,
 		PerHost:   f.perHost,
+		Timeout:   f.httpTimeout,
+		Retries:   retries,
+		MaxBody:   f.maxBody,
 		Logger:    logger,
 	})
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
@@ -136,7 +160,8 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Author:        author,
 		Committer:     author,
 		Signoff:       f.signoff,
-		SignaturesOff: f.signatures == "off",
+		Signatures:    f.signatures,
+		SignaturesOff: f.signatures == source.SignatureOff,
 		Logger:        logger,
 	}, nil
 }

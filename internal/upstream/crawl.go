@@ -3,8 +3,14 @@ package upstream
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -63,5 +69,121 @@ func resolve(ctx context.Context, f Fetcher, img source.Image, known Known) (res
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
-	return s.Resolve(ctx, img, known)
+	res, err = s.Resolve(ctx, img, known)
+	if err != nil || res.Unchanged {
+		return res, err
+	}
+	if err := crossCheck(ctx, f, img, &res); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// MinImageSize is the smallest Content-Length a pinned image may announce.
+// The smallest image in the catalog (CirrOS) is above 15 MiB; anything under
+// a mebibyte is an error page, a placeholder or a truncated upload.
+const MinImageSize = 1 << 20
+
+// version is what a build identifier may look like: it goes into file
+// names, URLs and the catalog, so it is kept to what real ones use.
+var version = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+~-]{0,63}$`)
+
+// crossCheck is run on every new build a strategy found, whatever the
+// strategy, before anything of it can reach the catalog: the result is
+// well-formed, stays below the source's URL, was signature-verified if the
+// source requires it, and its pinned URL is really published (HEAD 200 with a
+// plausible size). A build date the strategy left empty is taken from the
+// pinned file's Last-Modified, from the same HEAD.
+func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) error {
+	u := img.Upstream
+	if !version.MatchString(res.Version) {
+		return fmt.Errorf("build identifier %q: not a version (want letters, digits and . _ + ~ -, at most 64)", res.Version)
+	}
+	algo, hex, _ := strings.Cut(res.Checksum, ":")
+	if algo != u.Algorithm || !hexDigest(Algorithm(algo), hex) {
+		return fmt.Errorf("checksum %q of %s: want %s:<lowercase hex>", res.Checksum, res.Version, u.Algorithm)
+	}
+	if err := underSource(u.URL, res.URL); err != nil {
+		return fmt.Errorf("pinned URL: %w", err)
+	}
+	if res.ChecksumURL != "" {
+		if err := underSource(u.URL, res.ChecksumURL); err != nil {
+			return fmt.Errorf("checksum URL: %w", err)
+		}
+	}
+	if u.SignatureMode() == source.SignatureRequired && !res.Verified {
+		// A strategy that read its checksum file around checksums() would
+		// otherwise pass unverified data as trusted.
+		return fmt.Errorf("crawler bug (please report): the signature of %s is required but was not verified", res.ChecksumURL)
+	}
+	head, err := headPinned(ctx, f, res.URL)
+	if err != nil {
+		return fmt.Errorf("pinned image: %w", err)
+	}
+	if head.Status != http.StatusOK {
+		return fmt.Errorf("pinned image HEAD %s: %d, want 200", res.URL, head.Status)
+	}
+	if head.ContentLength >= 0 && head.ContentLength < MinImageSize {
+		return fmt.Errorf("pinned image %s is %d bytes: too small to be an image (at least %d expected)", res.URL, head.ContentLength, MinImageSize)
+	}
+	if res.BuildDate == "" {
+		if head.LastModified.IsZero() {
+			return fmt.Errorf("no build date for %s: the version holds none and %s has no Last-Modified", res.Version, res.URL)
+		}
+		res.BuildDate = head.LastModified.UTC().Format(time.DateOnly)
+	}
+	return nil
+}
+
+// headPinned asks whether a pinned image is published. The Client remembers
+// HEAD answers per URL, so a strategy that reads the Last-Modified of the
+// pinned file through here (or f.Head) and the cross-check share one request.
+func headPinned(ctx context.Context, f Fetcher, pinned string) (*Response, error) {
+	return f.Head(ctx, pinned)
+}
+
+// underSource checks that a URL a strategy built from upstream strings (a
+// listing's names, a version file) stays below the source's url, on its
+// scheme and host. Below the source's url means below the part of its path
+// before the first segment that stands for a release: a {placeholder}, or a
+// bare version number like the 9 of rocky/9/, which a strategy may replace
+// by the minor release directory (rocky/9.6/).
+func underSource(sourceURL, got string) error {
+	s, err := url.Parse(sourceURL)
+	if err != nil {
+		return fmt.Errorf("source url %q: %w", sourceURL, err)
+	}
+	g, err := url.Parse(got)
+	if err != nil || g.Scheme == "" || g.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", got)
+	}
+	prefix := "/"
+	for _, seg := range strings.Split(strings.Trim(s.Path, "/"), "/") {
+		if seg == "" || strings.Contains(seg, "{") || releaseSegment.MatchString(seg) {
+			break
+		}
+		prefix += seg + "/"
+	}
+	dots := slices.ContainsFunc(strings.Split(g.Path, "/"), func(seg string) bool { return seg == "." || seg == ".." })
+	if g.Scheme != s.Scheme || g.Host != s.Host || !strings.HasPrefix(g.Path, prefix) || dots || g.RawQuery != "" || g.Fragment != "" || g.User != nil {
+		return fmt.Errorf("%s is not below the source's %s://%s%s: refusing it", got, s.Scheme, s.Host, prefix)
+	}
+	return nil
+}
+
+// releaseSegment is a path segment naming a release by number (9, 9.6, 44).
+var releaseSegment = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+
+// hexDigest says whether s is a lowercase hex digest of algo's length.
+func hexDigest(algo Algorithm, s string) bool {
+	n := map[Algorithm]int{SHA256: 64, SHA512: 128}[algo]
+	if n == 0 || len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -45,7 +45,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		latest = s.latest
 	}
 	latestSums := join(u.URL, latest, u.Checksums)
-	sums, _, err := checksums(ctx, s.f, img, latestSums)
+	sums, err := latestChecksums(ctx, s.f, img, latestSums)
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums: %w", err)
 	}

@@ -63,13 +63,37 @@ func NewStrategy(typ string, f Fetcher) (Strategy, error) {
 	return mk(f), nil
 }
 
-// checksums fetches the checksum file at u for img and parses it. Every
-// strategy reads checksum files through here, so that signature
-// verification (the source's `signature` setting) applies to all of them
-// alike. verified reports whether an upstream signature was checked.
+// checksums fetches the checksum file at u for img, checks its upstream
+// signature as the source's `signature` setting says (verify in verify.go),
+// and parses only what the signature covers. Every strategy reads the
+// checksum file that confirms a new build's checksum through here, so that
+// verification applies to all of them alike. verified reports whether an
+// upstream signature was checked.
 func checksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums *Sums, verified bool, err error) {
-	sums, err = fetchSums(ctx, f, u)
-	return sums, false, err
+	resp, err := f.Get(ctx, u)
+	if err != nil {
+		return nil, false, err
+	}
+	text, verified, err := verify(ctx, f, img, u, resp.Body)
+	if err != nil {
+		return nil, false, err
+	}
+	sums, err = ParseChecksums(bytes.NewReader(text))
+	if err != nil {
+		return nil, false, fmt.Errorf("parse %s: %w", u, err)
+	}
+	return sums, verified, nil
+}
+
+// latestChecksums reads the checksum file that only decides whether an
+// image changed, without its signature, so that an unchanged image costs
+// exactly one request. That is safe because nothing is written from it: a
+// forged "unchanged" writes nothing (an attacker on the path can suppress
+// updates anyway), and a forged "changed" leads to the build's own checksum
+// file, which checksums verifies before anything is trusted.
+func latestChecksums(ctx context.Context, f Fetcher, img source.Image, u string) (*Sums, error) {
+	_ = img // the signature of this file is deliberately not checked
+	return fetchSums(ctx, f, u)
 }
 
 // fetchSums fetches and parses a checksum file.

@@ -17,6 +17,11 @@ import (
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
+// ImageSize is what the laid-out images announce (HEAD and listings): the
+// size of a real cloud image, so the crawler's plausible-size check sees what
+// it would see upstream. Their content is generated only if someone GETs it.
+const ImageSize = 600 << 20
+
 // Digest returns a deterministic fake digest of an image, so tests can say
 // "the build 20260705 of noble" and know its checksum.
 func Digest(algo, seed string) string {
@@ -65,12 +70,12 @@ func Ubuntu(s *mirror.Server, base, file string, builds []string, seed string) {
 		sums := ubuntuSums(file, v, seed)
 		mod := dateOf(v)
 		s.File(base+"release-"+v+"/SHA256SUMS", sums, mod)
-		s.File(base+"release-"+v+"/"+file, []byte("image "+v), mod)
+		s.BigFile(base+"release-"+v+"/"+file, ImageSize, mod)
 		s.File(base+"release-"+v+"/"+file+".manifest", []byte("manifest"), mod)
 	}
 	last := builds[len(builds)-1]
 	s.File(base+"release/SHA256SUMS", ubuntuSums(file, last, seed), dateOf(last))
-	s.File(base+"release/"+file, []byte("image "+last), dateOf(last))
+	s.BigFile(base+"release/"+file, ImageSize, dateOf(last))
 }
 
 // UbuntuDigest is the digest Ubuntu gives the image in build v.
@@ -105,7 +110,7 @@ func Debian(s *mirror.Server, base, name string, builds []string, seed string) {
 			{Digest("sha512", "tar"+v+seed), name + "-" + v + ".tar.xz"},
 		}
 		s.File(base+v+"/SHA512SUMS", gnu(lines, false, false), dateOf(v))
-		s.File(base+v+"/"+pinned, []byte("image "+v), dateOf(v))
+		s.BigFile(base+v+"/"+pinned, ImageSize, dateOf(v))
 	}
 	last := builds[len(builds)-1]
 	lines := []line{
@@ -114,7 +119,7 @@ func Debian(s *mirror.Server, base, name string, builds []string, seed string) {
 		{Digest("sha512", "json"+last+seed), name + ".json"},
 	}
 	s.File(base+"latest/SHA512SUMS", gnu(lines, false, false), dateOf(last))
-	s.File(base+"latest/"+name+".qcow2", []byte("image "+last), dateOf(last))
+	s.BigFile(base+"latest/"+name+".qcow2", ImageSize, dateOf(last))
 	// Daily builds live beside the releases and must not be taken for them.
 	s.File(base+"daily/latest/SHA512SUMS", gnu([]line{{Digest("sha512", "daily"), name + "-daily.qcow2"}}, false, false), dateOf(last))
 }
