@@ -227,6 +227,9 @@ func ParseClearSigned(data []byte) (*ClearSigned, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: signature block: %v", ErrMalformed, err)
 	}
+	if len(sig) == 0 {
+		return nil, fmt.Errorf("%w: the signature block is empty", ErrMalformed)
+	}
 	return &ClearSigned{Plaintext: b.Plaintext, signed: b.Bytes, sig: sig, hashes: b.Headers.Values("Hash")}, nil
 }
 
