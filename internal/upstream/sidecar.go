@@ -75,7 +75,7 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 	if err != nil {
 		return Result{}, err
 	}
-	latestSums := join(dirURL(u.URL, u.Latest), u.Checksums)
+	latestSums := join(subdir(u.URL, u.Latest), u.Checksums)
 	sums, err := latestChecksums(ctx, s.f, img, latestSums)
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums: %w", err)
@@ -101,7 +101,7 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 	var tried []string
 	for _, v := range versions[:min(len(versions), maxCandidates)] {
 		pinned := u.PinnedName(v)
-		dir := dirURL(u.URL, s.dir(v))
+		dir := subdir(u.URL, s.dir(v))
 		sumsURL := join(dir, pinned+suffix)
 		tried = append(tried, pinned)
 		bs, verified, err := checksums(ctx, s.f, img, sumsURL)
@@ -134,6 +134,15 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 	}
 	return Result{}, fmt.Errorf("latest %s %s is in none of the builds it could be (%s): not guessing",
 		u.Filename, short(checksum), strings.Join(tried, ", "))
+}
+
+// subdir is the directory name below the directory url, or url itself when
+// name is empty.
+func subdir(url, name string) string {
+	if name == "" {
+		return dirURL(url)
+	}
+	return dirURL(url, name)
 }
 
 // aliasDigest returns the first digest of algo in an alias's sidecar that is
