@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/redact"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/upstream"
@@ -127,6 +129,19 @@ type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
+
+// redactFailures masks the token in failure messages before they reach
+// the report, the pull request body or the commit message: an error may
+// quote a URL that a user put the token into (a --mirror with it in the
+// path), and the report file does not pass the CLI's redacting writer.
+func redactFailures(fs []plan.Failure, token string) []plan.Failure {
+	out := make([]plan.Failure, len(fs))
+	for i, f := range fs {
+		f.Error = redact.String(f.Error, token)
+		out[i] = f
+	}
+	return out
+}
 
 // ctxDone is checked between steps so a cancelled run stops early.
 func ctxDone(ctx context.Context) error { return ctx.Err() }

@@ -59,7 +59,7 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	for _, ch := range c.Changes {
 		updates = append(updates, ch.Update)
 	}
-	rep := report.New(updates, c.Unchanged, c.Failures, nil)
+	rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
 	rep.DryRun = true
 	return rep, nil
 }
@@ -88,7 +88,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	failures := append(c.Failures, r.Failures...)
 	sort.SliceStable(failures, func(i, j int) bool { return c.order[failures[i].Image] < c.order[failures[j].Image] })
-	rep := report.New(r.Updates, c.Unchanged, failures, paths)
+	rep := report.New(r.Updates, c.Unchanged, redactFailures(failures, o.Token), paths)
 	rep.DryRun = o.DryRun
 	if o.SignaturesOff {
 		rep.Warnings = append(rep.Warnings, "signature verification is off (--signatures off): no checksum file was verified")
