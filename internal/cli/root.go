@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/osism/image-crawler/internal/actions"
 	"github.com/osism/image-crawler/internal/bot"
 	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/redact"
@@ -50,15 +52,30 @@ type app struct {
 	env    LookupEnv
 	token  string
 	logger *slog.Logger
+	// gha is the GitHub Actions runner, nil outside Actions.
+	gha *actions.Runtime
+	// finished is set once a run's outputs and summary are written.
+	finished bool
 }
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env LookupEnv) int {
-	a := &app{env: env}
-	a.token = a.lookupToken()
+	a := &app{env: env, gha: actions.Detect(actions.LookupEnv(env))}
+	secrets := a.lookupTokens()
+	if len(secrets) > 0 {
+		a.token = secrets[0]
+	}
+	if a.gha != nil {
+		// The runner masks a value only in lines after ::add-mask::, so
+		// this comes before anything else, on the raw stream: through the
+		// redactor below it would arrive as ***.
+		a.gha.Secrets = secrets
+		for _, s := range secrets {
+			actions.AddMask(ios.Out, s)
+		}
+	}
 	// Everything printed passes through the redactor: a token must never
 	// reach a log, even inside an error from a library.
-	secrets := []string{a.token}
 	a.ios = &iostreams.IOStreams{
 		In: ios.In, Terminal: ios.Terminal,
 		Out:    redact.NewWriter(ios.Out, secrets...),
@@ -87,9 +104,25 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 	case isFlagError(err):
 		code = ExitUsage
 	}
-	fmt.Fprintln(a.ios.ErrOut, "error:", redact.String(err.Error(), secrets...))
+	msg := redact.String(err.Error(), secrets...)
+	if a.gha != nil {
+		a.failEarly(msg)
+		return code
+	}
+	fmt.Fprintln(a.ios.ErrOut, "error:", msg)
 	return code
 }
+
+const completionExample = `  # bash, for this shell:
+  source <(image-crawler completion bash)
+  # bash, for every shell (Debian, Ubuntu):
+  image-crawler completion bash | sudo tee /etc/bash_completion.d/image-crawler >/dev/null
+
+  # zsh:
+  image-crawler completion zsh > "${fpath[1]}/_image-crawler"
+
+  # fish:
+  image-crawler completion fish > ~/.config/fish/completions/image-crawler.fish`
 
 func isFlagError(err error) bool {
 	msg := err.Error()
@@ -101,13 +134,20 @@ func isFlagError(err error) bool {
 	return false
 }
 
-func (a *app) lookupToken() string {
-	for _, k := range []string{"GITHUB_TOKEN", "INPUT_TOKEN"} {
-		if v, ok := a.env(k); ok && v != "" {
-			return v
+// lookupTokens returns the distinct tokens of the environment, the one to
+// use first: the action's token input, which a workflow sets on purpose
+// (and which defaults to the workflow token), then GITHUB_TOKEN. All of
+// them are secrets to keep out of the output.
+func (a *app) lookupTokens() []string {
+	var tokens []string
+	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN"} {
+		if v, ok := a.env(k); ok {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(tokens, v) {
+				tokens = append(tokens, v)
+			}
 		}
 	}
-	return ""
+	return tokens
 }
 
 func (a *app) newRoot() *cobra.Command {
@@ -119,11 +159,33 @@ distributions' mirrors for new cloud image builds, regenerates the catalog entri
 Jinja2 templates, and opens one pull request with the change (or updates the open one).
 
 Every flag can also be set as IMAGE_CRAWLER_<FLAG> in the environment (upper case, - as _);
-repeatable flags take one value per line there. The GitHub token is read from GITHUB_TOKEN.`,
+repeatable flags take one value per line there. The GitHub token is read from GITHUB_TOKEN.
+
+As a GitHub Action, the action's inputs set the flags as well. A flag's value comes from, in
+order: the command line, the action input, IMAGE_CRAWLER_<FLAG>, the workflow's own repository
+(--catalog, --repo, --github-api-url, when run as the action), the default. Inside Actions the
+token is masked first, and a run writes step outputs, a job summary and annotations.`,
+		Example: `  # What upstream has that the catalog lacks, changing nothing:
+  image-crawler crawl --catalog ./my-catalog
+
+  # Update the catalog files of a checkout in place:
+  image-crawler run --catalog ./my-catalog
+
+  # Shell completion (bash, zsh, fish, powershell):
+  source <(image-crawler completion bash)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Flags get their values from, in order: the command line, the
+		// action's inputs (in GitHub Actions), IMAGE_CRAWLER_* variables,
+		// the defaults the Actions runner implies, the flag's default.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.applyInputs(cmd.Flags()); err != nil {
+				return usageErr(err)
+			}
 			if err := a.bindEnv(cmd.Flags()); err != nil {
+				return usageErr(err)
+			}
+			if err := a.applyDefaults(cmd); err != nil {
 				return usageErr(err)
 			}
 			return nil
@@ -131,6 +193,30 @@ repeatable flags take one value per line there. The GitHub token is read from GI
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(a.newRunCmd(), a.newCrawlCmd(), a.newValidateCmd(), a.newVersionCmd())
+	// Cobra's completion command, made here rather than on Execute so that
+	// it carries examples like every other command. It takes its output
+	// stream when made, so the streams are set first.
+	if a.ios != nil {
+		root.SetOut(a.ios.Out)
+		root.SetErr(a.ios.ErrOut)
+	}
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" {
+			c.Example = "  image-crawler help run"
+		}
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = completionExample
+		for _, sh := range c.Commands() {
+			sh.Example = "  source <(image-crawler completion " + sh.Name() + ")"
+			if sh.Name() == "powershell" {
+				sh.Example = "  image-crawler completion powershell | Out-String | Invoke-Expression"
+			}
+		}
+	}
 	return root
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/report"
 )
 
 func (a *app) newRunCmd() *cobra.Command {
@@ -45,11 +46,18 @@ Exit status: 0 every image crawled; 3 some images failed (the rest still went in
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
 			o.Progress = a.progress()
+			endGroup := a.group("Crawl upstream and update the catalog")
 			out, err := bot.Run(ctx, o)
+			endGroup()
+			var rep *report.Report
 			if out != nil {
-				if rerr := writeReport(f.report, out.Report.WriteJSON); rerr != nil && err == nil {
+				rep = out.Report
+				if rerr := writeReport(f.report, rep.WriteJSON); rerr != nil && err == nil {
 					err = rerr
 				}
+			}
+			if ferr := a.finish(rep, err); ferr != nil && err == nil {
+				err = ferr
 			}
 			if err != nil {
 				return err
@@ -82,6 +90,7 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 		} else {
 			fmt.Fprintln(w, "(no change to the catalog)")
 		}
+		a.printProblems(rep)
 		return
 	}
 	if len(rep.Updates) == 0 {
@@ -98,10 +107,5 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 	if pr := rep.PullRequest; pr != nil {
 		fmt.Fprintf(w, "Pull request: %s %s (%s)\n", pr.Operation, pr.URL, pr.Branch)
 	}
-	for _, warn := range rep.Warnings {
-		fmt.Fprintf(a.ios.ErrOut, "warning: %s\n", warn)
-	}
-	for _, fl := range rep.Failures {
-		fmt.Fprintf(a.ios.ErrOut, "failed: %s: %s\n", fl.Image, fl.Error)
-	}
+	a.printProblems(rep)
 }

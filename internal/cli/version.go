@@ -11,9 +11,10 @@ import (
 
 func (a *app) newVersionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  image-crawler version",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			fmt.Fprintf(a.ios.Out, "image-crawler %s", buildinfo.Version)
 			if c := buildinfo.Commit(); c != "" {
