@@ -88,6 +88,3 @@ func Error(w io.Writer, a Annotation) error { return Command(w, "error", a.props
 
 // Warning writes a warning annotation.
 func Warning(w io.Writer, a Annotation) error { return Command(w, "warning", a.props(), a.Message) }
-
-// Notice writes a notice annotation.
-func Notice(w io.Writer, a Annotation) error { return Command(w, "notice", a.props(), a.Message) }

@@ -28,7 +28,6 @@ func TestCommand(t *testing.T) {
 		{"file and line", func(b *bytes.Buffer) error {
 			return Error(b, Annotation{Title: "schema", File: "etc/images/ubuntu.yml", Line: 12, Message: "no url"})
 		}, "::error title=schema,file=etc/images/ubuntu.yml,line=12::no url\n"},
-		{"notice", func(b *bytes.Buffer) error { return Notice(b, Annotation{Message: "dry run"}) }, "::notice::dry run\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
