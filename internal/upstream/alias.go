@@ -56,11 +56,11 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	u := img.Upstream
 	algo := Algorithm(u.Algorithm)
 	sumsURL := join(u.URL, u.Checksums)
-	sums, verified, err := checksums(ctx, s.f, img, sumsURL)
+	latest, err := latestChecksums(ctx, s.f, img, sumsURL)
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums: %w", err)
 	}
-	hex, err := sums.Find(u.Filename, algo)
+	hex, err := latest.Find(u.Filename, algo)
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums %s: %w", sumsURL, err)
 	}
@@ -69,6 +69,16 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
 	}
 
+	// The same file confirms the build: read it again, this time through
+	// its signature (the GET is shared; only a signature file costs a
+	// request), and trust only what that reading says.
+	sums, verified, err := checksums(ctx, s.f, img, sumsURL)
+	if err != nil {
+		return Result{}, fmt.Errorf("checksums: %w", err)
+	}
+	if h, err := sums.Find(u.Filename, algo); err != nil || h != hex {
+		return Result{}, fmt.Errorf("%s: the signed content does not give %s the digest %s", sumsURL, u.Filename, short(checksum))
+	}
 	pattern, err := pinnedPattern(u.Pinned)
 	if err != nil {
 		return Result{}, err

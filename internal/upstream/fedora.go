@@ -46,7 +46,7 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 	// the digest the catalog holds, nothing changed.
 	if isComposeID.MatchString(known.Version) {
 		sumsURL := join(u.URL, s.checksumsName(u, known.Version))
-		sums, _, err := checksums(ctx, s.f, img, sumsURL)
+		sums, err := latestChecksums(ctx, s.f, img, sumsURL)
 		var herr *HTTPError
 		switch {
 		case err == nil:

@@ -28,6 +28,8 @@ func Source(m *mirror.Server, img source.Image, builds []string) error {
 			debBuilds = append(debBuilds, fmt.Sprintf("%s-%04d", b, 1990+i))
 		}
 		Debian(m, u.Path, strings.TrimSuffix(up.Filename, ".qcow2"), debBuilds, "")
+	case "alias-checksum", "alias-checksum-minor", "fedora":
+		return sourceA(m, img, builds)
 	default:
 		return fmt.Errorf("layout: no layout for type %q (%s)", img.Type, img.Name)
 	}

@@ -1,0 +1,277 @@
+package upstream
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/mirror"
+)
+
+// upstreamHost is a test mirror standing in for one real host: every URL
+// under from is fetched from the mirror's prefix, as --mirror does.
+type upstreamHost struct {
+	m      *mirror.Server
+	client *Client
+}
+
+func newUpstreamHost(t *testing.T, from, prefix string) *upstreamHost {
+	t.Helper()
+	m := mirror.New(t)
+	return &upstreamHost{m: m, client: testClient(Options{Mirrors: []Mirror{{From: from, To: m.URL + prefix}}})}
+}
+
+// resolveOn runs the strategy of img's type once, as the crawl does, with a
+// fresh client (nothing cached), and returns the requests it made.
+func (h *upstreamHost) resolveOn(t *testing.T, img source.Image, known Known) (Result, []string, error) {
+	t.Helper()
+	h.m.ResetCounts()
+	s, err := NewStrategy(img.Type, h.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Resolve(context.Background(), img, known)
+	var reqs []string
+	for _, r := range h.m.Requests() {
+		reqs = append(reqs, r.Method+" "+r.Path)
+	}
+	h.client = testClient(h.client.opts) // the next resolve starts cold, like a new run
+	return res, reqs, err
+}
+
+// shipped returns an image of the built-in sources file with signature
+// checks off: the test mirror cannot sign with the distributions' keys.
+func shipped(t *testing.T, name string) source.Image {
+	t.Helper()
+	f, err := source.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range f.Images {
+		if img.Name == name {
+			img.Upstream.Signature = source.SignatureOff
+			return img
+		}
+	}
+	t.Fatalf("no image %q in the built-in sources", name)
+	return source.Image{}
+}
+
+func checkResult(t *testing.T, got, want Result) {
+	t.Helper()
+	if got != want {
+		t.Fatalf("result\n  %+v\nwant\n  %+v", got, want)
+	}
+}
+
+func checkRequests(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("requests:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func checkErr(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one saying %q", parts)
+	}
+	for _, p := range parts {
+		if !strings.Contains(err.Error(), p) {
+			t.Fatalf("error %q does not say %q", err, p)
+		}
+	}
+}
+
+const almaHost = "https://repo.almalinux.org/"
+
+// modTime is when hand-written test files were published.
+var modTime = time.Date(2026, 5, 26, 10, 14, 0, 0, time.UTC)
+
+// The real CHECKSUM of AlmaLinux 9: -ext4- and -OpenNebula- images come
+// first and match a loose pattern; only the -latest alias's digest names the
+// right versioned file.
+func TestAlmaLinuxRealChecksum(t *testing.T) {
+	h := newUpstreamHost(t, almaHost, "/alma/")
+	body, err := os.ReadFile("testdata/checksums/almalinux9-CHECKSUM")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dir = "/alma/almalinux/9/cloud/x86_64/images/"
+	h.m.Format("/alma/", mirror.Nginx)
+	h.m.File(dir+"CHECKSUM", body, modTime)
+	img := shipped(t, "AlmaLinux 9")
+
+	res, reqs, err := h.resolveOn(t, img, Known{Version: "20251118", Checksum: "sha256:5ff9c048859046f41db4a33b1f1a96675711288078aac66b47d0be023af270d1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res, Result{
+		Version:     "9.8-20260526",
+		Checksum:    "sha256:c397eed7023e92c841155831b1f47e26300e5bef0f0256c129322307c897a251",
+		URL:         almaHost + "almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2",
+		BuildDate:   "2026-05-26",
+		ChecksumURL: almaHost + "almalinux/9/cloud/x86_64/images/CHECKSUM",
+	})
+	checkRequests(t, reqs, "GET "+dir+"CHECKSUM")
+
+	// Unchanged: the one request that reads the alias's digest.
+	res, reqs, err = h.resolveOn(t, img, Known{Version: "9.8-20260526", Checksum: res.Checksum})
+	if err != nil || !res.Unchanged || res.Version != "9.8-20260526" {
+		t.Fatalf("unchanged: %+v %v", res, err)
+	}
+	checkRequests(t, reqs, "GET "+dir+"CHECKSUM")
+}
+
+// Every shipped AlmaLinux image, amd64 and arm64, on a mirror laid out
+// like repo.almalinux.org (nginx, truncated link text, -ext4- and
+// -OpenNebula- siblings, CHECKSUM.asc).
+func TestAlmaLinuxShipped(t *testing.T) {
+	h := newUpstreamHost(t, almaHost, "/alma/")
+	builds := map[string]string{"8": "8.10-20240819", "9": "9.8-20260526", "10": "10.2-20260527.0"}
+	dates := map[string]string{"8": "2024-08-19", "9": "2026-05-26", "10": "2026-05-27"}
+	for _, major := range []string{"8", "9", "10"} {
+		for _, arch := range []string{"x86_64", "aarch64"} {
+			layout.AlmaLinux(h.m, "/alma/almalinux/", major, arch, builds[major], "")
+		}
+	}
+	for _, major := range []string{"8", "9", "10"} {
+		for _, arch := range []string{"x86_64", "aarch64"} {
+			name := "AlmaLinux " + major
+			if arch == "aarch64" {
+				name += " aarch64"
+			}
+			t.Run(name, func(t *testing.T) {
+				b := builds[major]
+				dir := "almalinux/" + major + "/cloud/" + arch + "/images/"
+				res, reqs, err := h.resolveOn(t, shipped(t, name), Known{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkResult(t, res, Result{
+					Version:     b,
+					Checksum:    "sha256:" + layout.AlmaLinuxDigest(major, arch, b, ""),
+					URL:         almaHost + dir + "AlmaLinux-" + major + "-GenericCloud-" + b + "." + arch + ".qcow2",
+					BuildDate:   dates[major],
+					ChecksumURL: almaHost + dir + "CHECKSUM",
+				})
+				checkRequests(t, reqs, "GET /alma/"+dir+"CHECKSUM")
+			})
+		}
+	}
+}
+
+// A new build replaces the old one (AlmaLinux keeps only the current): the
+// crawl finds it, and a known checksum of the old one is no shortcut.
+func TestAlmaLinuxNewBuildReplacesOld(t *testing.T) {
+	h := newUpstreamHost(t, almaHost, "/alma/")
+	layout.AlmaLinux(h.m, "/alma/almalinux/", "10", "x86_64", "10.1-20260301.0", "")
+	img := shipped(t, "AlmaLinux 10")
+	old, _, err := h.resolveOn(t, img, Known{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout.AlmaLinux(h.m, "/alma/almalinux/", "10", "x86_64", "10.2-20260526.0", "")
+	res, _, err := h.resolveOn(t, img, Known{Version: old.Version, Checksum: old.Checksum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged || res.Version != "10.2-20260526.0" || res.BuildDate != "2026-05-26" ||
+		!strings.HasSuffix(res.URL, "/AlmaLinux-10-GenericCloud-10.2-20260526.0.x86_64.qcow2") {
+		t.Fatalf("new build: %+v", res)
+	}
+}
+
+// Checksum files in forms the alias strategy must read the same way: sorted
+// by hash, with a name listed twice (the first counts), and other builds of
+// the same name beside the current one.
+func TestAliasChecksumForms(t *testing.T) {
+	alias := "AlmaLinux-9-GenericCloud-latest.x86_64.qcow2"
+	pinned := func(v string) string { return "AlmaLinux-9-GenericCloud-" + v + ".x86_64.qcow2" }
+	cur, other := strings.Repeat("c", 64), strings.Repeat("0", 64)
+	tests := []struct {
+		name    string
+		lines   [][2]string // digest, name
+		want    string      // version; "" wants an error
+		wantErr string
+	}{
+		{"hash-sorted", [][2]string{
+			{other, "AlmaLinux-9-GenericCloud-ext4-9.8-20260526.x86_64.qcow2"},
+			{cur, pinned("9.8-20260526")}, {cur, alias},
+		}, "9.8-20260526", ""},
+		{"older builds with other digests listed too", [][2]string{
+			{other, pinned("9.9-20260601")}, {cur, pinned("9.8-20260526")}, {cur, alias}, {other, pinned("9.7-20260101")},
+		}, "9.8-20260526", ""},
+		{"the same image under two versions: the newer", [][2]string{
+			{cur, pinned("9.8-20260526")}, {cur, pinned("9.8-20260527")}, {cur, alias},
+		}, "9.8-20260527", ""},
+		{"a name listed twice: the first line counts", [][2]string{
+			{other, pinned("9.8-20260526")}, {cur, alias}, {cur, pinned("9.8-20260526")},
+		}, "", "lists no AlmaLinux-9-GenericCloud-{version}.x86_64.qcow2 with the digest sha256:cccccccccccc… of " + alias + " (builds listed: 9.8-20260526): not guessing"},
+		{"only siblings share the digest", [][2]string{
+			{cur, "AlmaLinux-9-GenericCloud-ext4-9.8-20260526.x86_64.qcow2"}, {cur, alias}, {cur, pinned("9.8-20260526") + ".manifest"},
+		}, "", "(builds listed: none)"},
+		{"no date in the version", [][2]string{{cur, pinned("9.8")}, {cur, alias}}, "", `version "9.8" holds no YYYYMMDD date`},
+		{"alias missing", [][2]string{{cur, pinned("9.8-20260526")}}, "", `"` + alias + `": not listed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newUpstreamHost(t, almaHost, "/")
+			var b strings.Builder
+			for _, l := range tt.lines {
+				b.WriteString(l[0] + "  " + l[1] + "\n")
+			}
+			h.m.File("/almalinux/9/cloud/x86_64/images/CHECKSUM", []byte(b.String()), modTime)
+			res, _, err := h.resolveOn(t, shipped(t, "AlmaLinux 9"), Known{})
+			if tt.want == "" {
+				checkErr(t, err, tt.wantErr)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Version != tt.want || res.Checksum != "sha256:"+cur {
+				t.Fatalf("got %s %s, want %s", res.Version, res.Checksum, tt.want)
+			}
+		})
+	}
+}
+
+func TestPinnedPatternWholeNames(t *testing.T) {
+	re, err := pinnedPattern("AlmaLinux-9-GenericCloud-{version}.x86_64.qcow2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	matches := map[string]string{
+		"AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2":        "9.8-20260526",
+		"AlmaLinux-9-GenericCloud-10.2-20260526.0.x86_64.qcow2":     "10.2-20260526.0",
+		"AlmaLinux-9-GenericCloud-ext4-9.8-20260526.x86_64.qcow2":   "",
+		"AlmaLinux-9-GenericCloud-latest.x86_64.qcow2":              "",
+		"AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2.sha256": "",
+		"xAlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2":       "",
+		"AlmaLinux-9-GenericCloud-9.8-20260526.x86_64Xqcow2":        "",
+		"AlmaLinux-9-GenericCloud-9.8-.x86_64.qcow2":                "",
+	}
+	var names []string
+	for n := range matches {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		got := ""
+		if m := re.FindStringSubmatch(n); m != nil {
+			got = m[1]
+		}
+		if got != matches[n] {
+			t.Errorf("%s: version %q, want %q", n, got, matches[n])
+		}
+	}
+	if _, err := pinnedPattern("AlmaLinux-9-GenericCloud-latest.x86_64.qcow2"); err == nil {
+		t.Error("a pinned name without {version} was accepted")
+	}
+}
