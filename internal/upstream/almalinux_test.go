@@ -2,6 +2,8 @@ package upstream
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -274,4 +276,74 @@ func TestPinnedPatternWholeNames(t *testing.T) {
 	if _, err := pinnedPattern("AlmaLinux-9-GenericCloud-latest.x86_64.qcow2"); err == nil {
 		t.Error("a pinned name without {version} was accepted")
 	}
+}
+
+// signedBy makes img require a signature by the test mirror's key.
+func signedBy(img source.Image) source.Image {
+	img.Upstream.Signature = source.SignatureRequired
+	img.Upstream.Keys = []string{"mirror.asc"}
+	img.Upstream.KeyData = [][]byte{layout.MirrorPublicKey()}
+	return img
+}
+
+// The checksum file that confirms a new build is verified (AlmaLinux's
+// CHECKSUM.asc copy, Rocky's clear-signed CHECKSUM); the read that decides
+// "unchanged" is not, so it stays one request.
+func TestAliasChecksumSignatures(t *testing.T) {
+	t.Run("AlmaLinux CHECKSUM.asc", func(t *testing.T) {
+		h := newUpstreamHost(t, almaHost, "/")
+		layout.AlmaLinux(h.m, "/almalinux/", "9", "x86_64", "9.8-20260526", "")
+		img := signedBy(shipped(t, "AlmaLinux 9"))
+		if img.Upstream.SignatureFile != "{checksums}.asc" {
+			t.Fatalf("shipped signature_file %q", img.Upstream.SignatureFile)
+		}
+		dir := "/almalinux/9/cloud/x86_64/images/"
+		res, reqs, err := h.resolveOn(t, img, Known{})
+		if err != nil || !res.Verified || res.Version != "9.8-20260526" {
+			t.Fatalf("%+v %v", res, err)
+		}
+		checkRequests(t, reqs, "GET "+dir+"CHECKSUM", "GET "+dir+"CHECKSUM.asc")
+		_, reqs, err = h.resolveOn(t, img, Known{Version: res.Version, Checksum: res.Checksum})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRequests(t, reqs, "GET "+dir+"CHECKSUM")
+
+		// CHECKSUM altered after signing: the alias's digest there is not
+		// the signed one.
+		sums := strings.Replace(string(fetchBody(t, h.m.URL+dir+"CHECKSUM")), "c397eed7", "d397eed7", -1)
+		h.m.File(dir+"CHECKSUM", []byte(sums), modTime)
+		_, _, err = h.resolveOn(t, img, Known{})
+		checkErr(t, err, "the signed content does not give AlmaLinux-9-GenericCloud-latest.x86_64.qcow2 the digest sha256:d397eed7023e")
+	})
+	t.Run("Rocky 10 clear-signed CHECKSUM", func(t *testing.T) {
+		h := newUpstreamHost(t, rockyHost, "/")
+		layout.Rocky(h.m, "/pub/rocky/", "10", "aarch64", []string{"10.0-20250609.1"}, "")
+		img := signedBy(shipped(t, "Rocky 10 aarch64"))
+		res, reqs, err := h.resolveOn(t, img, Known{})
+		if err != nil || !res.Verified || res.Version != "10.0-20250609.1" {
+			t.Fatalf("%+v %v", res, err)
+		}
+		checkRequests(t, reqs, "GET /pub/rocky/10/images/aarch64/CHECKSUM")
+
+		// An unsigned CHECKSUM is refused where a signature is required.
+		h.m.File("/pub/rocky/10/images/aarch64/CHECKSUM", []byte("SHA256 (Rocky-10-GenericCloud-Base.latest.aarch64.qcow2) = "+strings.Repeat("a", 64)+"\n"), modTime)
+		if _, _, err := h.resolveOn(t, img, Known{}); err == nil {
+			t.Fatal("an unsigned CHECKSUM passed a required signature")
+		}
+	})
+}
+
+func fetchBody(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

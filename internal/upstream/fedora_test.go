@@ -272,3 +272,34 @@ func reqStrings(m *mirror.Server) []string {
 	}
 	return out
 }
+
+// Fedora's checksum file is clear-signed: only the confirming read is
+// verified, and only the signed text is trusted.
+func TestFedoraSignature(t *testing.T) {
+	h := newFedoraHost(t, f44)
+	img := signedBy(fedoraImage(t, "44", "aarch64"))
+	res, reqs, err := h.resolveOn(t, img, Known{})
+	if err != nil || !res.Verified || res.Version != "44-1.7" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if len(reqs) != 3 {
+		t.Fatalf("requests %v", reqs)
+	}
+	res, reqs, err = h.resolveOn(t, img, Known{Version: "44-1.7", Checksum: res.Checksum})
+	if err != nil || !res.Unchanged || len(reqs) != 1 {
+		t.Fatalf("unchanged: %+v %v %v", res, err, reqs)
+	}
+
+	// Text outside the signed part does not count: a line appended after
+	// the signature cannot change the digest.
+	dir := fedoraReleases + "44/Cloud/aarch64/images/"
+	name := "Fedora-Cloud-44-1.7-aarch64-CHECKSUM"
+	body := string(fetchBody(t, h.m.URL+dir+name))
+	image := layout.FedoraImage("44-1.7", "aarch64")
+	forged := strings.Replace(body, "-----BEGIN PGP SIGNED MESSAGE-----", "SHA256 ("+image+") = "+strings.Repeat("f", 64)+"\n-----BEGIN PGP SIGNED MESSAGE-----", 1)
+	h.m.File(dir+name, []byte(forged), f44.Modified)
+	res, _, err = h.resolveOn(t, img, Known{})
+	if err == nil && res.Checksum == "sha256:"+strings.Repeat("f", 64) {
+		t.Fatalf("an unsigned line was taken: %+v", res)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
@@ -112,6 +113,23 @@ var mirrorKey = sync.OnceValue(func() *openpgp.Entity {
 	}
 	return e
 })
+
+// MirrorPublicKey is the armored public key the test mirror signs with,
+// for tests that check verification end to end with their own keyring.
+func MirrorPublicKey() []byte {
+	var b bytes.Buffer
+	w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
+	if err == nil {
+		err = mirrorKey().Serialize(w)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		panic(fmt.Sprintf("layout: export the mirror's key: %v", err))
+	}
+	return b.Bytes()
+}
 
 // clearSign wraps b in a PGP clear-signed message, as Fedora's CHECKSUM,
 // AlmaLinux's CHECKSUM.asc and Rocky 8/10's CHECKSUM are.
