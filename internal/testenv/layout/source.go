@@ -21,15 +21,19 @@ func Source(m *mirror.Server, img source.Image, builds []string) error {
 	up := img.Upstream
 	switch img.Type {
 	case "ubuntu":
-		Ubuntu(m, u.Path, up.Filename, builds, "")
+		// amd64 and arm64 share one SHA256SUMS: lay out both, whichever
+		// this image is.
+		UbuntuArches(m, u.Path, archSiblings(up.Filename), builds, "")
 	case "debian":
 		var debBuilds []string
 		for i, b := range builds {
 			debBuilds = append(debBuilds, fmt.Sprintf("%s-%04d", b, 1990+i))
 		}
-		Debian(m, u.Path, strings.TrimSuffix(up.Filename, ".qcow2"), debBuilds, "")
+		DebianArches(m, u.Path, archSiblings(strings.TrimSuffix(up.Filename, ".qcow2")), debBuilds, "")
 	case "alias-checksum", "alias-checksum-minor", "fedora":
 		return sourceA(m, img, builds)
+	case "opensuse", "arch", "flatcar", "alpine", "cirros":
+		return sourceB(m, img, builds)
 	default:
 		return fmt.Errorf("layout: no layout for type %q (%s)", img.Type, img.Name)
 	}
