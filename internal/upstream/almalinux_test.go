@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func (h *upstreamHost) resolveOn(t *testing.T, img source.Image, known Known) (R
 // checks off: the test mirror cannot sign with the distributions' keys.
 func shipped(t *testing.T, name string) source.Image {
 	t.Helper()
-	f, err := source.Default()
+	f, err := builtinSources()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +64,10 @@ func shipped(t *testing.T, name string) source.Image {
 	t.Fatalf("no image %q in the built-in sources", name)
 	return source.Image{}
 }
+
+// builtinSources loads the built-in sources file once: reading its keys is
+// the slow part of many tests.
+var builtinSources = sync.OnceValues(source.Default)
 
 func checkResult(t *testing.T, got, want Result) {
 	t.Helper()
