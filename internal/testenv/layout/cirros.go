@@ -17,7 +17,8 @@ type CirrosRelease struct {
 // images of both architectures, kernels, initramfs, tarballs and MD5SUMS and
 // SHA256SUMS (GNU text mode, by name) over all of them, and version/released
 // naming the last release. The checksum files name the other
-// architecture's disk image next to the wanted one.
+// architecture's disk image next to the wanted one, and SHA256SUMS names the
+// x86_64 disk image a second time, with another digest.
 func Cirros(s *mirror.Server, base string, releases []CirrosRelease, seed string) {
 	s.Format(base, mirror.FancyIndex)
 	for _, r := range releases {
@@ -36,7 +37,11 @@ func Cirros(s *mirror.Server, base string, releases []CirrosRelease, seed string
 			sha = append(sha, line{CirrosDigest(f, seed), f})
 			md = append(md, line{Digest("md5", f+seed)[:32], f})
 		}
-		s.File(dir+"SHA256SUMS", gnu(sha, false, false), r.Date)
+		// The disk image is named twice, the second time with a stale
+		// digest: the first line is the one that counts.
+		disk := "cirros-" + r.Version + "-x86_64-disk.img"
+		sums := append(gnu(sha, false, false), Digest("sha256", "stale"+disk+seed)+"  "+disk+"\n"...)
+		s.File(dir+"SHA256SUMS", sums, r.Date)
 		s.File(dir+"MD5SUMS", gnu(md, false, false), r.Date)
 	}
 	last := releases[len(releases)-1]

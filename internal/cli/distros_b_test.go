@@ -1,0 +1,443 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/report"
+	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/mirror"
+	"github.com/osism/image-crawler/sources"
+)
+
+// End-to-end tests of the openSUSE, Flatcar, Arch and CirrOS images of the
+// built-in sources file and of the arm64 Ubuntu and Debian ones (with their
+// amd64 siblings, which share their checksum files), through the real CLI
+// and one mirror laid out like each real host: download.opensuse.org,
+// stable.release.flatcar-linux.net, geo.mirror.pkgbuild.com and
+// download.cirros-cloud.net, cloud-images.ubuntu.com and cloud.debian.org.
+// Alpine's entries ship disabled (see sources/image-sources.yaml); they are
+// crawled from the shipped text with the comment markers removed.
+
+// mirrorsB sends every host of these tests to one prefix of the mirror.
+var mirrorsB = [][2]string{
+	{"https://download.opensuse.org/", "/opensuse/"},
+	{"https://stable.release.flatcar-linux.net/", "/flatcar/"},
+	{"https://geo.mirror.pkgbuild.com/", "/arch/"},
+	{"https://download.cirros-cloud.net/", "/cirros/"},
+	{"https://cloud-images.ubuntu.com/", "/ubuntu/"},
+	{"https://cloud.debian.org/", "/debian/"},
+	{"https://dl-cdn.alpinelinux.org/", "/"},
+}
+
+// Builds on the mirror; the last of each is the latest.
+var (
+	ubuntuBuildsB = []string{"20260601", "20260615", "20260705.1"}
+	debianBuildsB = []string{"20260610-2101", "20260704-2150"}
+	leapBuildsB   = []layout.OpenSUSEBuild{
+		{Version: "19.140", Date: time.Date(2026, 6, 3, 9, 30, 0, 0, time.UTC)},
+		{Version: "19.146", Date: time.Date(2026, 6, 20, 11, 5, 0, 0, time.UTC)},
+	}
+	leap16BuildsB = []layout.OpenSUSEBuild{
+		{Version: "16.1", Date: time.Date(2026, 5, 28, 7, 0, 0, 0, time.UTC)},
+		{Version: "16.2", Date: time.Date(2026, 7, 2, 7, 0, 0, 0, time.UTC)},
+	}
+	flatcarB = []layout.FlatcarRelease{
+		{Version: "4230.2.4", BuildID: "2025-10-13-0723"},
+		{Version: "4459.2.1", BuildID: "2025-11-23-2139"},
+	}
+	archBuildsB   = []string{"20260701.555000", "20260715.556894"}
+	cirrosBuildsB = []layout.CirrosRelease{
+		{Version: "0.6.3", Date: time.Date(2024, 9, 26, 10, 0, 0, 0, time.UTC)},
+		{Version: "0.6.4", Date: time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)},
+	}
+	alpineBuildsB = []layout.AlpineRelease{
+		{Version: "3.23.3", Built: time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)},
+		{Version: "3.23.4", Built: time.Date(2026, 5, 2, 6, 12, 44, 0, time.UTC), Published: time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)},
+		{Version: "3.23.4", Revision: 1, Built: time.Date(2026, 5, 9, 6, 0, 0, 0, time.UTC), Published: time.Date(2026, 5, 10, 8, 0, 0, 0, time.UTC)},
+	}
+)
+
+// wantB is what a run must report for one image.
+type wantB struct {
+	image, prev, version, checksum, url, date, kind string
+	latest                                          string // mirror path of its "latest" checksum file (or version file)
+}
+
+func ubuntuWantB(dir, code, kind, ver, arch string) wantB {
+	file := "ubuntu-" + ver + "-" + kind + "-cloudimg-" + arch + ".img"
+	name := "Ubuntu " + ver
+	if kind == "minimal" {
+		name += " Minimal"
+	}
+	if arch == "arm64" {
+		name += " aarch64"
+	}
+	last := ubuntuBuildsB[len(ubuntuBuildsB)-1]
+	return wantB{
+		image: name, version: last, kind: "new", date: "2026-07-05",
+		checksum: "sha256:" + layout.UbuntuDigest(file, last, ""),
+		url:      "https://cloud-images.ubuntu.com/" + dir + code + "/release-" + last + "/" + file,
+		latest:   "/ubuntu/" + dir + code + "/release/SHA256SUMS",
+	}
+}
+
+func debianWantB(n, code, arch string) wantB {
+	name := "debian-" + n + "-genericcloud-" + arch
+	image := "Debian " + n
+	if arch == "arm64" {
+		image += " aarch64"
+	}
+	last := debianBuildsB[len(debianBuildsB)-1]
+	return wantB{
+		image: image, version: last, kind: "new", date: "2026-07-04",
+		checksum: "sha512:" + layout.DebianDigest(name, last, ""),
+		url:      "https://cloud.debian.org/images/cloud/" + code + "/" + last + "/" + name + "-" + last + ".qcow2",
+		latest:   "/debian/images/cloud/" + code + "/latest/SHA512SUMS",
+	}
+}
+
+func leapWantB(ver, arch string) wantB {
+	alias, pinned := leapNames(ver, arch)
+	b := leapBuildsB[len(leapBuildsB)-1]
+	if ver == "16.0" {
+		b = leap16BuildsB[len(leap16BuildsB)-1]
+	}
+	image := "openSUSE Leap " + ver
+	if arch == "aarch64" {
+		image += " aarch64"
+	}
+	name := strings.ReplaceAll(pinned, "{version}", b.Version)
+	dir := "/distribution/leap/" + ver + "/appliances/"
+	return wantB{
+		image: image, version: b.Version, kind: "new", date: b.Date.Format(time.DateOnly),
+		checksum: "sha256:" + layout.OpenSUSEDigest(name, ""),
+		url:      "https://download.opensuse.org" + dir + name,
+		latest:   "/opensuse" + dir + alias + ".sha256",
+	}
+}
+
+func leapNames(ver, arch string) (alias, pinned string) {
+	if ver == "15.6" {
+		return "openSUSE-Leap-15.6-Minimal-VM." + arch + "-Cloud.qcow2", "openSUSE-Leap-15.6-Minimal-VM." + arch + "-15.6.0-Cloud-Build{version}.qcow2"
+	}
+	return "Leap-" + ver + "-Minimal-VM." + arch + "-Cloud.qcow2", "Leap-" + ver + "-Minimal-VM." + arch + "-Cloud-Build{version}.qcow2"
+}
+
+// wantsB is every image of the test, amd64 siblings of the arm64 images
+// included.
+func wantsB() []wantB {
+	var ws []wantB
+	for _, u := range []struct{ dir, code, ver string }{{"releases/", "jammy", "22.04"}, {"releases/", "noble", "24.04"}} {
+		for _, kind := range []string{"server", "minimal"} {
+			dir := u.dir
+			if kind == "minimal" {
+				dir = "minimal/" + u.dir
+			}
+			for _, arch := range []string{"amd64", "arm64"} {
+				ws = append(ws, ubuntuWantB(dir, u.code, kind, u.ver, arch))
+			}
+		}
+	}
+	for _, d := range [][2]string{{"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}} {
+		for _, arch := range []string{"amd64", "arm64"} {
+			ws = append(ws, debianWantB(d[0], d[1], arch))
+		}
+	}
+	for _, ver := range []string{"15.6", "16.0"} {
+		for _, arch := range []string{"x86_64", "aarch64"} {
+			ws = append(ws, leapWantB(ver, arch))
+		}
+	}
+	fc := flatcarB[len(flatcarB)-1]
+	for _, b := range [][3]string{{"Flatcar Container Linux", "amd64-usr", "amd64"}, {"Flatcar Container Linux aarch64", "arm64-usr", "arm64"}} {
+		w := wantB{
+			image: b[0], version: fc.Version, kind: "new", date: "2025-11-23",
+			checksum: "sha512:" + layout.FlatcarDigest(fc.Version, b[2]),
+			url:      "https://stable.release.flatcar-linux.net/" + b[1] + "/" + fc.Version + "/" + layout.FlatcarImage,
+			latest:   "/flatcar/" + b[1] + "/current/" + layout.FlatcarImage + ".DIGESTS",
+		}
+		if b[2] == "amd64" {
+			w.prev = "4230.2.4" // osism's flatcar.yml
+		}
+		ws = append(ws, w)
+	}
+	arch := archBuildsB[len(archBuildsB)-1]
+	archName := "Arch-Linux-x86_64-cloudimg-" + arch + ".qcow2"
+	ws = append(ws, wantB{
+		image: "Arch Linux", version: arch, kind: "new", date: "2026-07-15",
+		checksum: "sha256:" + layout.ArchDigest(archName, ""),
+		url:      "https://geo.mirror.pkgbuild.com/images/v" + arch + "/" + archName,
+		latest:   "/arch/images/latest/Arch-Linux-x86_64-cloudimg.qcow2.SHA256",
+	})
+	ws = append(ws, wantB{
+		image: "Cirros", prev: "0.6.3", version: "0.6.4", kind: "new", date: "2026-06-30",
+		checksum: "sha256:" + layout.CirrosDigest("cirros-0.6.4-x86_64-disk.img", ""),
+		url:      "https://download.cirros-cloud.net/0.6.4/cirros-0.6.4-x86_64-disk.img",
+		latest:   "/cirros/version/released",
+	})
+	return ws
+}
+
+// worldB is the mirror of every host above and a catalog directory holding
+// osism's flatcar.yml and cirros.yml.
+func newWorldB(t *testing.T) *world {
+	t.Helper()
+	w := &world{t: t, mirror: mirror.New(t), catalog: t.TempDir()}
+	copyDir(t, "testdata/distros-b/catalog", w.catalog)
+	m := w.mirror
+	for _, u := range []struct{ dir, ver string }{{"releases/jammy/", "22.04"}, {"releases/noble/", "24.04"}} {
+		for _, kind := range []string{"server", "minimal"} {
+			dir := "/ubuntu/" + u.dir
+			if kind == "minimal" {
+				dir = "/ubuntu/minimal/" + u.dir
+			}
+			stem := "ubuntu-" + u.ver + "-" + kind + "-cloudimg-"
+			layout.UbuntuArches(m, dir, []string{stem + "amd64.img", stem + "arm64.img"}, ubuntuBuildsB, "")
+		}
+	}
+	for _, d := range [][2]string{{"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}} {
+		stem := "debian-" + d[0] + "-genericcloud-"
+		layout.DebianArches(m, "/debian/images/cloud/"+d[1]+"/", []string{stem + "amd64", stem + "arm64"}, debianBuildsB, "")
+	}
+	for _, arch := range []string{"x86_64", "aarch64"} {
+		alias, pinned := leapNames("15.6", arch)
+		layout.OpenSUSE(m, "/opensuse/distribution/leap/15.6/appliances/", alias, pinned, leapBuildsB, "  ", "")
+		alias, pinned = leapNames("16.0", arch)
+		// Leap 16's sidecars separate digest and name by one space.
+		layout.OpenSUSE(m, "/opensuse/distribution/leap/16.0/appliances/", alias, pinned, leap16BuildsB, " ", "")
+	}
+	layout.Flatcar(m, "/flatcar/amd64-usr/", flatcarB, "amd64")
+	layout.Flatcar(m, "/flatcar/arm64-usr/", flatcarB, "arm64")
+	layout.Arch(m, "/arch/images/", archBuildsB, "")
+	layout.Cirros(m, "/cirros/", cirrosBuildsB, "")
+	layout.Alpine(m, "/alpine/", []string{"3.21", "3.22", "3.23"}, alpineBuildsB, "")
+	return w
+}
+
+func argsB(w *world, ws []wantB, extra ...string) []string {
+	args := append(extra, "--catalog", w.catalog, "--signatures", "optional")
+	for _, m := range mirrorsB {
+		args = append(args, "--mirror", m[0]+"="+w.mirror.URL+m[1])
+	}
+	for _, x := range ws {
+		args = append(args, "--only", x.image)
+	}
+	return args
+}
+
+func TestDistrosBEndToEnd(t *testing.T) {
+	w := newWorldB(t)
+	ws := wantsB()
+
+	// The dry run reports every image's new build and writes nothing.
+	flatcarBefore := w.read("flatcar.yml")
+	r := w.run(nil, argsB(w, ws, "run", "--dry-run")...)
+	if r.code != ExitOK {
+		t.Fatalf("dry run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	checkUpdatesB(t, r.report.Updates, ws)
+	if w.read("flatcar.yml") != flatcarBefore {
+		t.Fatal("the dry run wrote flatcar.yml")
+	}
+	if !strings.Contains(r.stdout, "+++ b/etc/images/archlinux.yml") {
+		t.Fatalf("the dry run's diff lacks the new archlinux.yml:\n%s", r.stdout)
+	}
+
+	// The run writes them, each file valid for the image manager.
+	r = w.run(nil, argsB(w, ws, "run")...)
+	if r.code != ExitOK {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	checkUpdatesB(t, r.report.Updates, ws)
+	files := []string{"archlinux.yml", "cirros.yml", "debian.yml", "flatcar.yml", "opensuse.yml", "ubuntu.yml"}
+	var written []string
+	for _, f := range r.report.Files {
+		written = append(written, strings.TrimPrefix(f, "etc/images/"))
+	}
+	slices.Sort(written)
+	if !slices.Equal(written, files) {
+		t.Fatalf("files %v, want %v", written, files)
+	}
+	for _, f := range files {
+		data := w.read(f)
+		if errs := catalog.Validate(f, []byte(data)); len(errs) > 0 {
+			t.Errorf("%s fails the image manager schema: %v", f, errs)
+		}
+		golden(t, "testdata/distros-b/golden/"+f, data)
+	}
+	// What people added to the existing entries stays.
+	if fl := w.read("flatcar.yml"); !strings.Contains(fl, "mirror_url: https://nbg1.your-objectstorage.com/osism/openstack-images/flatcar/4230.2.4/flatcar_production_openstack_image.img") {
+		t.Fatalf("flatcar.yml lost the mirror_url of 4230.2.4:\n%s", fl)
+	}
+	if c := w.read("cirros.yml"); !strings.Contains(c, "url: https://github.com/cirros-dev/cirros/releases/download/0.6.3/cirros-0.6.3-x86_64-disk.img") {
+		t.Fatalf("cirros.yml lost its 0.6.3 entry:\n%s", c)
+	}
+
+	// Nothing changed upstream: a second run changes nothing and asks for
+	// each image's latest checksum file (CirrOS: its version file) once;
+	// the amd64 and arm64 images of a release share theirs.
+	w.mirror.ResetCounts()
+	r = w.run(nil, argsB(w, ws, "run")...)
+	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != len(ws) {
+		t.Fatalf("second run: exit %d, %d updates, %d unchanged, want 0 and %d\n%s", r.code, len(r.report.Updates), len(r.report.Unchanged), len(ws), r.stderr)
+	}
+	wantReq := map[string]bool{}
+	for _, x := range ws {
+		wantReq["GET "+x.latest] = true
+	}
+	var got, want []string
+	for _, rq := range w.mirror.Requests() {
+		got = append(got, rq.Method+" "+rq.Path)
+	}
+	for k := range wantReq {
+		want = append(want, k)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("second run requested\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func checkUpdatesB(t *testing.T, got []report.Update, ws []wantB) {
+	t.Helper()
+	if len(got) != len(ws) {
+		var names []string
+		for _, u := range got {
+			names = append(names, u.Image)
+		}
+		t.Fatalf("%d updates (%s), want %d", len(got), strings.Join(names, ", "), len(ws))
+	}
+	by := map[string]*report.Update{}
+	for i := range got {
+		by[got[i].Image] = &got[i]
+	}
+	for _, x := range ws {
+		u := by[x.image]
+		if u == nil {
+			t.Errorf("no update for %s", x.image)
+			continue
+		}
+		checkUpdate(t, u, x.prev, x.version, x.date, x.checksum, x.url, x.kind)
+	}
+}
+
+func TestDistrosBOpenSUSEDateVersionsAreNotDowngraded(t *testing.T) {
+	// osism's opensuse.yml versions Leap 15.6 by date (20240603); the
+	// crawler versions builds by their Build number (19.146), which sorts
+	// below a date. It refuses the "downgrade" with a message that says
+	// so rather than rewrite the entry; README.md tells how to migrate.
+	w := newWorldB(t)
+	src, err := os.ReadFile(filepath.Join("testdata", "distros-b", "osism-opensuse.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.catalog, "etc/images/opensuse.yml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := []wantB{leapWantB("15.6", "x86_64")}
+	r := w.run(nil, argsB(w, ws, "run", "--dry-run")...)
+	if r.code != ExitFailures || len(r.report.Failures) != 1 {
+		t.Fatalf("exit %d, report %+v\n%s", r.code, r.report, r.stderr)
+	}
+	if f := r.report.Failures[0]; f.Image != "openSUSE Leap 15.6" || !strings.Contains(f.Error, "upstream offers 19.146, older than the catalog's newest 20240603: refusing a downgrade") {
+		t.Fatalf("failure %+v", f)
+	}
+}
+
+// alpineSourcesB is the built-in sources file with its disabled Alpine
+// entries enabled, exactly as its comment tells people to do it.
+func alpineSourcesB(t *testing.T) string {
+	t.Helper()
+	data, err := sources.FS.ReadFile(sources.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	in, found := false, 0
+	for i, l := range lines {
+		switch {
+		case l == "  # >>> disabled: Alpine":
+			in = true
+			found++
+		case l == "  # <<< disabled: Alpine":
+			in = false
+			found++
+		case in && l == "  #":
+			lines[i] = ""
+		case in:
+			rest, ok := strings.CutPrefix(l, "  # ")
+			if !ok {
+				t.Fatalf("line %d of the disabled Alpine entries is not commented out as the others: %q", i+1, l)
+			}
+			lines[i] = "  " + rest
+		}
+	}
+	if found != 2 || in {
+		t.Fatal("the built-in sources file has no disabled Alpine block between its two markers")
+	}
+	path := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestDistrosBAlpine(t *testing.T) {
+	w := newWorldB(t)
+	src := alpineSourcesB(t)
+	x86 := "nocloud_alpine-3.23.4-x86_64-bios-cloudinit-r1.qcow2"
+	arm := "nocloud_alpine-3.23.4-aarch64-uefi-cloudinit-r1.qcow2"
+	dir := "https://dl-cdn.alpinelinux.org/alpine/v3.23/releases/cloud/"
+	ws := []wantB{
+		// r1 is the newest: 3.23.4's rebuild. Its date is the metadata's
+		// build time, not the later Last-Modified.
+		{image: "Alpine 3.23", version: "3.23.4-r1", kind: "new", date: "2026-05-09", checksum: "sha512:" + layout.AlpineDigest(x86, ""), url: dir + x86},
+		{image: "Alpine 3.23 aarch64", version: "3.23.4-r1", kind: "new", date: "2026-05-09", checksum: "sha512:" + layout.AlpineDigest(arm, ""), url: dir + arm},
+	}
+	// crawl renders nothing, so the schema's missing os_distro for Alpine
+	// does not stand in the way of checking the crawl.
+	r := w.run(nil, argsB(w, ws, "crawl", "--json", "--sources", src)...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	checkUpdatesB(t, r.report.Updates, ws)
+
+	// With both in the catalog, a crawl costs the two shared listings
+	// (alpine/ for the branch, its releases/cloud/) and one sidecar each.
+	var b strings.Builder
+	b.WriteString("---\nimages:\n")
+	for _, x := range ws {
+		arch := "x86_64"
+		if strings.HasSuffix(x.image, "aarch64") {
+			arch = "aarch64"
+		}
+		b.WriteString("  - name: " + x.image + "\n    enable: true\n    format: qcow2\n    login: alpine\n    min_disk: 1\n    min_ram: 256\n" +
+			"    status: active\n    visibility: public\n    multi: true\n    meta:\n      architecture: " + arch + "\n      hypervisor_type: qemu\n" +
+			"      os_distro: alpine\n      os_purpose: generic\n      replace_frequency: quarterly\n      uuid_validity: last-3\n      provided_until: none\n" +
+			"    tags: []\n    versions:\n      - version: '" + x.version + "'\n        url: " + x.url + "\n        checksum: " + x.checksum + "\n        build_date: " + x.date + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(w.catalog, "etc/images/alpine.yml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.mirror.ResetCounts()
+	r = w.run(nil, argsB(w, ws, "crawl", "--json", "--sources", src)...)
+	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != 2 {
+		t.Fatalf("second crawl: exit %d, report %+v\n%s", r.code, r.report, r.stderr)
+	}
+	var got []string
+	for _, rq := range w.mirror.Requests() {
+		got = append(got, rq.Method+" "+rq.Path)
+	}
+	slices.Sort(got)
+	want := []string{"GET /alpine/", "GET /alpine/v3.23/releases/cloud/", "GET /alpine/v3.23/releases/cloud/" + arm + ".sha512", "GET /alpine/v3.23/releases/cloud/" + x86 + ".sha512"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("second crawl requested\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
