@@ -120,3 +120,19 @@ func TestSidecarSuffix(t *testing.T) {
 		wantErr(t, err, "upstream.checksums", sums)
 	}
 }
+
+// TestEveryTypeHasAStrategy holds strategies and source.Types together: a
+// type the sources file accepts but no strategy serves would fail every
+// image of it at crawl time, and a strategy without a type is unreachable.
+func TestEveryTypeHasAStrategy(t *testing.T) {
+	for typ := range source.Types {
+		if _, ok := strategies[typ]; !ok {
+			t.Errorf("type %q has no strategy", typ)
+		}
+	}
+	for typ := range strategies {
+		if _, ok := source.Types[typ]; !ok {
+			t.Errorf("strategy %q is no type of the sources file", typ)
+		}
+	}
+}
