@@ -6,6 +6,7 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/osism/image-crawler/internal/catalog"
@@ -72,11 +73,63 @@ func Known(existing *catalog.Image) upstream.Known {
 	}
 	newest := existing.Versions[0]
 	for _, v := range existing.Versions[1:] {
-		if upstream.CompareVersions(v.Version, newest.Version) > 0 {
+		if Compare(v, newest) > 0 {
 			newest = v
 		}
 	}
 	return upstream.Known{Version: newest.Version, Checksum: newest.Checksum}
+}
+
+// Compare orders two catalog versions. Versions of one shape ("20260705"
+// and "20260712.1", "9.8-20260526" and "9.8-20260615") compare as build
+// identifiers. Versions of different shapes come from a change of naming
+// scheme (catalogs that recorded AlmaLinux builds as "20251118" before the
+// pinned build identifier "9.8-20260526" was used): their numbers say
+// nothing about each other, so their build dates decide, and the identifiers
+// only break a tie.
+func Compare(a, b catalog.Version) int {
+	if shape(a.Version) != shape(b.Version) && a.BuildDate != "" && b.BuildDate != "" {
+		if c := strings.Compare(dateOnly(a.BuildDate), dateOnly(b.BuildDate)); c != 0 {
+			return c
+		}
+	}
+	return upstream.CompareVersions(a.Version, b.Version)
+}
+
+// shape is a version with every run of digits folded to one "9".
+func shape(v string) string {
+	var b strings.Builder
+	digits := false
+	for _, r := range v {
+		if r >= '0' && r <= '9' {
+			if !digits {
+				b.WriteByte('9')
+			}
+			digits = true
+			continue
+		}
+		digits = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// dateOnly keeps the YYYY-MM-DD of a date or timestamp.
+func dateOnly(s string) string {
+	if len(s) > 10 {
+		return s[:10]
+	}
+	return s
+}
+
+func newestOf(vs []catalog.Version) *catalog.Version {
+	var newest *catalog.Version
+	for i := range vs {
+		if newest == nil || Compare(vs[i], *newest) > 0 {
+			newest = &vs[i]
+		}
+	}
+	return newest
 }
 
 // futureSlack allows for time zones: a build dated "tomorrow" in UTC+14 is
@@ -121,14 +174,14 @@ func Decide(img source.Image, file string, existing *catalog.Image, res upstream
 		versions[i].URL = res.URL
 		versions[i].BuildDate = res.BuildDate
 	} else {
-		if known.Version != "" && upstream.CompareVersions(res.Version, known.Version) < 0 {
-			return Decision{}, fmt.Errorf("upstream offers %s, older than the catalog's newest %s: refusing a downgrade", res.Version, known.Version)
+		add := catalog.Version{Version: res.Version, URL: res.URL, Checksum: res.Checksum, BuildDate: res.BuildDate}
+		if newest := newestOf(versions); newest != nil && Compare(add, *newest) < 0 {
+			return Decision{}, fmt.Errorf("upstream offers %s (built %s), older than the catalog's newest %s (built %s): refusing a downgrade",
+				res.Version, res.BuildDate, newest.Version, newest.BuildDate)
 		}
-		versions = append(versions, catalog.Version{
-			Version: res.Version, URL: res.URL, Checksum: res.Checksum, BuildDate: res.BuildDate,
-		})
+		versions = append(versions, add)
 	}
-	slices.SortStableFunc(versions, func(a, b catalog.Version) int { return upstream.CompareVersions(a.Version, b.Version) })
+	slices.SortStableFunc(versions, Compare)
 	if limit := img.Limit; limit > 0 && len(versions) > limit {
 		versions = versions[len(versions)-limit:]
 	}

@@ -13,7 +13,7 @@ import (
 var now = time.Date(2026, 7, 10, 12, 0, 0, 0, time.UTC)
 
 func ver(v, sum string) catalog.Version {
-	return catalog.Version{Version: v, URL: "https://e.org/" + v + "/x.img", Checksum: "sha256:" + sum, BuildDate: "2026-07-0" + v[len(v)-1:]}
+	return catalog.Version{Version: v, URL: "https://e.org/" + v + "/x.img", Checksum: "sha256:" + sum, BuildDate: v[:4] + "-" + v[4:6] + "-" + v[6:8]}
 }
 
 func TestDecide(t *testing.T) {
@@ -45,6 +45,12 @@ func TestDecide(t *testing.T) {
 		{name: "held version, same checksum", existing: existing, res: res("20260602", "a2", "2026-06-02"), unchanged: true},
 		{name: "downgrade refused", existing: existing, res: res("20260515", "d1", "2026-05-15"), wantErr: "refusing a downgrade"},
 		{name: "future date refused", existing: existing, res: res("20260801", "e1", "2026-08-01"), wantErr: "in the future"},
+		{name: "new naming scheme decided by build date", existing: &catalog.Image{Name: "AlmaLinux 9", Versions: []catalog.Version{
+			{Version: "20251118", Checksum: "sha256:a0", BuildDate: "2025-11-18"}}},
+			res: res("9.8-20260526", "f1", "2026-05-26"), kind: New, prev: "20251118", versions: "20251118,9.8-20260526"},
+		{name: "new naming scheme, older build refused", existing: &catalog.Image{Name: "AlmaLinux 9", Versions: []catalog.Version{
+			{Version: "20251118", Checksum: "sha256:a0", BuildDate: "2025-11-18"}}},
+			res: res("9.6-20250101", "f1", "2025-01-01"), wantErr: "refusing a downgrade"},
 		{name: "bad date", existing: existing, res: res("20260705", "e1", "07/05/2026"), wantErr: "not a YYYY-MM-DD"},
 	}
 	for _, tt := range tests {
@@ -110,4 +116,12 @@ func names(vs []catalog.Version) string {
 		s = append(s, v.Version)
 	}
 	return strings.Join(s, ",")
+}
+
+func TestShape(t *testing.T) {
+	for in, want := range map[string]string{"20260705": "9", "20260705.1": "9.9", "9.8-20260526": "9.9-9", "3.23.4-r0": "9.9.9-r9", "": ""} {
+		if got := shape(in); got != want {
+			t.Errorf("shape(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
