@@ -203,6 +203,7 @@ func annotations(stdout string) []string {
 }
 
 func TestActionLifecycle(t *testing.T) {
+	t.Parallel()
 	w := newActionWorld(t)
 	// The token is the workflow's GITHUB_TOKEN, and the repository does not
 	// allow Actions to open pull requests yet: GitHub's default.
@@ -262,7 +263,8 @@ func TestActionLifecycle(t *testing.T) {
 		t.Fatalf("nothing new: exit %d\n%s", r.code, r.stderr)
 	}
 	checkOutputs(t, r, map[string]string{
-		"pull-request-number": "", "pull-request-url": "", "pull-request-operation": "none", "failures": "0",
+		"pull-request-number": "", "pull-request-url": "", "pull-request-operation": "none",
+		"pull-request-branch": "image-crawler/updates", "failures": "0",
 	})
 	if r.summary != "image-crawler: nothing new; 2 images up to date.\n" {
 		t.Errorf("summary of a run with nothing new: %q", r.summary)
@@ -293,6 +295,7 @@ func TestActionLifecycle(t *testing.T) {
 }
 
 func TestActionInputPrecedence(t *testing.T) {
+	t.Parallel()
 	w := newActionWorld(t)
 	tests := []struct {
 		name   string
@@ -319,7 +322,7 @@ func TestActionInputPrecedence(t *testing.T) {
 			if !strings.Contains(r.stdout, "would push branch "+tt.branch) {
 				t.Errorf("the dry run does not use branch %s:\n%s", tt.branch, r.stdout)
 			}
-			checkOutputs(t, r, map[string]string{"pull-request-operation": "none", "pull-request-number": ""},
+			checkOutputs(t, r, map[string]string{"pull-request-operation": "none", "pull-request-number": "", "pull-request-branch": ""},
 				"Ubuntu 24.04 new 20260705", "Debian 12 new 20250210-2019")
 			if !strings.HasPrefix(r.summary, "## image-crawler: 2 updated images\n\nDry run: nothing was pushed") {
 				t.Errorf("summary:\n%s", r.summary)
@@ -332,6 +335,7 @@ func TestActionInputPrecedence(t *testing.T) {
 }
 
 func TestActionBadInputFailsEarly(t *testing.T) {
+	t.Parallel()
 	w := newActionWorld(t)
 	r := w.runAction(map[string]string{"dry-run": "yes", "author": "no address"}, nil)
 	if r.code != ExitUsage {
@@ -353,6 +357,7 @@ func TestActionBadInputFailsEarly(t *testing.T) {
 // TestActionValidate is the reviewers' check: command validate on the
 // checked-out pull request, with the bot's inputs that do not apply to it.
 func TestActionValidate(t *testing.T) {
+	t.Parallel()
 	w := newActionWorld(t)
 	r := w.runAction(map[string]string{"command": "validate", "catalog": w.catalog}, nil)
 	if r.code != ExitOK || !strings.Contains(r.stdout, "ok  etc/images/ubuntu.yml") {
@@ -370,6 +375,7 @@ func TestActionValidate(t *testing.T) {
 // TestActionInputsHaveFlags keeps the inputs and the run command's flags in
 // step.
 func TestActionInputsHaveFlags(t *testing.T) {
+	t.Parallel()
 	a := &app{env: mapEnv(nil)}
 	run := a.newRunCmd()
 	for _, name := range actions.FlagNames() {
@@ -383,6 +389,7 @@ func TestActionInputsHaveFlags(t *testing.T) {
 // (GITHUB_ACTIONS=true, no INPUT_*) keeps the command line's defaults, and
 // still masks the token and writes outputs and a summary.
 func TestRunStepOutsideTheAction(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	dir := t.TempDir()
 	outputFile, summaryFile := filepath.Join(dir, "out"), filepath.Join(dir, "summary")

@@ -21,6 +21,7 @@ func runLog(w *world, terminal bool, env map[string]string, args ...string) (int
 }
 
 func TestLogging(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	tests := []struct {
 		name     string
@@ -93,6 +94,7 @@ func btoi(b bool) int {
 // TestEveryCommandHasHelpWithExamples walks the command tree, cobra's own
 // completion and help commands included.
 func TestEveryCommandHasHelpWithExamples(t *testing.T) {
+	t.Parallel()
 	a := &app{env: mapEnv(nil)}
 	var walk func(c *cobra.Command, path []string)
 	n := 0
@@ -119,6 +121,7 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 }
 
 func TestShellCompletion(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
