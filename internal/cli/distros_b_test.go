@@ -328,11 +328,11 @@ func checkUpdatesB(t *testing.T, got []report.Update, ws []wantB) {
 	}
 }
 
-func TestDistrosBOpenSUSEDateVersionsAreNotDowngraded(t *testing.T) {
+func TestDistrosBOpenSUSEDateVersionedCatalog(t *testing.T) {
 	// osism's opensuse.yml versions Leap 15.6 by date (20240603); the
 	// crawler versions builds by their Build number (19.146), which sorts
-	// below a date. It refuses the "downgrade" with a message that says
-	// so rather than rewrite the entry; README.md tells how to migrate.
+	// below a date as a version. Across the two naming schemes the build
+	// dates decide: 19.146 is the newer build and is added after it.
 	w := newWorldB(t)
 	src, err := os.ReadFile(filepath.Join("testdata", "distros-b", "osism-opensuse.yml"))
 	if err != nil {
@@ -341,13 +341,23 @@ func TestDistrosBOpenSUSEDateVersionsAreNotDowngraded(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(w.catalog, "etc/images/opensuse.yml"), src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ws := []wantB{leapWantB("15.6", "x86_64")}
-	r := w.run(nil, argsB(w, ws, "run", "--dry-run")...)
-	if r.code != ExitFailures || len(r.report.Failures) != 1 {
-		t.Fatalf("exit %d, report %+v\n%s", r.code, r.report, r.stderr)
+	x := leapWantB("15.6", "x86_64")
+	x.prev = "20240603"
+	r := w.run(nil, argsB(w, []wantB{x}, "run")...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	if f := r.report.Failures[0]; f.Image != "openSUSE Leap 15.6" || !strings.Contains(f.Error, "upstream offers 19.146, older than the catalog's newest 20240603: refusing a downgrade") {
-		t.Fatalf("failure %+v", f)
+	checkUpdatesB(t, r.report.Updates, []wantB{x})
+	got := w.read("opensuse.yml")
+	old := strings.Index(got, "version: '20240603'")
+	if old < 0 {
+		old = strings.Index(got, `version: "20240603"`)
+	}
+	if old < 0 || !strings.Contains(got, "20240603-openSUSE-Leap-15.6-Minimal-VM.x86_64-Cloud.qcow2") || strings.Index(got, `version: "19.146"`) < old {
+		t.Fatalf("opensuse.yml does not keep 20240603 (with its mirror_url) before 19.146:\n%s", got)
+	}
+	if errs := catalog.Validate("opensuse.yml", []byte(got)); len(errs) > 0 {
+		t.Fatalf("opensuse.yml fails the schema: %v", errs)
 	}
 }
 
