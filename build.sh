@@ -14,6 +14,7 @@ if [ -z "${VERSION:-}" ]; then
 fi
 OUT=${OUT:-dist/image-crawler}
 
-CGO_ENABLED=0 exec go build -trimpath \
+export CGO_ENABLED=0
+exec go build -trimpath \
 	-ldflags "-s -w -X github.com/osism/image-crawler/internal/buildinfo.Version=${VERSION}" \
 	-o "$OUT" ./cmd/image-crawler
