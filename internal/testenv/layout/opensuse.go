@@ -26,7 +26,10 @@ type OpenSUSEBuild struct {
 // redirect), so it names the pinned file, not the alias. sep is what separates
 // digest and name in the sidecars: "  " (sha256sum) or " " (some builds).
 // Sibling flavours with names much like the build's (-kvm-and-xen, -VMware)
-// are published next to it.
+// are published next to it. Because the alias's sidecar names the build, the
+// crawler never lists this directory; MirrorCache's JSON listing (?jsontable),
+// which it reads when a sidecar names no build, is imitated in
+// internal/upstream/opensuse_test.go, as this mirror cannot answer by query.
 func OpenSUSE(s *mirror.Server, base, alias, pinned string, builds []OpenSUSEBuild, sep, seed string) {
 	for _, old := range builds[:len(builds)-1] {
 		name := strings.ReplaceAll(pinned, "{version}", old.Version)
