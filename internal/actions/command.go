@@ -66,7 +66,7 @@ func Group(w io.Writer, title string) error { return Command(w, "group", nil, ti
 // EndGroup ends the group Group started.
 func EndGroup(w io.Writer) error { return Command(w, "endgroup", nil, "") }
 
-// Annotation is an error, warning or notice shown on the run's page and,
+// Annotation is an error or warning shown on the run's page and,
 // with a file, on the pull request's changed lines.
 type Annotation struct {
 	Title   string
