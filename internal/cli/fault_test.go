@@ -190,7 +190,7 @@ func TestFaultMatrix(t *testing.T) {
 				// The alias moves back to a build older than the catalog's.
 				layout.Ubuntu(w.mirror, ubuntuBase, ubuntuFile, []string{"20260601"}, "")
 			},
-			want: "upstream offers 20260601, older than the catalog's newest 20260615: refusing a downgrade",
+			want: "upstream offers 20260601 (built 2026-06-01), older than the catalog's newest 20260615 (built 2026-06-15): refusing a downgrade",
 		},
 		{
 			name: "token in a mirror URL is still redacted", image: "Ubuntu 24.04",
