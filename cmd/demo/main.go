@@ -5,7 +5,8 @@
 //	image-crawler run --dry-run --mirror <host>=<local mirror> ...
 //
 // against a catalog directory (default: an empty one, so the whole catalog is
-// proposed). Extra arguments go to image-crawler, e.g. --only "Debian 12".
+// proposed), with --signatures off: the local mirror cannot sign with the
+// distributions' keys. Extra arguments go to image-crawler, e.g. --only "Debian 12".
 //
 //	go run ./cmd/demo [--catalog DIR] [image-crawler flags]
 package main
@@ -37,6 +38,11 @@ func main() {
 	}
 	defer site.Close()
 	args := []string{"run", "--dry-run"}
+	if !hasFlag(os.Args[1:], "--signatures") {
+		// The local mirror cannot sign with the distributions' keys.
+		args = append(args, "--signatures", "off")
+		fmt.Fprintln(os.Stderr, "demo: the local mirror cannot sign with the distributions' keys, so signatures are off")
+	}
 	if !hasFlag(os.Args[1:], "--catalog") {
 		dir, err := os.MkdirTemp("", "image-crawler-demo-")
 		if err != nil {
@@ -50,7 +56,7 @@ func main() {
 		args = append(args, "--mirror", m)
 	}
 	args = append(args, os.Args[1:]...)
-	fmt.Fprintf(os.Stderr, "demo: serving %d images from %d local mirror hosts\n", len(src.Images), len(site.Servers))
+	fmt.Fprintf(os.Stderr, "demo: serving the %d entries of the built-in sources file from %d local mirror hosts\n", len(src.Images), len(site.Servers))
 	code := cli.Main(ctx, args, iostreams.System(), os.LookupEnv)
 	site.Close()
 	os.Exit(code)

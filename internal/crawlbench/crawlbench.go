@@ -138,7 +138,8 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 		for _, cc := range conc {
 			catalog := filepath.Join(dir, "catalog-"+cc)
 			for _, state := range []string{"empty", "current"} {
-				args := []string{"run", "--catalog", catalog, "--log-format", "json"}
+				// The local mirror cannot sign with the distributions' keys.
+				args := []string{"run", "--catalog", catalog, "--log-format", "json", "--signatures", "off"}
 				if state == "current" {
 					args = append(args, "--dry-run")
 				}
