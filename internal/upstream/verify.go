@@ -15,9 +15,6 @@ import (
 	"github.com/osism/image-crawler/internal/source"
 )
 
-// verifyNow is the clock signatures and keys are checked against.
-var verifyNow = time.Now
-
 // keyrings holds every keyring parsed during this process, by the content of
 // its key files, so that a run parses each key set once however many
 // checksum files it verifies.
@@ -102,7 +99,7 @@ func verify(ctx context.Context, f Fetcher, img source.Image, sumsURL string, bo
 	if err != nil {
 		return nil, false, fmt.Errorf("signature of %s: %w", sumsURL, err)
 	}
-	text, err = signature.Verify(body, sig, kr, verifyNow())
+	text, err = signature.Verify(body, sig, kr, time.Now())
 	if err != nil {
 		return nil, false, fmt.Errorf("verify signature of %s: %w", sumsURL, err)
 	}
