@@ -171,11 +171,20 @@ func TestFaultMatrix(t *testing.T) {
 			want:  "pinned image: HEAD https://cloud-images.ubuntu.com/releases/noble/release-20260705/" + ubuntuFile + ": 404 Not Found",
 		},
 		{
+			// A mirror that answers 200 with its error page for a missing file.
 			name: "pinned image is an error page", image: "Debian 12",
 			apply: func(t *testing.T, w *world) {
-				w.mirror.File(debianBase+"20250210-2019/"+debianName+"-20250210-2019.qcow2", []byte("<html>not here</html>"), time.Time{})
+				w.mirror.Fault(debianBase+"20250210-2019/"+debianName+"-20250210-2019.qcow2", mirror.Fault{
+					Body: []byte("<html>not here</html>"), Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}})
 			},
-			want: "is 21 bytes: too small to be an image",
+			want: "-20250210-2019.qcow2 is a web page (text/html), not an image",
+		},
+		{
+			name: "pinned image is empty", image: "Debian 12",
+			apply: func(t *testing.T, w *world) {
+				w.mirror.File(debianBase+"20250210-2019/"+debianName+"-20250210-2019.qcow2", []byte{}, time.Time{})
+			},
+			want: "-20250210-2019.qcow2 is empty (Content-Length 0)",
 		},
 		{
 			name: "build dated in the future", image: "Ubuntu 24.04",

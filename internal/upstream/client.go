@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -131,6 +132,7 @@ type Response struct {
 	Body          []byte    // nil for HEAD
 	LastModified  time.Time // zero if absent or unparsable
 	ContentLength int64     // HEAD: as announced, -1 if unknown; GET: len(Body)
+	ContentType   string    // media type of the Content-Type header, lower case, "" if absent
 }
 
 // HTTPError is a final answer outside 2xx. Callers check Status (404 means
@@ -496,6 +498,11 @@ func (c *Client) attempt(ctx context.Context, method, from, wire, via string, n 
 		URL:           from,
 		Status:        resp.StatusCode,
 		ContentLength: resp.ContentLength,
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err == nil {
+			out.ContentType = mt
+		}
 	}
 	if lm := resp.Header.Get("Last-Modified"); lm != "" {
 		if t, err := http.ParseTime(lm); err == nil {

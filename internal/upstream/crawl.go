@@ -79,10 +79,12 @@ func resolve(ctx context.Context, f Fetcher, img source.Image, known Known) (res
 	return res, nil
 }
 
-// MinImageSize is the smallest Content-Length a pinned image may announce.
-// The smallest image in the catalog (CirrOS) is above 15 MiB; anything under
-// a mebibyte is an error page, a placeholder or a truncated upload.
-const MinImageSize = 1 << 20
+// A pinned image is implausible when the server announces it empty or as a
+// web page: what a mirror answers with 200 for a missing file (a placeholder,
+// a portal or an error page). No lower bound on the size beyond that: mirrors
+// that serve small stand-in files (test and staging mirrors) stay usable, and
+// the checksum, confirmed in the build's own checksum file, is what makes the
+// entry trustworthy.
 
 // version is what a build identifier may look like: it goes into file
 // names, URLs and the catalog, so it is kept to what real ones use.
@@ -123,8 +125,11 @@ func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) e
 	if head.Status != http.StatusOK {
 		return fmt.Errorf("pinned image HEAD %s: %d, want 200", res.URL, head.Status)
 	}
-	if head.ContentLength >= 0 && head.ContentLength < MinImageSize {
-		return fmt.Errorf("pinned image %s is %d bytes: too small to be an image (at least %d expected)", res.URL, head.ContentLength, MinImageSize)
+	if head.ContentLength == 0 {
+		return fmt.Errorf("pinned image %s is empty (Content-Length 0)", res.URL)
+	}
+	if head.ContentType == "text/html" || head.ContentType == "application/xhtml+xml" {
+		return fmt.Errorf("pinned image %s is a web page (%s), not an image", res.URL, head.ContentType)
 	}
 	if res.BuildDate == "" {
 		if head.LastModified.IsZero() {

@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -37,8 +38,11 @@ func TestCrossCheckPinnedImage(t *testing.T) {
 		{"published", func(m *mirror.Server) {}, ""},
 		{"not published", func(m *mirror.Server) { m.Remove(pinned) },
 			"pinned image: HEAD https://cloud-images.ubuntu.com/releases/noble/release-20260705/" + sigImage + ": 404 Not Found"},
-		{"an error page in its place", func(m *mirror.Server) { m.File(pinned, []byte("<html>gone</html>"), time.Time{}) },
-			"release-20260705/" + sigImage + " is 17 bytes: too small to be an image"},
+		{"an error page in its place", func(m *mirror.Server) {
+			m.Fault(pinned, mirror.Fault{Body: []byte("<html>gone</html>"), Header: http.Header{"Content-Type": {"text/html"}}})
+		}, "release-20260705/" + sigImage + " is a web page (text/html), not an image"},
+		{"empty", func(m *mirror.Server) { m.File(pinned, nil, time.Time{}) }, "release-20260705/" + sigImage + " is empty"},
+		{"a small stand-in file is accepted", func(m *mirror.Server) { m.File(pinned, []byte("qcow2 stand-in"), time.Time{}) }, ""},
 		{"HEAD fails", func(m *mirror.Server) { m.Fault(pinned, mirror.Fault{Status: 500}) }, "pinned image: HEAD"},
 	}
 	for _, tt := range tests {
@@ -68,7 +72,7 @@ func TestCrossCheckPinnedImage(t *testing.T) {
 
 func TestCrossCheckResult(t *testing.T) {
 	m, c, img := plainWorld(t)
-	m.File(sigBase+"nodate/"+sigImage, make([]byte, MinImageSize), time.Time{})
+	m.File(sigBase+"nodate/"+sigImage, make([]byte, 1<<20), time.Time{})
 	good := Result{
 		Version:     "20260705",
 		Checksum:    "sha256:" + layout.UbuntuDigest(sigImage, "20260705", ""),
