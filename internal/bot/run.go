@@ -40,21 +40,32 @@ func IsGitURL(s string) bool {
 	return false
 }
 
-// Crawl compares upstream with the catalog and changes nothing.
-func Crawl(ctx context.Context, o Options) (*report.Report, error) {
+// begin opens the workspace and runs the crawl and plan steps, which run
+// and crawl share. The caller closes the workspace.
+func begin(ctx context.Context, o *Options) (workspace, *Crawled, error) {
 	o.defaults()
 	if err := o.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ws, err := openWorkspace(ctx, &o)
+	ws, err := openWorkspace(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := crawlStep(ctx, o, ws.Root())
+	if err != nil {
+		ws.Close()
+		return nil, nil, err
+	}
+	return ws, c, nil
+}
+
+// Crawl compares upstream with the catalog and changes nothing.
+func Crawl(ctx context.Context, o Options) (*report.Report, error) {
+	ws, c, err := begin(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
 	defer ws.Close()
-	c, err := crawlStep(ctx, &o, ws.Root())
-	if err != nil {
-		return nil, err
-	}
 	var updates []plan.Update
 	for _, ch := range c.Changes {
 		updates = append(updates, ch.Update)
@@ -68,19 +79,11 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 // directory), print them as a diff (--dry-run), or commit, push and open or
 // update the pull request (a git URL).
 func Run(ctx context.Context, o Options) (*Outcome, error) {
-	o.defaults()
-	if err := o.check(); err != nil {
-		return nil, err
-	}
-	ws, err := openWorkspace(ctx, &o)
+	ws, c, err := begin(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
 	defer ws.Close()
-	c, err := crawlStep(ctx, &o, ws.Root())
-	if err != nil {
-		return nil, err
-	}
 	r := renderStep(&o, c)
 	var paths []string
 	for _, f := range r.Files {

@@ -56,18 +56,14 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	u := img.Upstream
 	algo := Algorithm(u.Algorithm)
 	sumsURL := join(u.URL, u.Checksums)
-	latest, err := latestChecksums(ctx, s.f, img, sumsURL)
+	checksum, err := latestDigest(ctx, s.f, img, sumsURL, u.Filename)
 	if err != nil {
-		return Result{}, fmt.Errorf("latest checksums: %w", err)
+		return Result{}, err
 	}
-	hex, err := latest.Find(u.Filename, algo)
-	if err != nil {
-		return Result{}, fmt.Errorf("latest checksums %s: %w", sumsURL, err)
+	if r, ok := known.unchanged(checksum); ok {
+		return r, nil
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
-	}
+	hex := strings.TrimPrefix(checksum, string(algo)+":")
 
 	// The same file confirms the build: read it again, this time through
 	// its signature (the GET is shared; only a signature file costs a

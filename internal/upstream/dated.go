@@ -45,18 +45,14 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		latest = s.latest
 	}
 	latestSums := join(u.URL, latest, u.Checksums)
-	sums, err := latestChecksums(ctx, s.f, img, latestSums)
+	checksum, err := latestDigest(ctx, s.f, img, latestSums, u.Filename)
 	if err != nil {
-		return Result{}, fmt.Errorf("latest checksums: %w", err)
+		return Result{}, err
 	}
-	hex, err := sums.Find(u.Filename, algo)
-	if err != nil {
-		return Result{}, fmt.Errorf("latest checksums %s: %w", latestSums, err)
+	if r, ok := known.unchanged(checksum); ok {
+		return r, nil
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
-	}
+	hex := strings.TrimPrefix(checksum, string(algo)+":")
 
 	entries, err := fetchListing(ctx, s.f, u.URL)
 	if err != nil {

@@ -36,18 +36,14 @@ func (s *flatcarChannel) Resolve(ctx context.Context, img source.Image, known Kn
 	// The DIGESTS of current/ come first, so an unchanged image costs one
 	// request; version.txt is read only when there is something new.
 	latestSums := join(u.URL, u.Latest, u.Checksums)
-	sums, err := latestChecksums(ctx, s.f, img, latestSums)
+	checksum, err := latestDigest(ctx, s.f, img, latestSums, u.Filename)
 	if err != nil {
-		return Result{}, fmt.Errorf("latest checksums: %w", err)
+		return Result{}, err
 	}
-	hex, err := sums.Find(u.Filename, algo)
-	if err != nil {
-		return Result{}, fmt.Errorf("latest checksums %s: %w", latestSums, err)
+	if r, ok := known.unchanged(checksum); ok {
+		return r, nil
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
-	}
+	hex := strings.TrimPrefix(checksum, string(algo)+":")
 
 	resp, err := s.f.Get(ctx, u.VersionURL)
 	if err != nil {

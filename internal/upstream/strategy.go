@@ -153,3 +153,28 @@ func short(checksum string) string {
 	}
 	return algo + ":" + hex[:12] + "…"
 }
+
+// latestDigest reads the digest of name from the latest checksum file at u
+// and returns it as "<algo>:<hex>". The read is not signature-verified: it
+// only decides whether anything changed, and a changed build is verified in
+// its own checksum file before anything is trusted.
+func latestDigest(ctx context.Context, f Fetcher, img source.Image, u, name string) (string, error) {
+	algo := Algorithm(img.Upstream.Algorithm)
+	sums, err := latestChecksums(ctx, f, img, u)
+	if err != nil {
+		return "", fmt.Errorf("latest checksums: %w", err)
+	}
+	hex, err := sums.Find(name, algo)
+	if err != nil {
+		return "", fmt.Errorf("latest checksums %s: %w", u, err)
+	}
+	return string(algo) + ":" + hex, nil
+}
+
+// unchanged is the Result for a latest checksum the catalog already holds.
+func (k Known) unchanged(checksum string) (Result, bool) {
+	if checksum != k.Checksum {
+		return Result{}, false
+	}
+	return Result{Unchanged: true, Version: k.Version, Checksum: checksum}, true
+}
