@@ -57,7 +57,7 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
-	fl.IntVar(&f.concurrency, "concurrency", 32, "images crawled at once (requests per mirror host are limited by --per-host)")
+	fl.IntVar(&f.concurrency, "concurrency", 64, "images crawled at once (requests per mirror host are limited by --per-host)")
 	fl.IntVar(&f.perHost, "per-host", 4, "requests under way at once to one mirror host, so no mirror is hammered")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
 	fl.DurationVar(&f.httpTimeout, "http-timeout", 30*time.Second, "advanced: deadline of one upstream request attempt, body included")

@@ -50,9 +50,8 @@ type Row struct {
 	Wall         time.Duration
 	Requests     int
 	Bytes        int64
-	PeakRSS      int64 // bytes
-	Chain        int   // longest chain of dependent requests of one image
-	CritPath     time.Duration
+	PeakRSS      int64         // bytes
+	CritPath     time.Duration // measured: see Run
 	Updates      int
 	Exit         int
 }
@@ -63,10 +62,6 @@ type set struct {
 	images  int
 	servers []*mirror.Server
 	args    []string // --sources, --mirror, ...
-	// prefixes are the upstream directories of the images, per server: a
-	// request belongs to the image whose prefix it has (the longest), which
-	// is how the longest chain of one image's requests is found.
-	prefixes map[int][]string
 }
 
 func (s *set) close() {
@@ -81,28 +76,28 @@ func (s *set) reset() {
 	}
 }
 
-func (s *set) traffic() (requests int, bytes int64, chain int) {
-	perImage := map[string]int{}
-	for i, m := range s.servers {
+func (s *set) traffic() (requests int, bytes int64) {
+	for _, m := range s.servers {
 		requests += m.Count()
 		bytes += m.Bytes()
-		for _, r := range m.Requests() {
-			best := ""
-			for _, p := range s.prefixes[i] {
-				if strings.HasPrefix(r.Path, p) && len(p) > len(best) {
-					best = p
-				}
-			}
-			perImage[fmt.Sprint(i, best)]++
-		}
 	}
-	for _, n := range perImage {
-		chain = max(chain, n)
-	}
-	return requests, bytes, chain
+	return requests, bytes
 }
 
+// unlimited lifts the concurrency and per-host limits, so that only the
+// dependencies between requests remain: how the critical path is measured.
+var unlimited = []string{"--concurrency", "100000", "--per-host", "100000"}
+
 // Run measures every set and writes the table.
+//
+// Every measured crawl is a dry run, so the catalog it starts from stays as
+// it was: "empty" is an empty catalog directory (every image new), "current"
+// one that a first, unmeasured run wrote (every image unchanged).
+//
+// The critical path (the longest chain of dependent requests times the
+// latency) is measured, not assumed: the same crawl runs with no concurrency
+// or per-host limit once with the latency and once without; what the latency
+// adds then is waiting along the longest chain alone.
 func Run(ctx context.Context, c Config) ([]Row, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -119,6 +114,12 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 		func(dir string) (*set, error) { return shipped(dir, c.Latency) },
 		func(dir string) (*set, error) { return synthetic(dir, c.Images, c.Hosts, c.Latency) },
 	}
+	concurrency := "default"
+	var limits []string
+	if c.Concurrency > 0 {
+		concurrency = fmt.Sprint(c.Concurrency)
+		limits = []string{"--concurrency", concurrency}
+	}
 	for i, build := range builders {
 		dir := filepath.Join(work, fmt.Sprint(i))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -128,37 +129,57 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		conc := []string{"default"}
-		if c.Concurrency > 0 {
-			conc[0] = fmt.Sprint(c.Concurrency)
+		// The "current" catalog: written once by an unmeasured run.
+		current := filepath.Join(dir, "current")
+		if _, err := measure(ctx, exe, append([]string{"run", "--catalog", current, "--signatures", "off"}, s.args...)); err != nil {
+			s.close()
+			return nil, fmt.Errorf("%s: write the catalog: %w", s.name, err)
 		}
-		if c.Serial {
-			conc = append(conc, "1")
-		}
-		for _, cc := range conc {
-			catalog := filepath.Join(dir, "catalog-"+cc)
-			for _, state := range []string{"empty", "current"} {
+		for _, state := range []string{"empty", "current"} {
+			catalog := filepath.Join(dir, state)
+			run := func(latency time.Duration, extra []string) (Row, error) {
+				for _, m := range s.servers {
+					m.Latency(latency)
+				}
 				// The local mirror cannot sign with the distributions' keys.
-				args := []string{"run", "--catalog", catalog, "--log-format", "json", "--signatures", "off"}
-				if state == "current" {
-					args = append(args, "--dry-run")
-				}
-				if cc != "default" {
-					args = append(args, "--concurrency", cc)
-				}
-				args = append(args, s.args...)
+				args := append([]string{"run", "--dry-run", "--catalog", catalog, "--log-format", "json", "--signatures", "off"}, extra...)
 				s.reset()
-				row, err := measure(ctx, exe, args, c.Latency)
+				row, err := measure(ctx, exe, append(args, s.args...))
+				row.Requests, row.Bytes = s.traffic()
+				return row, err
+			}
+			fast, err := run(c.Latency, unlimited)
+			if err == nil {
+				var zero Row
+				zero, err = run(0, unlimited)
+				fast.CritPath = max(fast.Wall-zero.Wall, 0)
+			}
+			if err != nil {
+				s.close()
+				return nil, fmt.Errorf("%s, %s catalog: %w", s.name, state, err)
+			}
+			conc := []struct {
+				name  string
+				extra []string
+			}{{concurrency, limits}}
+			if c.Serial {
+				conc = append(conc, struct {
+					name  string
+					extra []string
+				}{"1", []string{"--concurrency", "1"}})
+			}
+			for _, cc := range conc {
+				row, err := run(c.Latency, cc.extra)
 				if err != nil {
 					s.close()
-					return nil, fmt.Errorf("%s, %s catalog: %w", s.name, state, err)
+					return nil, fmt.Errorf("%s, %s catalog, concurrency %s: %w", s.name, state, cc.name, err)
 				}
-				row.Set, row.Catalog, row.Concurrency, row.Images = s.name, state, cc, s.images
-				row.Requests, row.Bytes, row.Chain = s.traffic()
-				row.CritPath = time.Duration(row.Chain) * c.Latency
+				row.Set, row.Catalog, row.Concurrency, row.Images = s.name, state, cc.name, s.images
+				row.CritPath = fast.CritPath
 				rows = append(rows, row)
 				if c.Out != nil {
-					fmt.Fprintf(c.Out, "measured %s / %s catalog / concurrency %s: %v\n", s.name, state, cc, row.Wall.Round(time.Millisecond))
+					fmt.Fprintf(c.Out, "measured %s / %s catalog / concurrency %s: %v (critical path %v)\n",
+						s.name, state, cc.name, row.Wall.Round(time.Millisecond), row.CritPath.Round(time.Millisecond))
 				}
 			}
 		}
@@ -169,7 +190,7 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 
 // measure runs the CLI in a child process and reads its wall time and peak
 // resident memory.
-func measure(ctx context.Context, exe string, args []string, latency time.Duration) (Row, error) {
+func measure(ctx context.Context, exe string, args []string) (Row, error) {
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(os.Environ(), ChildEnv+"=1")
 	var stderr bytes.Buffer
@@ -210,16 +231,16 @@ func Table(w io.Writer, rows []Row, latency time.Duration) {
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Set < rows[j].Set })
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
-	fmt.Fprintf(tw, "| set\t catalog\t concurrency\t images\t wall\t requests\t bytes\t peak RSS\t critical path (chain × %v)\t wall / critical path\t wall / concurrency 1\t|\n", latency)
+	fmt.Fprintf(tw, "| set\t catalog\t concurrency\t images\t wall\t requests\t bytes\t peak RSS\t critical path (%v a request)\t wall / critical path\t wall / concurrency 1\t|\n", latency)
 	fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t|")
 	for _, r := range rows {
 		ratioSerial := "—"
 		if s, ok := serial[r.Set+"/"+r.Catalog]; ok && r.Concurrency != "1" {
 			ratioSerial = fmt.Sprintf("%.3f", float64(r.Wall)/float64(s))
 		}
-		fmt.Fprintf(tw, "| %s\t %s\t %s\t %d\t %v\t %d\t %s\t %.1f MB\t %v (%d)\t %.2f\t %s\t|\n",
+		fmt.Fprintf(tw, "| %s\t %s\t %s\t %d\t %v\t %d\t %s\t %.1f MB\t %v (≈ %.1f requests)\t %.2f\t %s\t|\n",
 			r.Set, r.Catalog, r.Concurrency, r.Images, r.Wall.Round(time.Millisecond), r.Requests, human(r.Bytes),
-			float64(r.PeakRSS)/1e6, r.CritPath, r.Chain, float64(r.Wall)/float64(max(r.CritPath, 1)), ratioSerial)
+			float64(r.PeakRSS)/1e6, r.CritPath.Round(time.Millisecond), float64(r.CritPath)/float64(latency), float64(r.Wall)/float64(max(r.CritPath, 1)), ratioSerial)
 	}
 	tw.Flush()
 }

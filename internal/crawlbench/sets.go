@@ -22,7 +22,7 @@ func synthetic(dir string, n, hosts int, latency time.Duration) (*set, error) {
 	if hosts < 1 {
 		hosts = 1
 	}
-	s := &set{name: fmt.Sprintf("synthetic (%d hosts)", hosts), images: n, prefixes: map[int][]string{}}
+	s := &set{name: fmt.Sprintf("synthetic (%d hosts)", hosts), images: n}
 	for h := 0; h < hosts; h++ {
 		m := mirror.Start()
 		m.Latency(latency)
@@ -35,7 +35,6 @@ func synthetic(dir string, n, hosts int, latency time.Duration) (*set, error) {
 		h := i % hosts
 		name := fmt.Sprintf("img-%04d", i)
 		layout.Ubuntu(s.servers[h], "/"+name+"/", name+".img", builds, "")
-		s.prefixes[h] = append(s.prefixes[h], "/"+name+"/")
 		fmt.Fprintf(&b, `  - name: Synthetic %04d
     shortname: synthetic-%04d
     file: synthetic-%02d.yml
@@ -72,7 +71,7 @@ func shipped(_ string, latency time.Duration) (*set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &set{name: "shipped sources", images: len(src.Images), servers: site.Servers, prefixes: site.Prefixes}
+	s := &set{name: "shipped sources", images: len(src.Images), servers: site.Servers}
 	for _, m := range site.Mirrors {
 		s.args = append(s.args, "--mirror", m)
 	}

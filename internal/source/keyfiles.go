@@ -1,10 +1,12 @@
 package source
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -30,7 +32,7 @@ func (img *Image) loadKeys(path string, n *yaml.Node, dir fs.FS) Errors {
 		}
 		data, err := readKeyFile(dir, name)
 		if err == nil {
-			_, err = signature.LoadKeyring(data)
+			err = checkKey(data)
 		}
 		if err != nil {
 			errs = append(errs, &Error{Path: path, Line: line, Msg: fmt.Sprintf("image %q: upstream.keys: %s: %v", img.Name, name, unwrapKeyErr(err))})
@@ -39,6 +41,25 @@ func (img *Image) loadKeys(path string, n *yaml.Node, dir fs.FS) Errors {
 		img.Upstream.KeyData = append(img.Upstream.KeyData, data)
 	}
 	return errs
+}
+
+// checkedKeys remembers, by content, the key files already parsed: several
+// images share a key, and checking a key verifies its self-signatures (RSA),
+// which would otherwise dominate the start of a run.
+var checkedKeys sync.Map // [sha256.Size]byte -> error
+
+// checkKey parses a key file once per content and process.
+func checkKey(data []byte) error {
+	sum := sha256.Sum256(data)
+	if err, ok := checkedKeys.Load(sum); ok {
+		if err == nil {
+			return nil
+		}
+		return err.(error)
+	}
+	_, err := signature.LoadKeyring(data)
+	checkedKeys.Store(sum, err)
+	return err
 }
 
 // readKeyFile reads name from dir, else from the built-in keys. fs.FS paths
