@@ -370,6 +370,11 @@ func TestActionValidate(t *testing.T) {
 	if r = w.runAction(map[string]string{"command": "validate", "catalog": w.catalog}, nil); r.code != ExitError || !strings.Contains(r.stderr, "broken.yml") {
 		t.Fatalf("a broken catalog file passed: exit %d\n%s", r.code, r.stderr)
 	}
+	// The problem is an annotation on the file and line it names, so the
+	// pull request check points at it.
+	if !strings.Contains(r.stdout, "::error title=image-crawler validate,file=etc/images/broken.yml,line=2::") {
+		t.Fatalf("no annotation on the broken line:\n%s", r.stdout)
+	}
 }
 
 // TestActionInputsHaveFlags keeps the inputs and the run command's flags in

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
+	"github.com/osism/image-crawler/internal/actions"
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/source"
@@ -68,6 +71,7 @@ Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog fi
 			for _, e := range append(usage, bad...) {
 				fmt.Fprintln(a.ios.ErrOut, e)
 			}
+			a.annotateProblems(append(usage, bad...))
 			switch {
 			case len(usage) > 0:
 				return &exitError{code: ExitUsage}
@@ -116,4 +120,25 @@ func checkTemplates(src *source.File, tpl *render.Renderer) []error {
 		}
 	}
 	return errs
+}
+
+// located is a "file:line: message" problem.
+var located = regexp.MustCompile(`^([^:\s][^:]*):(\d+): (.*)$`)
+
+// annotateProblems turns validate's problems into error annotations on the
+// lines they name, so a pull request check points at them (GitHub Actions
+// only).
+func (a *app) annotateProblems(errs []error) {
+	if a.gha == nil {
+		return
+	}
+	for _, e := range errs {
+		msg := e.Error()
+		an := actions.Annotation{Title: "image-crawler validate", Message: msg}
+		if m := located.FindStringSubmatch(msg); m != nil {
+			an.File, an.Message = m[1], m[3]
+			an.Line, _ = strconv.Atoi(m[2])
+		}
+		_ = actions.Error(a.ios.Out, an)
+	}
 }
