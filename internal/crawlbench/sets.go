@@ -57,6 +57,20 @@ func synthetic(dir string, n, hosts int, latency time.Duration) (*set, error) {
 		return nil, fmt.Errorf("synthetic sources: %w", err)
 	}
 	s.args = append(s.args, "--sources", path)
+	s.chain = func() int {
+		longest := 0
+		for i, m := range s.servers {
+			perImage := map[string]int{}
+			for _, r := range m.Requests() {
+				dir, _, _ := strings.Cut(strings.TrimPrefix(r.Path, "/"), "/")
+				perImage[fmt.Sprint(i, "/", dir)]++
+			}
+			for _, n := range perImage {
+				longest = max(longest, n)
+			}
+		}
+		return longest
+	}
 	return s, nil
 }
 
