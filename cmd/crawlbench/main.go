@@ -30,6 +30,7 @@ func main() {
 	flag.IntVar(&c.Hosts, "hosts", 25, "mirror hosts the synthetic images are spread over")
 	flag.IntVar(&c.Concurrency, "concurrency", 0, "--concurrency of the measured runs (0: the default)")
 	flag.BoolVar(&c.Serial, "serial", true, "also measure --concurrency 1 (slow: images x requests x latency)")
+	flag.IntVar(&c.Repeat, "repeat", 3, "runs of each measurement with limits > 1; the median is kept")
 	flag.Parse()
 	rows, err := crawlbench.Run(ctx, c)
 	if err != nil {
