@@ -13,15 +13,15 @@
 package crawlbench
 
 import (
-	"cmp"
-	"slices"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
