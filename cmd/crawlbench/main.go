@@ -22,7 +22,9 @@ func main() {
 	defer stop()
 	if os.Getenv(crawlbench.ChildEnv) != "" {
 		// The measured child: the real image-crawler command line.
-		os.Exit(cli.Main(ctx, os.Args[1:], iostreams.System(), os.LookupEnv))
+		code := cli.Main(ctx, os.Args[1:], iostreams.System(), os.LookupEnv)
+		crawlbench.ReportPeakRSS()
+		os.Exit(code)
 	}
 	c := crawlbench.Config{Out: os.Stderr}
 	flag.DurationVar(&c.Latency, "latency", 50*time.Millisecond, "latency added to every request")

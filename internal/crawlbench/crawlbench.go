@@ -23,16 +23,36 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
-// ChildEnv marks the re-executed child that runs the image-crawler CLI.
+// ChildEnv marks the re-executed child that runs the image-crawler CLI; its
+// value is the file the child writes its peak resident memory to.
 const ChildEnv = "CRAWLBENCH_CHILD"
+
+// ReportPeakRSS writes the process's peak resident memory (VmHWM, in bytes)
+// to the file named by ChildEnv. The child reports it itself: the kernel's
+// rusage of a child started with vfork counts the parent's memory (the
+// benchmark's mirrors) from before exec.
+func ReportPeakRSS() {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err == nil {
+				_ = os.WriteFile(os.Getenv(ChildEnv), []byte(strconv.FormatInt(kb*1024, 10)), 0o644)
+			}
+		}
+	}
+}
 
 // Config is what to measure.
 type Config struct {
@@ -217,20 +237,26 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 // measure runs the CLI in a child process and reads its wall time and peak
 // resident memory.
 func measure(ctx context.Context, exe string, args []string) (Row, error) {
+	rss, err := os.CreateTemp("", "crawlbench-rss-")
+	if err != nil {
+		return Row{}, err
+	}
+	rss.Close()
+	defer os.Remove(rss.Name())
 	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Env = append(os.Environ(), ChildEnv+"=1")
+	cmd.Env = append(os.Environ(), ChildEnv+"="+rss.Name())
 	var stderr bytes.Buffer
 	cmd.Stdout = io.Discard
 	cmd.Stderr = &stderr
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	row := Row{Wall: wall}
 	if cmd.ProcessState != nil {
 		row.Exit = cmd.ProcessState.ExitCode()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			row.PeakRSS = ru.Maxrss * 1024 // kilobytes on Linux
-		}
+	}
+	if b, rerr := os.ReadFile(rss.Name()); rerr == nil {
+		row.PeakRSS, _ = strconv.ParseInt(string(b), 10, 64)
 	}
 	if err != nil && row.Exit != 3 {
 		return row, fmt.Errorf("image-crawler %s: %v\n%s", strings.Join(args, " "), err, tail(stderr.String()))
