@@ -22,10 +22,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -281,20 +279,18 @@ func Table(w io.Writer, rows []Row, latency time.Duration) {
 			serial[r.Set+"/"+r.Catalog] = r.Wall
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Set < rows[j].Set })
-	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
-	fmt.Fprintf(tw, "| set\t catalog\t concurrency\t images\t wall\t requests\t bytes\t peak RSS\t critical path (%v a request)\t wall / critical path\t wall / concurrency 1\t|\n", latency)
-	fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t|")
+	fmt.Fprintf(w, "| set | catalog | concurrency | images | wall | requests | bytes | peak RSS | critical path (%v a request) | wall / critical path | wall / concurrency 1 |\n", latency)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		ratioSerial := "—"
 		if s, ok := serial[r.Set+"/"+r.Catalog]; ok && r.Concurrency != "1" {
 			ratioSerial = fmt.Sprintf("%.3f", float64(r.Wall)/float64(s))
 		}
-		fmt.Fprintf(tw, "| %s\t %s\t %s\t %d\t %v\t %d\t %s\t %.1f MB\t %v (≈ %.1f requests)\t %.2f\t %s\t|\n",
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %v | %d | %s | %.1f MB | %v (≈ %.1f requests) | %.2f | %s |\n",
 			r.Set, r.Catalog, r.Concurrency, r.Images, r.Wall.Round(time.Millisecond), r.Requests, human(r.Bytes),
-			float64(r.PeakRSS)/1e6, r.CritPath.Round(time.Millisecond), float64(r.CritPath)/float64(latency), float64(r.Wall)/float64(max(r.CritPath, 1)), ratioSerial)
+			float64(r.PeakRSS)/1e6, r.CritPath.Round(time.Millisecond), float64(r.CritPath)/float64(latency),
+			float64(r.Wall)/float64(max(r.CritPath, 1)), ratioSerial)
 	}
-	tw.Flush()
 }
 
 func human(n int64) string {
