@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -76,18 +75,11 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		sumsURL := join(u.URL, dir, u.Checksums)
 		pinned := u.PinnedName(v)
 		tried = append(tried, dir)
-		bs, verified, err := checksums(ctx, s.f, img, sumsURL)
+		same, verified, err := confirmBuild(ctx, s.f, img, sumsURL, pinned, hex)
 		if err != nil {
 			return Result{}, fmt.Errorf("build %s: %w", v, err)
 		}
-		h, err := bs.Find(pinned, algo)
-		if errors.Is(err, ErrNotListed) {
-			continue
-		}
-		if err != nil {
-			return Result{}, fmt.Errorf("build %s: %w", v, err)
-		}
-		if h != hex {
+		if !same {
 			continue
 		}
 		date, err := dateFromVersion(v)

@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -104,18 +103,11 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 		dir := subdir(u.URL, s.dir(v))
 		sumsURL := join(dir, pinned+suffix)
 		tried = append(tried, pinned)
-		bs, verified, err := checksums(ctx, s.f, img, sumsURL)
+		same, verified, err := confirmBuild(ctx, s.f, img, sumsURL, pinned, hex)
 		if err != nil {
 			return Result{}, fmt.Errorf("build %s: %w", v, err)
 		}
-		h, err := bs.Find(pinned, algo)
-		if errors.Is(err, ErrNotListed) {
-			continue
-		}
-		if err != nil {
-			return Result{}, fmt.Errorf("build %s: %w", v, err)
-		}
-		if h != hex {
+		if !same {
 			continue
 		}
 		pinnedURL := join(dir, pinned)

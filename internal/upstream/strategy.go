@@ -1,6 +1,7 @@
 package upstream
 
 import (
+	"errors"
 	"bytes"
 	"context"
 	"fmt"
@@ -177,4 +178,23 @@ func (k Known) unchanged(checksum string) (Result, bool) {
 		return Result{}, false
 	}
 	return Result{Unchanged: true, Version: k.Version, Checksum: checksum}, true
+}
+
+// confirmBuild reads the checksum file of one build and reports whether it
+// lists pinned with the digest hex: the check that the latest image and the
+// pinned one are the same build. A build that does not list pinned at all
+// is not the one, which is no error.
+func confirmBuild(ctx context.Context, f Fetcher, img source.Image, sumsURL, pinned, hex string) (same, verified bool, err error) {
+	sums, verified, err := checksums(ctx, f, img, sumsURL)
+	if err != nil {
+		return false, false, err
+	}
+	h, err := sums.Find(pinned, Algorithm(img.Upstream.Algorithm))
+	if errors.Is(err, ErrNotListed) {
+		return false, verified, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return h == hex, verified, nil
 }
