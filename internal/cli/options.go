@@ -36,15 +36,17 @@ type crawlFlags struct {
 	logFormat   string
 	verbose     bool
 
-	repo         string
-	base         string
-	branch       string
-	githubAPIURL string
-	labels       []string
-	draft        bool
-	authorName   string
-	authorEmail  string
-	signoff      bool
+	repo           string
+	base           string
+	branch         string
+	githubAPIURL   string
+	labels         []string
+	draft          bool
+	authorName     string
+	authorEmail    string
+	committerName  string
+	committerEmail string
+	signoff        bool
 }
 
 func (f *crawlFlags) register(cmd *cobra.Command) {
@@ -72,8 +74,10 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.githubAPIURL, "github-api-url", "https://api.github.com/", "GitHub API URL (GitHub Enterprise: https://HOST/api/v3/)")
 	fl.StringArrayVar(&f.labels, "label", nil, "label for the pull request (repeatable)")
 	fl.BoolVar(&f.draft, "draft", false, "open the pull request as a draft")
-	fl.StringVar(&f.authorName, "author-name", bot.DefaultAuthor.Name, "commit author and committer name")
-	fl.StringVar(&f.authorEmail, "author-email", bot.DefaultAuthor.Email, "commit author and committer email")
+	fl.StringVar(&f.authorName, "author-name", bot.DefaultAuthor.Name, "commit author name (and committer name, unless --committer-name)")
+	fl.StringVar(&f.authorEmail, "author-email", bot.DefaultAuthor.Email, "commit author email (and committer email, unless --committer-email)")
+	fl.StringVar(&f.committerName, "committer-name", "", "commit committer name (default: the author's)")
+	fl.StringVar(&f.committerEmail, "committer-email", "", "commit committer email (default: the author's); the bot recognises its own commits by it")
 	fl.BoolVar(&f.signoff, "signoff", false, "add a Signed-off-by trailer to the commit")
 }
 
@@ -142,6 +146,13 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Logger:    logger,
 	})
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
+	committer := author
+	if f.committerName != "" {
+		committer.Name = f.committerName
+	}
+	if f.committerEmail != "" {
+		committer.Email = f.committerEmail
+	}
 	return bot.Options{
 		Catalog:       f.catalog,
 		CatalogDir:    strings.Trim(f.catalogDir, "/"),
@@ -158,7 +169,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Draft:         f.draft,
 		Token:         a.token,
 		Author:        author,
-		Committer:     author,
+		Committer:     committer,
 		Signoff:       f.signoff,
 		Signatures:    f.signatures,
 		SignaturesOff: f.signatures == source.SignatureOff,

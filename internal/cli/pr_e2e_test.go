@@ -268,3 +268,24 @@ func (g gitBranches) Delete(_, _, branch string) (bool, error) {
 
 var _ = os.Getenv
 var _ = filepath.Join
+
+func TestAuthorAndCommitterAreConfigurable(t *testing.T) {
+	w := newForgeWorld(t)
+	ids := []string{"--author-name", "Image Team", "--author-email", "images@example.org",
+		"--committer-name", "CI Robot", "--committer-email", "ci@example.org", "--signoff"}
+	if r := w.runBot(ids...); r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	tip := w.git.Log("catalog", "image-crawler/updates")[0]
+	if !strings.Contains(tip.Author, "Image Team <images@example.org>") || !strings.Contains(tip.Committer, "CI Robot <ci@example.org>") {
+		t.Fatalf("author %q committer %q", tip.Author, tip.Committer)
+	}
+	if !strings.Contains(tip.Message, "Signed-off-by: Image Team <images@example.org>") {
+		t.Fatalf("no sign-off:\n%s", tip.Message)
+	}
+	// The bot knows its own commit by the committer: a rerun pushes nothing.
+	pushes := w.git.Pushes()
+	if r := w.runBot(ids...); r.code != ExitOK || r.report.PullRequest.Operation != "none" || w.git.Pushes() != pushes {
+		t.Fatalf("rerun: exit %d, %+v, %d pushes", r.code, r.report.PullRequest, w.git.Pushes()-pushes)
+	}
+}
