@@ -448,3 +448,24 @@ func (g repoBranches) Delete(_, _, branch string) (bool, error) {
 	g.s.Git(g.name, "update-ref", "-d", "refs/heads/"+branch)
 	return true, nil
 }
+
+// The crawl command in the action reports like run does, with no pull
+// request: outputs, summary and annotations.
+func TestActionCrawl(t *testing.T) {
+	t.Parallel()
+	w := newActionWorld(t)
+	w.mirror.Fault("/debian/images/cloud/bookworm/latest/SHA512SUMS", mirror.Fault{Status: 503})
+	r := w.runAction(map[string]string{"command": "crawl"}, nil)
+	if r.code != ExitFailures {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r.outputs["pull-request-operation"] != "none" || r.outputs["failures"] != "1" || !strings.Contains(r.outputs["updates"], `"Ubuntu 24.04"`) {
+		t.Fatalf("outputs %v", r.outputs)
+	}
+	if !strings.Contains(r.summary, "Ubuntu 24.04") || !strings.Contains(r.summary, "Debian 12") {
+		t.Fatalf("summary:\n%s", r.summary)
+	}
+	if !strings.Contains(r.stdout, "::error title=image-crawler%3A Debian 12 failed::") {
+		t.Fatalf("no annotation for the failed image:\n%s", r.stdout)
+	}
+}

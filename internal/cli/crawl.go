@@ -30,7 +30,14 @@ func (a *app) newCrawlCmd() *cobra.Command {
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
 			defer cancel()
 			o.Progress = a.progress()
+			endGroup := a.group("Crawl upstream")
 			rep, err := bot.Crawl(ctx, o)
+			endGroup()
+			// In GitHub Actions: the same outputs, summary and annotations
+			// as run (no pull request, as in a dry run).
+			if ferr := a.finish(rep, err); ferr != nil && err == nil {
+				err = ferr
+			}
 			if err != nil {
 				return err
 			}
@@ -44,6 +51,7 @@ func (a *app) newCrawlCmd() *cobra.Command {
 			} else {
 				printTable(a, rep)
 			}
+			a.printProblems(rep)
 			if len(rep.Failures) > 0 {
 				return &exitError{code: ExitFailures}
 			}
