@@ -60,56 +60,85 @@ func (g *gitWorkspace) Close() error { return g.repo.Close() }
 // Publish commits, pushes and opens, updates or closes the pull request. In
 // a dry run it only reads, and says what it would do.
 func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
-	rep := out.Report
-	base := g.repo.Base()
-	bot := gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}
-	state, err := g.repo.RemoteBranch(ctx, o.Branch, bot)
-	if err != nil {
+	p := &publish{g: g, o: o, out: out, base: g.repo.Base(),
+		bot: gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}}
+	var err error
+	if p.state, err = g.repo.RemoteBranch(ctx, o.Branch, p.bot); err != nil {
 		return fmt.Errorf("read branch %s: %w", o.Branch, err)
 	}
-	var gh *forge.Client
-	var pr *forge.PullRequest
 	if g.hasGH {
-		gh, err = forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent()})
-		if err != nil {
+		if p.gh, err = forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent()}); err != nil {
 			return &UsageError{fmt.Errorf("--github-api-url: %w", err)}
 		}
-		pr, err = gh.FindOpen(ctx, g.ghRepo, o.Branch, base)
-		if err != nil {
+		if p.pr, err = p.gh.FindOpen(ctx, g.ghRepo, o.Branch, p.base); err != nil {
 			if !o.DryRun {
 				return fmt.Errorf("find the open pull request: %w", err)
 			}
 			out.Intent = append(out.Intent, fmt.Sprintf("could not read pull requests of %s: %v", g.ghRepo, err))
 		}
 	}
-	result := &report.PullRequest{Branch: o.Branch, Operation: OpNone}
-	if pr != nil {
-		result.Number, result.URL = pr.Number, pr.URL
+	p.result = &report.PullRequest{Branch: o.Branch, Operation: OpNone}
+	if p.pr != nil {
+		p.result.Number, p.result.URL = p.pr.Number, p.pr.URL
 	}
-	setResult := func() {
-		if !o.DryRun {
-			rep.PullRequest = result
-		}
-	}
+	defer p.setResult()
 
-	if state.Exists && !state.Owned {
-		msg := fmt.Sprintf("branch %s has commits that image-crawler did not make: leaving the branch and its pull request alone", o.Branch)
-		rep.Warnings = append(rep.Warnings, msg)
-		out.Intent = append(out.Intent, msg)
-		setResult()
+	if p.state.Exists && !p.state.Owned {
+		p.leaveAlone(fmt.Sprintf("branch %s has commits that image-crawler did not make: leaving the branch and its pull request alone", o.Branch))
 		return nil
 	}
-
 	if len(out.Files) == 0 {
-		return g.nothingToPropose(ctx, o, out, gh, pr, state, result, setResult)
+		return g.nothingToPropose(ctx, o, out, p.gh, p.pr, p.state, p.result)
 	}
+	tree, err := p.commit(ctx)
+	if errors.Is(err, gitrepo.ErrNothingToCommit) {
+		return g.nothingToPropose(ctx, o, out, p.gh, p.pr, p.state, p.result)
+	}
+	if err != nil {
+		return err
+	}
+	pushed, done, err := p.push(ctx, tree)
+	if err != nil || done || p.gh == nil {
+		return err
+	}
+	return p.upsertPR(ctx, pushed)
+}
 
-	// Write the regenerated files into the clone and make the one commit.
-	dir := filepath.Join(g.repo.Dir(), filepath.FromSlash(o.CatalogDir))
+// publish is one Publish call: what it read at the start and what it found.
+type publish struct {
+	g      *gitWorkspace
+	o      *Options
+	out    *Outcome
+	base   string
+	bot    gitrepo.Identity
+	state  gitrepo.BranchState // the bot's branch as read at the start: the lease
+	gh     *forge.Client       // nil without a GitHub repository (dry runs of other URLs)
+	pr     *forge.PullRequest  // the open pull request, or nil
+	result *report.PullRequest
+}
+
+// setResult puts the pull request into the report; a dry run reports none.
+func (p *publish) setResult() {
+	if !p.o.DryRun {
+		p.out.Report.PullRequest = p.result
+	}
+}
+
+// leaveAlone reports that the branch holds a person's commits.
+func (p *publish) leaveAlone(msg string) {
+	p.out.Report.Warnings = append(p.out.Report.Warnings, msg)
+	p.out.Intent = append(p.out.Intent, msg)
+}
+
+// commit writes the regenerated files into the clone and makes the one
+// commit on base; it returns the commit's tree.
+func (p *publish) commit(ctx context.Context) (tree string, err error) {
+	o := p.o
+	dir := filepath.Join(p.g.repo.Dir(), filepath.FromSlash(o.CatalogDir))
 	var paths []string
-	for _, f := range out.Files {
+	for _, f := range p.out.Files {
 		if err := catalog.WriteFile(dir, f.Rel, f.New); err != nil {
-			return fmt.Errorf("write %s: %w", f.Path, err)
+			return "", fmt.Errorf("write %s: %w", f.Path, err)
 		}
 		paths = append(paths, f.Path)
 	}
@@ -117,93 +146,96 @@ func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) er
 	if o.Signoff {
 		trailers = append(trailers, fmt.Sprintf("Signed-off-by: %s <%s>", o.Author.Name, o.Author.Email))
 	}
-	msg := report.CommitMessage(rep, trailers...)
-	_, tree, err := g.repo.Commit(ctx, o.Branch, paths, msg,
-		gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
-	if errors.Is(err, gitrepo.ErrNothingToCommit) {
-		return g.nothingToPropose(ctx, o, out, gh, pr, state, result, setResult)
+	msg := report.CommitMessage(p.out.Report, trailers...)
+	_, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
+	if err != nil && !errors.Is(err, gitrepo.ErrNothingToCommit) {
+		return "", fmt.Errorf("commit: %w", err)
 	}
-	if err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
+	return tree, err
+}
 
-	pushed := false
-	if state.UpToDate(g.repo.BaseHead(), tree) {
-		out.Intent = append(out.Intent, fmt.Sprintf("branch %s already holds this change: no push", o.Branch))
-	} else if o.DryRun {
-		out.Intent = append(out.Intent, fmt.Sprintf("would push branch %s (one commit on %s %s)", o.Branch, base, short(g.repo.BaseHead())))
-	} else {
-		err := g.repo.Push(ctx, o.Branch, state.Head)
-		if errors.Is(err, gitrepo.ErrLeaseFailed) {
-			// Another run or a person pushed since we looked. Look again:
-			// if it was a run that pushed the same change, all is well.
-			now, rerr := g.repo.RemoteBranch(ctx, o.Branch, bot)
-			switch {
-			case rerr != nil:
-				return fmt.Errorf("push %s: %w (and re-reading it failed: %v)", o.Branch, err, rerr)
-			case now.Exists && !now.Owned:
-				msg := fmt.Sprintf("branch %s changed under us and has commits image-crawler did not make: leaving it alone", o.Branch)
-				rep.Warnings = append(rep.Warnings, msg)
-				setResult()
-				return nil
-			case now.UpToDate(g.repo.BaseHead(), tree):
-				o.Logger.Info("another run pushed the same change", "branch", o.Branch)
-				if pr == nil && gh != nil {
-					pr, _ = gh.FindOpen(ctx, g.ghRepo, o.Branch, base)
-				}
-			default:
-				return fmt.Errorf("push %s: %w", o.Branch, err)
-			}
-		} else if err != nil {
-			return fmt.Errorf("push %s: %w", o.Branch, err)
-		} else {
-			pushed = true
-			o.Logger.Info("pushed", "branch", o.Branch)
-		}
-	}
-
-	if gh == nil {
-		setResult()
-		return nil
-	}
+// push force-pushes the branch under the lease read at the start, unless it
+// already holds this very commit. done is true when the branch turned out to
+// be a person's, so the pull request is left alone.
+func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err error) {
+	o, repo := p.o, p.g.repo
 	switch {
-	case pr == nil && o.DryRun:
-		out.Intent = append(out.Intent, fmt.Sprintf("would open a pull request from %s into %s", o.Branch, base))
-	case pr == nil:
-		created, isNew, err := gh.Create(ctx, g.ghRepo, forge.NewPR{
-			Title: out.Title, Body: out.Body, Branch: o.Branch, Base: base, Draft: o.Draft, Labels: o.Labels,
+	case p.state.UpToDate(repo.BaseHead(), tree):
+		p.out.Intent = append(p.out.Intent, fmt.Sprintf("branch %s already holds this change: no push", o.Branch))
+		return false, false, nil
+	case o.DryRun:
+		p.out.Intent = append(p.out.Intent, fmt.Sprintf("would push branch %s (one commit on %s %s)", o.Branch, p.base, short(repo.BaseHead())))
+		return false, false, nil
+	}
+	err = repo.Push(ctx, o.Branch, p.state.Head)
+	if err == nil {
+		o.Logger.Info("pushed", "branch", o.Branch)
+		return true, false, nil
+	}
+	if !errors.Is(err, gitrepo.ErrLeaseFailed) {
+		return false, false, fmt.Errorf("push %s: %w", o.Branch, err)
+	}
+	// Another run or a person pushed since we looked. Look again: if it was
+	// a run that pushed the same change, all is well.
+	now, rerr := repo.RemoteBranch(ctx, o.Branch, p.bot)
+	switch {
+	case rerr != nil:
+		return false, false, fmt.Errorf("push %s: %w (and re-reading it failed: %v)", o.Branch, err, rerr)
+	case now.Exists && !now.Owned:
+		p.leaveAlone(fmt.Sprintf("branch %s changed under us and has commits image-crawler did not make: leaving it alone", o.Branch))
+		return false, true, nil
+	case now.UpToDate(repo.BaseHead(), tree):
+		o.Logger.Info("another run pushed the same change", "branch", o.Branch)
+		if p.pr == nil && p.gh != nil {
+			p.pr, _ = p.gh.FindOpen(ctx, p.g.ghRepo, o.Branch, p.base)
+		}
+		return false, false, nil
+	default:
+		return false, false, fmt.Errorf("push %s: %w", o.Branch, err)
+	}
+}
+
+// upsertPR opens the pull request, or updates the open one where its title
+// or body differ; a dry run says which it would do.
+func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
+	o, out, gh, repo := p.o, p.out, p.gh, p.g.ghRepo
+	switch {
+	case p.pr == nil && o.DryRun:
+		out.Intent = append(out.Intent, fmt.Sprintf("would open a pull request from %s into %s", o.Branch, p.base))
+	case p.pr == nil:
+		created, isNew, err := gh.Create(ctx, repo, forge.NewPR{
+			Title: out.Title, Body: out.Body, Branch: o.Branch, Base: p.base, Draft: o.Draft, Labels: o.Labels,
 		})
 		if err != nil && created == nil {
 			return fmt.Errorf("open pull request: %w", err)
 		}
-		result.Number, result.URL = created.Number, created.URL
-		result.Operation = OpCreated
+		p.result.Number, p.result.URL, p.result.Operation = created.Number, created.URL, OpCreated
 		if !isNew {
 			// A racing run opened it first: make sure it says what we say.
-			changed, uerr := gh.Update(ctx, g.ghRepo, created.Number, out.Title, out.Body)
+			changed, uerr := gh.Update(ctx, repo, created.Number, out.Title, out.Body)
 			if uerr != nil {
 				return fmt.Errorf("update pull request #%d: %w", created.Number, uerr)
 			}
-			result.Operation = opFor(changed || pushed)
+			p.result.Operation = opFor(changed || pushed)
 		}
 		if err != nil {
-			rep.Warnings = append(rep.Warnings, err.Error())
+			// The pull request is open; only its labels failed.
+			out.Report.Warnings = append(out.Report.Warnings, err.Error())
 		}
 	case o.DryRun:
-		out.Intent = append(out.Intent, fmt.Sprintf("would update pull request #%d (%s) where its title or body differ", pr.Number, pr.URL))
+		out.Intent = append(out.Intent, fmt.Sprintf("would update pull request #%d (%s) where its title or body differ", p.pr.Number, p.pr.URL))
 	default:
-		changed, err := gh.Update(ctx, g.ghRepo, pr.Number, out.Title, out.Body)
+		changed, err := gh.Update(ctx, repo, p.pr.Number, out.Title, out.Body)
 		if err != nil {
-			return fmt.Errorf("update pull request #%d: %w", pr.Number, err)
+			return fmt.Errorf("update pull request #%d: %w", p.pr.Number, err)
 		}
 		if len(o.Labels) > 0 {
-			if err := gh.AddLabels(ctx, g.ghRepo, pr, o.Labels); err != nil {
-				rep.Warnings = append(rep.Warnings, err.Error())
+			if err := gh.AddLabels(ctx, repo, p.pr, o.Labels); err != nil {
+				out.Report.Warnings = append(out.Report.Warnings, err.Error())
 			}
 		}
-		result.Operation = opFor(changed || pushed)
+		p.result.Operation = opFor(changed || pushed)
 	}
-	setResult()
 	return nil
 }
 
@@ -218,8 +250,7 @@ func opFor(changed bool) string {
 // everything: an open pull request has become moot and is closed, and the
 // bot's branch deleted. When some images failed, nothing is known about them,
 // so the pull request is left as it is.
-func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Outcome, gh *forge.Client, pr *forge.PullRequest, state gitrepo.BranchState, result *report.PullRequest, setResult func()) error {
-	defer setResult()
+func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Outcome, gh *forge.Client, pr *forge.PullRequest, state gitrepo.BranchState, result *report.PullRequest) error {
 	if len(out.Report.Failures) > 0 || (pr == nil && !state.Exists) {
 		return nil
 	}
