@@ -133,6 +133,9 @@ type Response struct {
 	LastModified  time.Time // zero if absent or unparsable
 	ContentLength int64     // HEAD: as announced, -1 if unknown; GET: len(Body)
 	ContentType   string    // media type of the Content-Type header, lower case, "" if absent
+	// Fetched is the URL the body really came from: after --mirror rewriting
+	// and redirects. Links in a listing are relative to it.
+	Fetched string
 }
 
 // HTTPError is a final answer outside 2xx. Callers check Status (404 means
@@ -498,6 +501,9 @@ func (c *Client) attempt(ctx context.Context, method, from, wire, via string, n 
 		URL:           from,
 		Status:        resp.StatusCode,
 		ContentLength: resp.ContentLength,
+	}
+	if resp.Request != nil && resp.Request.URL != nil {
+		out.Fetched = resp.Request.URL.String()
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err == nil {

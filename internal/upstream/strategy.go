@@ -121,13 +121,35 @@ func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := url.Parse(dir)
+	from, err := url.Parse(dir)
 	if err != nil {
 		return nil, fmt.Errorf("listing %s: %w", dir, err)
+	}
+	// Links are read against the URL the listing really came from (a
+	// mirror, maybe after a redirect), so that a server writing absolute
+	// links (/mirror/path/release-20260705/) is understood; the entries are
+	// then named under the upstream URL again, which is what the catalog
+	// records.
+	base := from
+	if resp.Fetched != "" {
+		if fu, err := url.Parse(resp.Fetched); err == nil {
+			base = fu
+		}
 	}
 	entries, err := ParseListing(bytes.NewReader(resp.Body), base)
 	if err != nil {
 		return nil, fmt.Errorf("parse listing %s: %w", dir, err)
+	}
+	if base != from {
+		fromDir := *from
+		fromDir.RawQuery, fromDir.Fragment = "", ""
+		for i := range entries {
+			ref := &url.URL{Path: entries[i].Name}
+			if entries[i].Dir {
+				ref.Path += "/"
+			}
+			entries[i].URL = fromDir.ResolveReference(ref)
+		}
 	}
 	return entries, nil
 }
