@@ -67,7 +67,7 @@ func checkKey(data []byte) error {
 // naming arbitrary files on the machine as keys.
 func readKeyFile(dir fs.FS, name string) ([]byte, error) {
 	if !fs.ValidPath(name) || name == "." || strings.Contains(name, "\\") {
-		return nil, errors.New("want a path relative to the sources file's directory, without ..")
+		return nil, errors.New("want a path relative to the sources file's directory, without \"..\" segments")
 	}
 	for _, fsys := range []fs.FS{dir, sources.FS} {
 		if fsys == nil {
