@@ -60,7 +60,7 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
 	fl.IntVar(&f.concurrency, "concurrency", 64, "images crawled at once (requests per mirror host are limited by --per-host)")
-	fl.IntVar(&f.perHost, "per-host", 4, "requests under way at once to one mirror host, so no mirror is hammered")
+	fl.IntVar(&f.perHost, "per-host", 6, "requests under way at once to one mirror host (as many as a web browser opens), so no mirror is hammered")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
 	fl.DurationVar(&f.httpTimeout, "http-timeout", 30*time.Second, "advanced: deadline of one upstream request attempt, body included")
 	fl.IntVar(&f.retries, "retries", 3, "advanced: extra attempts of an upstream request after a 5xx, 429, timeout or dropped connection (0 = none)")

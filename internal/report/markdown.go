@@ -183,16 +183,20 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+var (
+	mdEscaper  = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
+	urlEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+)
+
 // md escapes text that came from upstream or from errors so it cannot add
 // Markdown structure (table cells, links, HTML) to the body.
 func md(s string) string {
-	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
-	return r.Replace(s)
+	return mdEscaper.Replace(s)
 }
 
 // mdURL keeps a URL from closing its Markdown link early.
 func mdURL(s string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(s)
+	return urlEscaper.Replace(s)
 }
 
 func oneLine(s string) string {

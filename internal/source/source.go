@@ -298,6 +298,8 @@ var (
 	// fileName keeps catalog writes inside --catalog-dir: no separators that
 	// climb, no hidden files.
 	fileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$`)
+	// templateName is a file in the templates directory.
+	templateName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
 // Error is a problem in the sources file, located by line.
@@ -472,7 +474,7 @@ func (img *Image) validate() []string {
 	if img.Limit < 1 {
 		add("limit %d: want at least 1", img.Limit)
 	}
-	if img.Template != "" && !regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`).MatchString(img.Template) {
+	if img.Template != "" && !templateName.MatchString(img.Template) {
 		add("template %q: want a file name in the templates directory", img.Template)
 	}
 	u := img.Upstream

@@ -30,7 +30,7 @@ const (
 	defaultRetries      = 3
 	defaultBackoff      = 500 * time.Millisecond
 	defaultMaxRedirects = 5
-	defaultPerHost      = 4
+	defaultPerHost      = 6
 	maxBackoff          = 10 * time.Second
 
 	// drainLimit bounds how much of an error page is read just so the
@@ -118,7 +118,7 @@ type Options struct {
 	Retries      int           // extra attempts on 5xx, 429, timeouts and connection errors; 0 = default 3, -1 = none
 	Backoff      time.Duration // first back-off, doubled per attempt with jitter, capped at 10s; default 500ms
 	MaxRedirects int           // default 5; -1 = follow none
-	PerHost      int           // concurrent requests per host after mirror rewrite; default 4
+	PerHost      int           // concurrent requests per host after mirror rewrite; default 6, the connections a web browser opens
 	Mirrors      []Mirror
 	Transport    http.RoundTripper // nil = a connection-reusing http.Transport
 	Logger       *slog.Logger      // debug line per attempt; nil = discard
