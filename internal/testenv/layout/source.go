@@ -46,9 +46,6 @@ type Site struct {
 	Servers []*mirror.Server
 	// Mirrors are the --mirror FROM=TO arguments that send the crawler here.
 	Mirrors []string
-	// Prefixes lists, per server index, the upstream directory of every
-	// image laid out on it.
-	Prefixes map[int][]string
 	byHost   map[string]int
 }
 
@@ -62,7 +59,7 @@ func (s *Site) Close() {
 // Serve lays out every image of src on a new Site (listeners made with
 // mirror.Start, each with the given latency per request).
 func Serve(src *source.File, builds []string, latency time.Duration) (*Site, error) {
-	s := &Site{Prefixes: map[int][]string{}, byHost: map[string]int{}}
+	s := &Site{byHost: map[string]int{}}
 	for _, img := range src.Images {
 		u, err := url.Parse(img.Upstream.URL)
 		if err != nil {
@@ -81,7 +78,6 @@ func Serve(src *source.File, builds []string, latency time.Duration) (*Site, err
 			s.Close()
 			return nil, err
 		}
-		s.Prefixes[i] = append(s.Prefixes[i], u.Path)
 	}
 	return s, nil
 }
