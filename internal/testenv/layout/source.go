@@ -46,7 +46,7 @@ type Site struct {
 	Servers []*mirror.Server
 	// Mirrors are the --mirror FROM=TO arguments that send the crawler here.
 	Mirrors []string
-	byHost   map[string]int
+	byHost  map[string]int
 }
 
 // Close stops every listener.
