@@ -65,6 +65,7 @@ func (img Image) ForRelease(release string) Image {
 	r := strings.NewReplacer(ReleasePlaceholder, release)
 	out := img
 	out.Name = r.Replace(img.Name)
+	out.Release = release
 	out.Shortname = r.Replace(img.Shortname)
 	u := &out.Upstream
 	u.URL = r.Replace(u.URL)

@@ -35,17 +35,25 @@ type File struct {
 
 // Image is one catalog image and how to crawl it.
 type Image struct {
-	Name      string   `yaml:"name"`
-	Shortname string   `yaml:"shortname"`
-	File      string   `yaml:"file"` // catalog file, relative to --catalog-dir
-	Type      string   `yaml:"type"` // crawl strategy, see Types
-	Arch      string   `yaml:"arch"` // x86_64 or aarch64, as the catalog's meta.architecture writes it
-	Limit     int      `yaml:"limit"`
-	Template  string   `yaml:"template"` // template file name; "" = the default template
-	Upstream  Upstream `yaml:"upstream"`
-	Meta      Meta     `yaml:"image"`
+	Name      string `yaml:"name"`
+	Shortname string `yaml:"shortname"`
+	File      string `yaml:"file"` // catalog file, relative to --catalog-dir
+	Type      string `yaml:"type"` // crawl strategy, see Types
+	Arch      string `yaml:"arch"` // x86_64 or aarch64, as the catalog's meta.architecture writes it
+	Limit     int    `yaml:"limit"`
+	Template  string `yaml:"template"` // template file name; "" = the default template
+	// Regenerate makes the bot own the whole catalog entry: it is rendered
+	// from the template on every update, as for a new entry. By default the
+	// bot changes only the versions of an entry the catalog already holds
+	// (docs/catalog.md, "Who owns what").
+	Regenerate bool     `yaml:"regenerate"`
+	Upstream   Upstream `yaml:"upstream"`
+	Meta       Meta     `yaml:"image"`
 
 	Line int `yaml:"-"` // where the entry starts in the sources file
+	// Release is the release of an image made from a per-release source
+	// by ForRelease ("44" of "Fedora {release}"), else "".
+	Release string `yaml:"-"`
 }
 
 // Upstream says where an image's builds are published. Which fields a

@@ -1,0 +1,66 @@
+package render
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing/fstest"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"github.com/osism/image-crawler/internal/source"
+)
+
+// MirrorURL is --mirror-url-template: a Jinja2 template of one line that
+// writes the mirror_url of every version the bot adds, over the same
+// variables as the entry templates (image.*, and version.* for the version
+// being added). The image manager's mirror step uploads `url` to
+// `mirror_url`, so it needs the key before it can mirror anything
+// (docs/templates.md).
+type MirrorURL struct {
+	tpl *exec.Template
+	src string
+}
+
+// mirrorFile is the name the template has in messages.
+const mirrorFile = "--mirror-url-template"
+
+// ParseMirrorURL parses a mirror URL template. An empty src is no template:
+// nil, nil.
+func ParseMirrorURL(src string) (*MirrorURL, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, nil
+	}
+	if strings.ContainsAny(src, "\r\n") {
+		return nil, &TemplateError{File: mirrorFile, Err: fmt.Errorf("must be one line")}
+	}
+	fsys := fstest.MapFS{"mirror_url": {Data: []byte(src)}}
+	tpl, err := exec.NewTemplate("mirror_url", newConfig(), &fsLoader{fsys: fsys}, environment())
+	if err != nil {
+		return nil, &TemplateError{File: mirrorFile, Err: err}
+	}
+	return &MirrorURL{tpl: tpl, src: src}, nil
+}
+
+// Render writes the mirror_url of version v of img. shortname, when not
+// empty, is the catalog entry's own shortname, which wins over the
+// source's: the operator's mirror is laid out by the names in their catalog.
+// The result must be an absolute http(s) URL.
+func (m *MirrorURL) Render(img source.Image, shortname string, v Version) (string, error) {
+	ctx := Context(img, []Version{v})
+	image := ctx["image"].(map[string]any)
+	if shortname != "" {
+		image["shortname"] = shortname
+	}
+	ctx["version"] = ctx["versions"].([]map[string]any)[0]
+	out, err := m.tpl.ExecuteToString(exec.NewContext(ctx))
+	if err != nil {
+		return "", &TemplateError{File: mirrorFile, Err: fmt.Errorf("render %s: %w", img.Name, err)}
+	}
+	out = strings.TrimSpace(out)
+	u, err := url.Parse(out)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(out, " \t\r\n") {
+		return "", &TemplateError{File: mirrorFile, Err: fmt.Errorf("render %s: %q is not an absolute http(s) URL", img.Name, out)}
+	}
+	return out, nil
+}
