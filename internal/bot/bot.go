@@ -28,6 +28,12 @@ type Options struct {
 	Sources   *source.File
 	Templates *render.Renderer
 	Only      []string
+	// Add names images the catalog lacks that this run adds (--add,
+	// --add-all). An empty catalog gets every selected image anyway.
+	Add AddOptions
+	// MirrorURL writes mirror_url into every version the bot adds
+	// (--mirror-url-template); nil writes none.
+	MirrorURL *render.MirrorURL
 
 	Fetcher     upstream.Fetcher
 	Concurrency int

@@ -56,6 +56,7 @@ func begin(ctx context.Context, o *Options) (workspace, *Crawled, error) {
 		ws.Close()
 		return nil, nil, err
 	}
+	pruneStep(ctx, o, c)
 	return ws, c, nil
 }
 
@@ -71,6 +72,7 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 		updates = append(updates, ch.Update)
 	}
 	rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
+	c.fill(rep, c.Changes)
 	rep.DryRun = true
 	return rep, nil
 }
@@ -92,6 +94,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	failures := append(c.Failures, r.Failures...)
 	sort.SliceStable(failures, func(i, j int) bool { return c.order[failures[i].Image] < c.order[failures[j].Image] })
 	rep := report.New(r.Updates, c.Unchanged, redactFailures(failures, o.Token), paths)
+	c.fill(rep, r.Changes)
 	rep.DryRun = o.DryRun
 	if o.SignaturesOff {
 		rep.Warnings = append(rep.Warnings, "signature verification is off (--signatures off): no checksum file was verified")
@@ -166,4 +169,19 @@ func (l *localWorkspace) Publish(_ context.Context, o *Options, out *Outcome) er
 		}
 	}
 	return nil
+}
+
+// fill adds to the report what the run pruned and repinned (of the changes
+// that made it into a file), what it left alone, and what it could add.
+func (c *Crawled) fill(rep *report.Report, changes []*plan.Change) {
+	for _, ch := range changes {
+		for _, p := range ch.Prune {
+			rep.Pruned = append(rep.Pruned, report.Pruned{Image: ch.Image.Name, File: ch.Update.File, Version: p.Version, URL: p.URL, Reason: p.Reason})
+		}
+		for _, r := range ch.Repin {
+			rep.Repinned = append(rep.Repinned, report.Repinned{Image: ch.Image.Name, File: ch.Update.File, Version: r.Version, From: r.From, To: r.To})
+		}
+	}
+	rep.NotUpdated = append(rep.NotUpdated, c.NotUpdated...)
+	rep.Available = append(rep.Available, c.Available...)
 }

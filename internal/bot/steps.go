@@ -12,6 +12,7 @@ import (
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
 	"github.com/osism/image-crawler/internal/render"
+	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/upstream"
 )
@@ -22,17 +23,26 @@ type Crawled struct {
 	Changes   []*plan.Change
 	Unchanged []plan.Unchanged
 	Failures  []plan.Failure
+	// NotUpdated are catalog entries left as they are because no source
+	// describes them or the stream they follow (docs/catalog.md).
+	NotUpdated []report.NotUpdated
+	// Available are images the sources offer that the catalog lacks and
+	// that this run does not add (--add NAME adds one).
+	Available []string
 	// target maps an image to the catalog file (relative to the catalog
 	// directory) its entry lives in or will be written to.
 	target map[string]string
 	// order is each image's position in the sources file, so reports list
 	// images in the order people wrote them, whatever file they are in.
 	order map[string]int
+	// scope says which images get new entries, and their siblings.
+	scope *scope
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
 // and decides what changes. The catalog files are the database: an image's
-// newest version there is what the crawl compares with.
+// newest version there is what the crawl compares with, and an entry's own
+// latest_url and latest_checksum_url say which stream it follows.
 func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	imgs, err := o.Sources.Select(o.Only)
 	if err != nil {
@@ -54,6 +64,14 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	for i, img := range imgs {
 		c.order[img.Name] = i
 	}
+	sc, err := decideScope(cat, imgs, o.Add)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	c.scope, c.Available = sc, sc.available
+	if len(o.Only) == 0 {
+		c.NotUpdated = undescribed(cat, imgs, o.CatalogDir)
+	}
 	broken := map[string]error{}
 	for _, fe := range cat.Errors {
 		broken[fe.Path] = fe
@@ -61,12 +79,20 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	}
 	known := map[string]upstream.Known{}
 	var crawl []source.Image
-	for _, img := range imgs {
+	for _, img := range sc.images {
 		file := img.File
 		if f, ci, ok := cat.Lookup(img.Name); ok {
 			// The catalog is the database: an entry stays in the file it is in.
 			file = f.Path
 			known[img.Name] = plan.Known(ci)
+			if !img.Regenerate {
+				followed, nu, ok := follow(img, f, ci, path.Join(o.CatalogDir, f.Path))
+				if !ok {
+					c.NotUpdated = append(c.NotUpdated, nu)
+					continue
+				}
+				img = followed
+			}
 		}
 		c.target[img.Name] = file
 		if err, ok := broken[file]; ok {
@@ -74,7 +100,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 			continue
 		}
 		if o.Signatures != "" {
-			// --signatures overrides every source at once (CONTRACT.md);
+			// --signatures overrides every source at once (docs/cli.md);
 			// strategies only ever see the image's own setting.
 			img.Upstream.Signature = o.Signatures
 		}
@@ -102,16 +128,60 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 		case d.Unchanged != nil:
 			c.Unchanged = append(c.Unchanged, *d.Unchanged)
 		default:
+			d.Change.Update.NewImage = sc.fresh[name]
 			c.Changes = append(c.Changes, d.Change)
 		}
 	}
+	sort.SliceStable(c.NotUpdated, func(i, j int) bool { return c.NotUpdated[i].File < c.NotUpdated[j].File })
 	return c, nil
+}
+
+// follow points img at the stream the catalog entry follows: its own
+// latest_url and latest_checksum_url, when it has them, decide, and the bot
+// never rewrites them. An entry whose URLs match no layout the bot knows is
+// left as it is (ok false), which is no failure.
+func follow(img source.Image, f *catalog.File, ci *catalog.Image, file string) (source.Image, report.NotUpdated, bool) {
+	e := f.Entry(ci)
+	if e.LatestURL == "" || e.LatestChecksumURL == "" {
+		return img, report.NotUpdated{}, true
+	}
+	followed, err := upstream.Follow(img, e.LatestURL, e.LatestChecksumURL)
+	if err != nil {
+		return img, report.NotUpdated{Image: img.Name, File: file, Follows: e.LatestURL, Reason: err.Error()}, false
+	}
+	return followed, report.NotUpdated{}, true
+}
+
+// undescribed lists the catalog's entries that no selected source names.
+func undescribed(cat *catalog.Catalog, imgs []source.Image, catalogDir string) []report.NotUpdated {
+	names := map[string]bool{}
+	for _, img := range imgs {
+		names[img.Name] = true
+	}
+	var out []report.NotUpdated
+	for _, f := range cat.Files {
+		for _, ci := range f.Images {
+			if names[ci.Name] {
+				continue
+			}
+			e := f.Entry(ci)
+			nu := report.NotUpdated{Image: ci.Name, File: path.Join(catalogDir, f.Path), Follows: e.LatestURL}
+			if e.LatestURL != "" {
+				nu.Reason = fmt.Sprintf("follows %s, which no source describes", e.LatestURL)
+			} else {
+				nu.Reason = "no source describes this image"
+			}
+			out = append(out, nu)
+		}
+	}
+	return out
 }
 
 // Rendered is the state after render: the new bytes of every changed file.
 type Rendered struct {
 	Files    []FileChange
 	Updates  []plan.Update
+	Changes  []*plan.Change // the changes whose edits are in Files
 	Failures []plan.Failure
 }
 
@@ -124,10 +194,12 @@ type FileChange struct {
 	Created bool
 }
 
-// renderStep renders the entries of changed images and splices them into
-// their files. Each image is added on its own and the file validated against
-// the image manager's schema after each: an image whose entry fails is
-// reported and left out, and the others still go in.
+// renderStep writes the changes into their files: the version items of
+// the entries the operator owns, and whole entries from the templates for
+// new images (and sources that say regenerate). Each image's edit is made on
+// its own and the file validated against the catalog's schema after all of
+// them: when that fails, the edits go in one by one, so an image whose edit
+// fails is reported and left out, and the others still go in.
 func renderStep(o *Options, c *Crawled) *Rendered {
 	r := &Rendered{}
 	byFile := map[string][]*plan.Change{}
@@ -141,11 +213,14 @@ func renderStep(o *Options, c *Crawled) *Rendered {
 	}
 	sort.Strings(files)
 	for _, rel := range files {
-		fc, updates, failures := renderFile(o, c.Catalog, rel, byFile[rel])
+		fc, accepted, failures := renderFile(o, c, rel, byFile[rel])
 		r.Failures = append(r.Failures, failures...)
 		if fc != nil {
 			r.Files = append(r.Files, *fc)
-			r.Updates = append(r.Updates, updates...)
+			for _, ch := range accepted {
+				r.Updates = append(r.Updates, ch.Update)
+				r.Changes = append(r.Changes, ch)
+			}
 		}
 	}
 	sort.SliceStable(r.Updates, func(i, j int) bool { return c.order[r.Updates[i].Image] < c.order[r.Updates[j].Image] })
@@ -153,46 +228,52 @@ func renderStep(o *Options, c *Crawled) *Rendered {
 	return r
 }
 
-func renderFile(o *Options, cat *catalog.Catalog, rel string, changes []*plan.Change) (*FileChange, []plan.Update, []plan.Failure) {
+// edit is one image's change to its catalog file, made on the file as the
+// edits before it left it (nil for a file that does not exist yet).
+type edit struct {
+	change *plan.Change
+	apply  func(f *catalog.File) ([]byte, error)
+}
+
+func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*FileChange, []*plan.Change, []plan.Failure) {
 	var file *catalog.File
-	for _, f := range cat.Files {
+	for _, f := range c.Catalog.Files {
 		if f.Path == rel {
 			file = f
 		}
 	}
 	var baseline map[string]int
 	if file != nil {
-		baseline = problemSet(catalog.Validate(rel, file.Data))
+		baseline = problemSet(o.validate(rel, file.Data))
 	}
 	rejected := func(name string, err error) plan.Failure {
 		return plan.Failure{Image: name, Error: fmt.Sprintf("catalog entry rejected, %s left as it was: %v", path.Join(o.CatalogDir, rel), err)}
 	}
 
-	// Render every entry first; a template error fails only its image.
+	// Prepare every edit first; a template error fails only its image.
 	var (
 		failures []plan.Failure
-		entries  []rendered
+		edits    []edit
 	)
 	for _, ch := range changes {
-		entry, err := o.Templates.Entry(ch.Image, renderVersions(ch.Versions))
+		e, err := prepareEdit(o, c, file, ch)
 		if err != nil {
 			failures = append(failures, plan.Failure{Image: ch.Image.Name, Error: err.Error()})
 			continue
 		}
-		_, _, exists := lookupIn(file, ch.Image.Name)
-		entries = append(entries, rendered{change: ch, entry: entry, replace: exists})
+		edits = append(edits, e)
 	}
 
-	// The usual case: every entry goes in and the file validates. Only when
-	// it does not, add the entries one by one to find the ones at fault, so a
-	// bad entry costs only its own image.
-	accepted := entries
-	out, err := spliceAll(file, rel, entries, baseline)
+	// The usual case: every edit goes in and the file validates. Only when
+	// it does not, make the edits one by one to find the ones at fault, so a
+	// bad edit costs only its own image.
+	accepted := edits
+	out, err := applyAll(o, file, rel, edits, baseline)
 	if err != nil {
 		accepted = nil
-		for _, e := range entries {
-			try := append(append([]rendered{}, accepted...), e)
-			data, err := spliceAll(file, rel, try, baseline)
+		for _, e := range edits {
+			try := append(append([]edit{}, accepted...), e)
+			data, err := applyAll(o, file, rel, try, baseline)
 			if err != nil {
 				failures = append(failures, rejected(e.change.Image.Name, err))
 				continue
@@ -203,49 +284,77 @@ func renderFile(o *Options, cat *catalog.Catalog, rel string, changes []*plan.Ch
 	if len(accepted) == 0 {
 		return nil, nil, failures
 	}
-	updates := make([]plan.Update, 0, len(accepted))
+	done := make([]*plan.Change, 0, len(accepted))
 	for _, e := range accepted {
-		updates = append(updates, e.change.Update)
+		done = append(done, e.change)
 	}
 	fc := &FileChange{Path: path.Join(o.CatalogDir, rel), Rel: rel, New: out, Created: file == nil}
 	if file != nil {
 		fc.Old = file.Data
 	}
-	return fc, updates, failures
+	return fc, done, failures
 }
 
-// rendered is one image's new entry, waiting to be spliced into its file.
-type rendered struct {
-	change  *plan.Change
-	entry   []byte
-	replace bool // the file has the image: replace its entry, else append
-}
-
-// spliceAll splices the entries into the file and validates the result.
-func spliceAll(file *catalog.File, rel string, entries []rendered, baseline map[string]int) ([]byte, error) {
-	e := catalog.Edit{Replace: map[string][]byte{}}
-	for _, r := range entries {
-		if r.replace {
-			e.Replace[r.change.Image.Name] = r.entry
-		} else {
-			e.Append = append(e.Append, r.entry)
+// prepareEdit decides how one change is written: into the version items of
+// an entry the operator owns, or as a whole entry from the templates.
+func prepareEdit(o *Options, c *Crawled, file *catalog.File, ch *plan.Change) (edit, error) {
+	name := ch.Image.Name
+	_, existing, exists := lookupIn(file, name)
+	shortname := ""
+	if exists {
+		shortname = file.Entry(existing).Shortname
+	}
+	if err := o.addMirrorURL(ch, shortname); err != nil {
+		return edit{}, err
+	}
+	if exists && !ch.Image.Regenerate {
+		return edit{change: ch, apply: func(f *catalog.File) ([]byte, error) {
+			return editVersions(f, ch)
+		}}, nil
+	}
+	entry, err := o.Templates.Entry(ch.Image, renderVersions(ch.Versions))
+	if err != nil {
+		return edit{}, err
+	}
+	if exists {
+		return edit{change: ch, apply: func(f *catalog.File) ([]byte, error) {
+			return f.Apply(catalog.Edit{Replace: map[string][]byte{name: entry}})
+		}}, nil
+	}
+	if sib, ok := c.scope.sibling[name]; ok && sib.file != nil {
+		entry, err = fromSibling(entry, sib.file.Node(sib.img))
+		if err != nil {
+			return edit{}, fmt.Errorf("new entry from %s: %w", sib.img.Name, err)
 		}
 	}
-	data, err := apply(file, e)
-	if err != nil {
-		return nil, err
+	return edit{change: ch, apply: func(f *catalog.File) ([]byte, error) {
+		if f == nil {
+			return catalog.NewFile([][]byte{entry}), nil
+		}
+		return f.Apply(catalog.Edit{Append: [][]byte{entry}})
+	}}, nil
+}
+
+// applyAll makes the edits in turn and validates the result.
+func applyAll(o *Options, file *catalog.File, rel string, edits []edit, baseline map[string]int) ([]byte, error) {
+	cur := file
+	var data []byte
+	for i, e := range edits {
+		out, err := e.apply(cur)
+		if err != nil {
+			return nil, err
+		}
+		data = out
+		if i < len(edits)-1 {
+			if cur, err = catalog.Parse(rel, data); err != nil {
+				return nil, err
+			}
+		}
 	}
-	if err := newProblems(rel, data, baseline); err != nil {
+	if err := newProblems(o, rel, data, baseline); err != nil {
 		return nil, err
 	}
 	return data, nil
-}
-
-func apply(file *catalog.File, e catalog.Edit) ([]byte, error) {
-	if file == nil {
-		return catalog.NewFile(e.Append), nil
-	}
-	return file.Apply(e)
 }
 
 func lookupIn(file *catalog.File, name string) (*catalog.File, *catalog.Image, bool) {
@@ -271,10 +380,10 @@ func problemSet(errs []error) map[string]int {
 	return set
 }
 
-func newProblems(rel string, data []byte, baseline map[string]int) error {
+func newProblems(o *Options, rel string, data []byte, baseline map[string]int) error {
 	left := cloneCounts(baseline)
 	var fresh []string
-	for _, e := range catalog.Validate(rel, data) {
+	for _, e := range o.validate(rel, data) {
 		k := stripLocation(e.Error())
 		if left[k] > 0 {
 			left[k]--

@@ -63,3 +63,14 @@ func (f *File) Node(img *Image) *yaml.Node {
 	}
 	return nil
 }
+
+// Parse reads one catalog file's bytes as Load does (path is the file's
+// slash path relative to the catalog directory, for messages). An edit
+// that runs in several steps parses each step's result with it.
+func Parse(path string, data []byte) (*File, error) {
+	f, ferr := parseFile(path, data)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return f, nil
+}

@@ -37,13 +37,47 @@ type Update struct {
 	ChecksumURL      string
 	Kind             Kind
 	Verified         bool
+	// BuildID is upstream's identifier of the build ("9.8-20260526") when
+	// the catalog records it under another version string: the entry's
+	// versions follow a scheme of their own (the build date), which the
+	// added version keeps so the image manager's natsort still takes it as
+	// the latest. "" when Version is the identifier.
+	BuildID string
+	// NewImage says why the image gets a new catalog entry (bot.NewRelease
+	// and friends); "" for an entry the catalog already held.
+	NewImage string
 }
 
-// Change is an Update plus the full version list the entry is rendered with.
+// Change is an Update plus what it does to the catalog entry.
 type Change struct {
-	Image    source.Image
-	Update   Update
-	Versions []catalog.Version // oldest first, at most Image.Limit
+	Image  source.Image
+	Update Update
+	// Versions is the whole version list, oldest first and at most
+	// Image.Limit long, for an entry rendered from a template (a new entry,
+	// or one whose source says regenerate).
+	Versions []catalog.Version
+	// Add is the version item added to an entry the catalog holds; nil for
+	// a respin, which updates the item named Respin in place.
+	Add    *catalog.Version
+	Respin string
+	// Prune and Repin are versions of the entry whose files are gone
+	// upstream (docs/catalog.md, "Versions the image manager gets right").
+	Prune []Pruned
+	Repin []Repinned
+}
+
+// Pruned is a version removed because its file is no longer published and
+// the operator keeps no mirror of it.
+type Pruned struct {
+	Version string
+	URL     string
+	Reason  string
+}
+
+// Repinned is a version whose file upstream moved to its archive.
+type Repinned struct {
+	Version  string
+	From, To string
 }
 
 // Unchanged is an image whose catalog entry already holds the latest build.
@@ -140,6 +174,11 @@ const futureSlack = 36 * time.Hour
 // catalog has none) and decides what changes. It refuses, with an error, a
 // version older than the catalog's newest (a downgrade) and a build date in
 // the future, so a confused or tampered mirror cannot roll the catalog back.
+//
+// For an entry the catalog holds, the version written follows the entry's
+// own scheme (ChooseVersion), so that it is the latest by the image
+// manager's natsort; a build identifier that no scheme can place last fails
+// the image.
 func Decide(img source.Image, file string, existing *catalog.Image, res upstream.Result, now time.Time) (Decision, error) {
 	if res.Unchanged {
 		return Decision{Unchanged: &Unchanged{Image: img.Name, Version: res.Version}}, nil
@@ -161,15 +200,26 @@ func Decide(img source.Image, file string, existing *catalog.Image, res upstream
 		Version: res.Version, Checksum: res.Checksum, URL: res.URL, BuildDate: res.BuildDate,
 		ChecksumURL: res.ChecksumURL, Verified: res.Verified, Kind: New,
 	}
-	if i := slices.IndexFunc(versions, func(v catalog.Version) bool { return v.Version == res.Version }); i >= 0 {
+	ch := &Change{Image: img, Update: u}
+	// A respin is the same build with another checksum: the item that
+	// records its pinned URL, or its identifier as the version.
+	i := slices.IndexFunc(versions, func(v catalog.Version) bool { return v.URL == res.URL })
+	if i < 0 {
+		i = slices.IndexFunc(versions, func(v catalog.Version) bool { return v.Version == res.Version })
+	}
+	if i >= 0 {
 		if versions[i].Checksum == res.Checksum {
-			return Decision{Unchanged: &Unchanged{Image: img.Name, Version: res.Version}}, nil
+			return Decision{Unchanged: &Unchanged{Image: img.Name, Version: versions[i].Version}}, nil
 		}
-		// The same build identifier with a different checksum: upstream
-		// replaced a published image. Update it in place, loudly.
-		u.Kind = Respin
-		u.PreviousVersion = res.Version
-		u.PreviousChecksum = versions[i].Checksum
+		// Upstream replaced a published image. Update it in place, loudly.
+		ch.Update.Kind = Respin
+		ch.Update.Version = versions[i].Version
+		ch.Update.PreviousVersion = versions[i].Version
+		ch.Update.PreviousChecksum = versions[i].Checksum
+		if versions[i].Version != res.Version {
+			ch.Update.BuildID = res.Version
+		}
+		ch.Respin = versions[i].Version
 		versions[i].Checksum = res.Checksum
 		versions[i].URL = res.URL
 		versions[i].BuildDate = res.BuildDate
@@ -179,11 +229,24 @@ func Decide(img source.Image, file string, existing *catalog.Image, res upstream
 			return Decision{}, fmt.Errorf("upstream offers %s (built %s), older than the catalog's newest %s (built %s): refusing a downgrade",
 				res.Version, res.BuildDate, newest.Version, newest.BuildDate)
 		}
+		if existing != nil {
+			v, err := chooseVersion(versions, res)
+			if err != nil {
+				return Decision{}, err
+			}
+			if v != res.Version {
+				ch.Update.BuildID = res.Version
+				add.Version = v
+				ch.Update.Version = v
+			}
+		}
+		ch.Add = &add
 		versions = append(versions, add)
 	}
 	slices.SortStableFunc(versions, Compare)
 	if limit := img.Limit; limit > 0 && len(versions) > limit {
 		versions = versions[len(versions)-limit:]
 	}
-	return Decision{Change: &Change{Image: img, Update: u, Versions: versions}}, nil
+	ch.Versions = versions
+	return Decision{Change: ch}, nil
 }

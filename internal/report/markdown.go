@@ -132,6 +132,16 @@ func body(r *Report, o BodyOptions, shown int) string {
 		}
 		b.WriteString("\n")
 	}
+	if len(r.Pruned) > 0 || len(r.Repinned) > 0 {
+		b.WriteString("### Older versions whose files are gone upstream\n\nThe image manager fetches every version it has not imported yet and stops at one that no longer downloads, so these change in this pull request too.\n\n")
+		for _, p := range r.Pruned {
+			fmt.Fprintf(&b, "- **%s %s** removed: %s (`%s`)\n", md(p.Image), md(p.Version), md(p.Reason), md(p.URL))
+		}
+		for _, p := range r.Repinned {
+			fmt.Fprintf(&b, "- **%s %s** now points at upstream's archive: `%s`\n", md(p.Image), md(p.Version), md(p.To))
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Failures) > 0 {
 		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(r.Failures))
 		for _, f := range r.Failures {
@@ -149,6 +159,20 @@ func body(r *Report, o BodyOptions, shown int) string {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
+	if len(r.NotUpdated) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%s left as they are</summary>\n\n", plural(len(r.NotUpdated), "catalog entry", "catalog entries"))
+		for _, n := range r.NotUpdated {
+			fmt.Fprintf(&b, "- %s (`%s`): not updated, %s\n", md(n.Image), md(n.File), md(oneLine(n.Reason)))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	if len(r.Available) > 0 {
+		fmt.Fprintf(&b, "<details><summary>%s available, not in your catalog</summary>\n\nAdd one with `--add NAME` (action input `add`), or all with `--add-all`.\n\n", plural(len(r.Available), "image", "images"))
+		for _, a := range r.Available {
+			fmt.Fprintf(&b, "- %s\n", md(a))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
 	b.WriteString("This pull request is regenerated on every run of image-crawler; commits pushed to its branch by hand make the bot leave it alone.\n")
 	return b.String()
 }
@@ -162,6 +186,12 @@ func UpdateTable(updates []Update) string {
 		version := fmt.Sprintf("%s → **%s**", md(prev(u)), md(u.Version))
 		if u.Kind == "respin" {
 			version = fmt.Sprintf("**%s** (respin ⚠️)", md(u.Version))
+		}
+		if u.NewImage != "" && u.NewImage != "bootstrap" {
+			version = fmt.Sprintf("**%s** (new image: %s)", md(u.Version), md(u.NewImage))
+		}
+		if u.BuildID != "" {
+			version += fmt.Sprintf(" (build %s)", md(u.BuildID))
 		}
 		sig := "not verified"
 		if u.Verified {

@@ -23,6 +23,16 @@ type Report struct {
 	Failures    []Failure    `json:"failures"`
 	Files       []string     `json:"files"`
 	PullRequest *PullRequest `json:"pull_request"`
+	// Pruned are versions removed because their files are gone upstream
+	// and no mirror_url keeps them; Repinned moved to upstream's archive.
+	Pruned   []Pruned   `json:"pruned"`
+	Repinned []Repinned `json:"repinned"`
+	// NotUpdated are catalog entries the run left alone on purpose: no
+	// source describes them, or the stream they follow. Not failures.
+	NotUpdated []NotUpdated `json:"not_updated"`
+	// Available are images the sources offer that the catalog lacks; a run
+	// adds them only on request (--add NAME, --add-all).
+	Available []string `json:"available"`
 	// Warnings are things a person should know that are not failures: a
 	// branch left alone because someone pushed to it, signatures switched off.
 	Warnings []string `json:"warnings,omitempty"`
@@ -43,6 +53,38 @@ type Update struct {
 	ChecksumURL      string  `json:"checksum_url,omitempty"`
 	PreviousChecksum string  `json:"previous_checksum,omitempty"`
 	Verified         bool    `json:"signature_verified"`
+	// BuildID is upstream's build identifier when the entry records the
+	// build under a version of its own scheme (the build date).
+	BuildID string `json:"build_id,omitempty"`
+	// NewImage says why a new entry was written: bootstrap, requested, new
+	// release or new architecture; absent for an existing entry.
+	NewImage string `json:"new_image,omitempty"`
+}
+
+// Pruned is a version removed from an entry.
+type Pruned struct {
+	Image   string `json:"image"`
+	File    string `json:"file"`
+	Version string `json:"version"`
+	URL     string `json:"url"`
+	Reason  string `json:"reason"`
+}
+
+// Repinned is a version whose url now points at upstream's archive.
+type Repinned struct {
+	Image   string `json:"image"`
+	File    string `json:"file"`
+	Version string `json:"version"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+}
+
+// NotUpdated is a catalog entry the run did not touch, and why.
+type NotUpdated struct {
+	Image   string `json:"image"`
+	File    string `json:"file"`
+	Follows string `json:"follows,omitempty"`
+	Reason  string `json:"reason"`
 }
 
 // Unchanged is an image already up to date.
@@ -67,12 +109,14 @@ type PullRequest struct {
 
 // New builds a report. Slices are never nil, so the JSON always has [].
 func New(updates []plan.Update, unchanged []plan.Unchanged, failures []plan.Failure, files []string) *Report {
-	r := &Report{Schema: Schema, Updates: []Update{}, Unchanged: []Unchanged{}, Failures: []Failure{}, Files: []string{}}
+	r := &Report{Schema: Schema, Updates: []Update{}, Unchanged: []Unchanged{}, Failures: []Failure{}, Files: []string{},
+		Pruned: []Pruned{}, Repinned: []Repinned{}, NotUpdated: []NotUpdated{}, Available: []string{}}
 	for _, u := range updates {
 		ru := Update{
 			Image: u.Image, File: u.File, Version: u.Version, Checksum: u.Checksum, URL: u.URL,
 			BuildDate: u.BuildDate, Kind: string(u.Kind), ChecksumURL: u.ChecksumURL,
 			PreviousChecksum: u.PreviousChecksum, Verified: u.Verified,
+			BuildID: u.BuildID, NewImage: u.NewImage,
 		}
 		if u.PreviousVersion != "" {
 			p := u.PreviousVersion
