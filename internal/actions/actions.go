@@ -113,6 +113,10 @@ var inputs = []struct {
 	{"draft", "draft", boolean},
 	{"author", "", identity}, // sets author-name and author-email
 	{"signoff", "signoff", boolean},
+	{"add", "add", list},
+	{"add-all", "add-all", boolean},
+	{"mirror-url-template", "mirror-url-template", text},
+	{"regenerate", "regenerate", boolean},
 }
 
 // FlagNames lists every flag an input can set, for the command line's

@@ -360,3 +360,29 @@ func copyDir(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+func TestList(t *testing.T) {
+	w := &world{t: t}
+	r := w.runPlain(nil, "list", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var got []listed
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	byName := map[string]listed{}
+	for _, l := range got {
+		byName[l.Name] = l
+	}
+	if l := byName["Ubuntu 24.04"]; l.File != "ubuntu.yml" || l.Type != "ubuntu" || l.Arch != "x86_64" {
+		t.Fatalf("Ubuntu 24.04: %+v", l)
+	}
+	if l := byName["Fedora {release}"]; l.Releases == 0 {
+		t.Fatalf("Fedora {release} is a per-release source: %+v", l)
+	}
+	plain := w.runPlain(nil, "list")
+	if plain.code != ExitOK || !strings.Contains(plain.stdout, "Ubuntu 24.04 Minimal") || !strings.HasPrefix(plain.stdout, "IMAGE") {
+		t.Fatalf("exit %d\n%s", plain.code, plain.stdout)
+	}
+}

@@ -36,6 +36,11 @@ type crawlFlags struct {
 	logFormat   string
 	verbose     bool
 
+	add               []string
+	addAll            bool
+	mirrorURLTemplate string
+	regenerate        bool
+
 	repo           string
 	base           string
 	branch         string
@@ -67,6 +72,10 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.Int64Var(&f.maxBody, "max-body", 16<<20, "advanced: largest upstream file read, in bytes (checksum files, signatures, listings)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "debug logging")
+	fl.StringArrayVar(&f.add, "add", nil, "add this image of the sources to a catalog that lacks it (repeatable, any case); see `image-crawler list`")
+	fl.BoolVar(&f.addAll, "add-all", false, "add every image of the sources that the catalog lacks")
+	fl.StringVar(&f.mirrorURLTemplate, "mirror-url-template", "", "Jinja2 template of the mirror_url written into every version the bot adds, e.g. 'https://mirror.example.org/{{ image.shortname }}/{{ version.version }}-{{ image.shortname }}.{{ image.format }}'")
+	fl.BoolVar(&f.regenerate, "regenerate", false, "own whole catalog entries: render every updated entry from the templates, as for a new one (default: change only its versions)")
 
 	fl.StringVar(&f.repo, "repo", "", "GitHub repository OWNER/NAME for the pull request (default: derived from an https://github.com/... catalog URL)")
 	fl.StringVar(&f.base, "base", "", "branch the pull request targets (default: the repository's default branch)")
@@ -108,6 +117,15 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		if img.Template != "" && !tpl.Has(img.Template) {
 			return bot.Options{}, usageErr(fmt.Errorf("%s:%d: image %q names template %q, which is not in %s", src.Path, img.Line, img.Name, img.Template, templatesName(f.templates)))
 		}
+	}
+	if f.regenerate {
+		for i := range src.Images {
+			src.Images[i].Regenerate = true
+		}
+	}
+	mirrorURL, err := render.ParseMirrorURL(f.mirrorURLTemplate)
+	if err != nil {
+		return bot.Options{}, usageErr(err)
 	}
 	var mirrors []upstream.Mirror
 	for _, m := range f.mirrors {
@@ -159,6 +177,8 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Sources:       src,
 		Templates:     tpl,
 		Only:          f.only,
+		Add:           bot.AddOptions{Names: f.add, All: f.addAll},
+		MirrorURL:     mirrorURL,
 		Fetcher:       client,
 		Concurrency:   f.concurrency,
 		Repo:          f.repo,
