@@ -68,8 +68,8 @@ type SchemeError struct {
 	Build    Build
 	Scheme   Scheme
 	Version  string            // the version that would have been written
-	Latest   catalog.Version   // the existing version natsort puts at or after Version
-	Taken    bool              // the entry already holds Version (or a version natsort ties with it)
+	Held     catalog.Version   // the entry's version that ties with Version (Taken) or sorts after it
+	Taken    bool              // the entry already holds Version, or a version natsort ties with it
 	Existing []catalog.Version // the entry's versions, in file order
 }
 
@@ -81,9 +81,9 @@ func (e *SchemeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "build %s of %s: ", e.Build.ID, e.Build.Date)
 	if e.Taken {
-		fmt.Fprintf(&b, "the entry already holds version %s", describe(e.Latest))
+		fmt.Fprintf(&b, "the entry already holds version %s", describe(e.Held))
 	} else {
-		fmt.Fprintf(&b, "version %q would not be the latest: the image manager (natsort) puts %s after it", e.Version, describe(e.Latest))
+		fmt.Fprintf(&b, "version %q would not be the latest: the image manager (natsort) puts %s after it", e.Version, describe(e.Held))
 	}
 	fmt.Fprintf(&b, "; the entry's versions (%s): %s", e.Scheme, strings.Join(held, ", "))
 	return b.String()
@@ -123,11 +123,11 @@ func ChooseVersion(existing []catalog.Version, build Build) (Choice, error) {
 	c.Renamed = c.Version != build.ID
 	for _, v := range existing {
 		if natsort.Compare(c.Version, v.Version) == 0 {
-			return Choice{}, &SchemeError{Build: build, Scheme: c.Scheme, Version: c.Version, Latest: v, Taken: true, Existing: existing}
+			return Choice{}, &SchemeError{Build: build, Scheme: c.Scheme, Version: c.Version, Held: v, Taken: true, Existing: existing}
 		}
 	}
 	if latest, ok := latestOf(existing); ok && natsort.Compare(c.Version, latest.Version) <= 0 {
-		return Choice{}, &SchemeError{Build: build, Scheme: c.Scheme, Version: c.Version, Latest: latest, Existing: existing}
+		return Choice{}, &SchemeError{Build: build, Scheme: c.Scheme, Version: c.Version, Held: latest, Existing: existing}
 	}
 	return c, nil
 }

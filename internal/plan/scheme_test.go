@@ -146,6 +146,12 @@ func TestChooseVersion(t *testing.T) {
 				if se.Taken != tt.taken {
 					t.Errorf("Taken = %v, want %v", se.Taken, tt.taken)
 				}
+				if c := natsort.Compare(se.Version, se.Held.Version); c > 0 || se.Taken != (c == 0) {
+					t.Errorf("SchemeError{Version: %q, Held: %q, Taken: %v}: Held does not block Version", se.Version, se.Held.Version, se.Taken)
+				}
+				if len(se.Existing) != len(tt.existing) || se.Build != tt.build {
+					t.Errorf("SchemeError{Build: %+v, Existing: %v}, want %+v and the entry's versions", se.Build, se.Existing, tt.build)
+				}
 				if !strings.Contains(err.Error(), tt.build.ID) {
 					t.Errorf("error %q does not name the build %s", err, tt.build.ID)
 				}
