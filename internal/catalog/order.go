@@ -32,6 +32,7 @@ func (e *NotLatestError) Error() string {
 // a build_date that reads as a date, which cannot be judged; versions built
 // on the same day as the natsort-latest may sort either way. A file that
 // does not parse gives its parse error, the one Load reports for it.
+// docs/versions.md describes the rule for users.
 func CheckLatest(path string, data []byte) []error {
 	f, ferr := parseFile(path, data)
 	if ferr != nil {

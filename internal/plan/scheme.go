@@ -111,6 +111,7 @@ func describe(v catalog.Version) string {
 // If that version would not sort strictly after every version the entry
 // holds, or the entry already holds it, ChooseVersion returns a *SchemeError
 // and writes nothing: "9.8-20260526" next to "20251118" would never be used.
+// docs/versions.md describes the rule for users.
 func ChooseVersion(existing []catalog.Version, build Build) (Choice, error) {
 	c := Choice{Version: build.ID, Scheme: detectScheme(existing, build.ID)}
 	if c.Scheme == SchemeBuildDate && !isDateVersion(build.ID) {
