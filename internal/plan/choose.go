@@ -6,7 +6,11 @@ import (
 )
 
 // chooseVersion is the version string a new build is recorded under in an
-// entry that already holds versions.
+// entry that already holds versions (ChooseVersion).
 func chooseVersion(existing []catalog.Version, res upstream.Result) (string, error) {
-	return res.Version, nil
+	c, err := ChooseVersion(existing, Build{ID: res.Version, Date: res.BuildDate})
+	if err != nil {
+		return "", err
+	}
+	return c.Version, nil
 }

@@ -122,30 +122,12 @@ func Known(existing *catalog.Image) upstream.Known {
 // nothing about each other, so their build dates decide, and the identifiers
 // only break a tie.
 func Compare(a, b catalog.Version) int {
-	if shape(a.Version) != shape(b.Version) && a.BuildDate != "" && b.BuildDate != "" {
+	if digitShape(a.Version) != digitShape(b.Version) && a.BuildDate != "" && b.BuildDate != "" {
 		if c := strings.Compare(dateOnly(a.BuildDate), dateOnly(b.BuildDate)); c != 0 {
 			return c
 		}
 	}
 	return upstream.CompareVersions(a.Version, b.Version)
-}
-
-// shape is a version with every run of digits folded to one "9".
-func shape(v string) string {
-	var b strings.Builder
-	digits := false
-	for _, r := range v {
-		if r >= '0' && r <= '9' {
-			if !digits {
-				b.WriteByte('9')
-			}
-			digits = true
-			continue
-		}
-		digits = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // dateOnly keeps the YYYY-MM-DD of a date or timestamp.

@@ -47,7 +47,7 @@ func TestDecide(t *testing.T) {
 		{name: "future date refused", existing: existing, res: res("20260801", "e1", "2026-08-01"), wantErr: "in the future"},
 		{name: "new naming scheme decided by build date", existing: &catalog.Image{Name: "AlmaLinux 9", Versions: []catalog.Version{
 			{Version: "20251118", Checksum: "sha256:a0", BuildDate: "2025-11-18"}}},
-			res: res("9.8-20260526", "f1", "2026-05-26"), kind: New, prev: "20251118", versions: "20251118,9.8-20260526"},
+			res: res("9.8-20260526", "f1", "2026-05-26"), kind: New, prev: "20251118", versions: "20251118,20260526"},
 		{name: "new naming scheme, older build refused", existing: &catalog.Image{Name: "AlmaLinux 9", Versions: []catalog.Version{
 			{Version: "20251118", Checksum: "sha256:a0", BuildDate: "2025-11-18"}}},
 			res: res("9.6-20250101", "f1", "2025-01-01"), wantErr: "refusing a downgrade"},
