@@ -120,8 +120,8 @@ func names(vs []catalog.Version) string {
 
 func TestShape(t *testing.T) {
 	for in, want := range map[string]string{"20260705": "9", "20260705.1": "9.9", "9.8-20260526": "9.9-9", "3.23.4-r0": "9.9.9-r9", "": ""} {
-		if got := shape(in); got != want {
-			t.Errorf("shape(%q) = %q, want %q", in, got, want)
+		if got := digitShape(in); got != want {
+			t.Errorf("digitShape(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
