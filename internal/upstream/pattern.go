@@ -112,6 +112,9 @@ func newestMatch(sums *Sums, algo Algorithm, re *regexp.Regexp) (name, version, 
 			continue
 		}
 		seen[e.Name] = true
+		if !fileName.MatchString(e.Name) {
+			continue // a pinned URL is the directory plus a plain file name
+		}
 		m := re.FindStringSubmatch(e.Name)
 		if m == nil {
 			continue
