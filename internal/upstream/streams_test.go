@@ -339,3 +339,42 @@ func TestFollowedStreams(t *testing.T) {
 		})
 	}
 }
+
+// Following the daily stream keeps the source's key: the daily builds'
+// SHA256SUMS.gpg are signed by the key that signs the release builds, and
+// the crawl verifies them with it. A daily signed by another key fails.
+func TestFollowedUbuntuDailyVerifies(t *testing.T) {
+	trusted, stranger := testSigners(t)
+	const file = "noble-server-cloudimg-amd64.img"
+	builds := []string{"20260704", "20260705"}
+	for _, tt := range []struct {
+		name    string
+		by      *signer
+		wantErr string
+	}{
+		{"signed by the source's key", trusted, ""},
+		{"signed by another key", stranger, "verify signature of https://cloud-images.ubuntu.com/noble/20260705/SHA256SUMS"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newStreamWorld(t, "https://cloud-images.ubuntu.com/", "/ubuntu/")
+			layout.UbuntuDaily(w.m, "/ubuntu/noble/", file, builds, "")
+			for _, dir := range []string{"20260704", "20260705", "current"} {
+				p := "/ubuntu/noble/" + dir + "/SHA256SUMS"
+				w.m.File(p+".gpg", tt.by.detach(t, get(t, w.m, p)), time.Time{})
+			}
+			src := (&signedWorld{}).image(source.SignatureRequired, "{checksums}.gpg", trusted)
+			st, err := FollowStream(src, "https://cloud-images.ubuntu.com/noble/current/"+file, "https://cloud-images.ubuntu.com/noble/current/SHA256SUMS")
+			if err != nil || st.SignatureNote != "" || st.Image.Upstream.SignatureMode() != source.SignatureRequired {
+				t.Fatalf("follow: %+v %v", st, err)
+			}
+			o, _ := w.crawl(t, st.Image, Known{})
+			if tt.wantErr != "" {
+				checkErr(t, o.Err, tt.wantErr)
+				return
+			}
+			if o.Err != nil || !o.Result.Verified || o.Result.Version != "20260705" {
+				t.Fatalf("%+v %v", o.Result, o.Err)
+			}
+		})
+	}
+}
