@@ -91,13 +91,15 @@ func FollowStream(img source.Image, latestURL, latestChecksumURL string) (Stream
 	e := entryURLs{dir: imgDir, name: imgName, sums: sumsName}
 	var st stream
 	var ok bool
+	var reasons []string
 	for _, recognise := range layouts {
 		if st, ok = recognise(e); ok {
 			break
 		}
+		reasons = append(reasons, st.reason)
 	}
 	if !ok {
-		return Stream{}, &UnknownStreamError{URL: latestURL, Reason: "no known layout: " + st.reason}
+		return Stream{}, &UnknownStreamError{URL: latestURL, Reason: "no known layout: " + strings.Join(reasons, "; ")}
 	}
 	if st.up.Algorithm == "" {
 		return Stream{}, &UnknownStreamError{URL: latestChecksumURL,
