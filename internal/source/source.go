@@ -54,6 +54,9 @@ type Image struct {
 	// Release is the release of an image made from a per-release source
 	// by ForRelease ("44" of "Fedora {release}"), else "".
 	Release string `yaml:"-"`
+	// Followed is set once the image's upstream was rebuilt from the stream
+	// its catalog entry follows (its latest_url), rather than the source's.
+	Followed bool `yaml:"-"`
 }
 
 // Upstream says where an image's builds are published. Which fields a
