@@ -14,9 +14,9 @@ import (
 )
 
 // This file edits the versions list of images a catalog already holds, and
-// nothing else: the operator owns every other byte of the entry (see
-// docs/catalog-edits.md). New items are written in the style of the items
-// already there, so the diff of an update is only the added lines.
+// nothing else: the operator owns every other byte of the entry. New items
+// are written in the style of the items already there, so the diff of an
+// update is only the added lines.
 
 // Value is a typed scalar of a version item: a string, or a date
 // (build_date). It decides how the value is written: a string is quoted
@@ -98,8 +98,39 @@ var (
 
 // EditVersions returns the file's bytes with the versions lists of some of
 // its images edited. Every byte outside the items it adds, updates or removes
-// stays as it was; see docs/catalog-edits.md for how new items take the style
-// of the items already in the list.
+// stays as it was.
+//
+// Added items go after the last item, each in the style of the items already
+// in the list (the newest item decides where they differ); an entry without
+// items follows the nearest entry of the file that has some:
+//   - the dash and keys at the columns of the existing items;
+//   - keys in the order of the existing items; a key they lack goes where
+//     other items of the file keep it, else where it stands in version, url,
+//     mirror_url, checksum, build_date (so mirror_url right after url), else
+//     last;
+//   - each key quoted as the existing items quote it (single, double or
+//     plain). A string that would read as another type under YAML 1.1 when
+//     plain (20260526, yes, 1.10, 2026-05-26) or that plain YAML cannot hold
+//     is quoted, in the file's usual quotes; one that single quotes cannot
+//     hold (control characters) is double-quoted with escapes. A date is
+//     always written plain, so it reads as a date;
+//   - a value goes on the next line ("url: " then the value, indented) when
+//     every existing item writes that key so, stays on the key's line when
+//     none does, and otherwise moves to the next line when the line would be
+//     wider than 80 columns, as ruamel.yaml writes the osism files. A key
+//     the entry's items lack follows the 80-column rule when any of their
+//     values is folded;
+//   - a blank line before each new item when the last two items are
+//     separated by one; the file's line breaks (CRLF stays CRLF).
+//
+// A missing, empty ("[]") or null versions list becomes a block list, its
+// dash two columns in from the entry's keys (or as the entry's meta is
+// indented). Removing an item removes its lines and the comment lines
+// directly above it; removing every item leaves "versions: []". An update
+// replaces only the bytes of the values it sets, in their own quoting (or
+// quoted as above, when their quoting cannot hold the new value), and adds a
+// key the item lacks on a line of its own, after the key that precedes it in
+// the order above.
 //
 // Removing an item removes its lines and the comment lines directly above
 // it. Removing every item leaves "versions: []". A missing, empty ("[]") or
@@ -321,6 +352,16 @@ func (f *File) locateVersions(i int) (*vlist, error) {
 	return v, nil
 }
 
+func onlyBlankLines(b []byte) bool {
+	li := newLineIndex(b)
+	for n := 1; n <= li.count(); n++ {
+		if !isBlankLine(li.text(n)) {
+			return false
+		}
+	}
+	return true
+}
+
 // walkUp moves end (a line start) up over blank lines and comment lines
 // indented by at most indent spaces, but not above floor. Nothing deeper in
 // a list or mapping can start at such a column, so those lines are not part
@@ -466,7 +507,15 @@ func (f *File) planVersions(i int, e VersionEdit, nl string) (*plan, []splice, e
 	for k, it := range v.items {
 		switch {
 		case removed[k]:
-			ss = append(ss, splice{start: v.top[k], end: v.end[k]})
+			// The blank lines that separate the item from the next one
+			// (or, for the last item, from the one before) go with it.
+			start, end := v.top[k], v.end[k]
+			if k+1 < len(v.items) && onlyBlankLines(f.Data[end:v.top[k+1]]) {
+				end = v.top[k+1]
+			} else if k+1 == len(v.items) && k > 0 && !removed[k-1] && onlyBlankLines(f.Data[v.end[k-1]:start]) {
+				start = v.end[k-1]
+			}
+			ss = append(ss, splice{start: start, end: end})
 		case updates[k] != nil:
 			us, want, err := f.updateItem(v, k, updates[k], st, nl)
 			if err != nil {
@@ -488,7 +537,7 @@ func (f *File) planVersions(i int, e VersionEdit, nl string) (*plan, []splice, e
 		ss = append(ss, s)
 	}
 	if len(e.Add) > 0 {
-		s, err := f.addItems(v, e.Add, st, nl)
+		s, err := f.addItems(v, e.Add, len(v.items) > len(removed), st, nl)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -549,9 +598,12 @@ type style struct {
 	order      []string
 	keys       map[string]*keyStyle
 	fileKeys   map[string]*keyStyle // the same over every entry of the file
-	quote      yaml.Style           // how this file quotes a string that must be quoted
-	anyFold    bool                 // some value of the entry's items is folded
-	blankSep   bool                 // the last two items are separated by a blank line
+	// quote is how a string that must be quoted is quoted: as most
+	// quoted values of the entry's items are, else of the file's.
+	quote              yaml.Style
+	quotes, fileQuotes map[yaml.Style]int
+	anyFold            bool // some value of the entry's items is folded
+	blankSep           bool // the last two items are separated by a blank line
 }
 
 // defaultOrder is where the usual keys go when no item shows it.
@@ -561,7 +613,8 @@ var defaultOrder = []string{"version", "url", "mirror_url", "checksum", "build_d
 // it from the nearest entry of the file that has some, and a file without
 // any from defaults: the dash two columns in from the entry's keys.
 func (f *File) itemStyle(i int, v *vlist) *style {
-	st := &style{keys: map[string]*keyStyle{}, fileKeys: map[string]*keyStyle{}, quote: yaml.SingleQuotedStyle, keyOff: 2}
+	st := &style{keys: map[string]*keyStyle{}, fileKeys: map[string]*keyStyle{}, quote: yaml.SingleQuotedStyle, keyOff: 2,
+		quotes: map[yaml.Style]int{}, fileQuotes: map[yaml.Style]int{}}
 	st.dashIndent = keyIndent(v.entry) + 2
 	if meta := lookup(v.entry, "meta"); meta != nil && meta.Kind == yaml.MappingNode && meta.Style&yaml.FlowStyle == 0 && meta.Line > 0 {
 		if off := meta.Column - v.entry.Column; off > 0 {
@@ -596,25 +649,23 @@ func (f *File) itemStyle(i int, v *vlist) *style {
 		for k := len(items) - 1; k >= 0; k-- {
 			orders = append(orders, mapKeys(items[k]))
 		}
-		f.observe(items, st.keys)
+		f.observe(items, st.keys, st.quotes)
 		if n := len(src.items); n >= 2 && hasBlankLine(f.Data[src.end[n-2]:src.top[n-1]]) {
 			st.blankSep = true
 		}
 	}
 	for _, ov := range append([]*vlist{v}, others...) {
 		items := f.blockItems(ov)
-		f.observe(items, st.fileKeys)
+		f.observe(items, st.fileKeys, st.fileQuotes)
 		for k := len(items) - 1; k >= 0; k-- {
 			orders = append(orders, mapKeys(items[k]))
 		}
 	}
 	orders = append(orders, defaultOrder)
 	st.order = mergeOrders(orders)
-	quotes := map[yaml.Style]int{}
-	for _, ks := range st.fileKeys {
-		if ks.quote != 0 {
-			quotes[ks.quote] += ks.seen
-		}
+	quotes := st.quotes
+	if quotes[yaml.SingleQuotedStyle]+quotes[yaml.DoubleQuotedStyle] == 0 {
+		quotes = st.fileQuotes
 	}
 	if quotes[yaml.DoubleQuotedStyle] > quotes[yaml.SingleQuotedStyle] {
 		st.quote = yaml.DoubleQuotedStyle
@@ -671,7 +722,7 @@ func mergeOrders(orders [][]string) []string {
 }
 
 // observe records how items write their scalar values.
-func (f *File) observe(items []*yaml.Node, into map[string]*keyStyle) {
+func (f *File) observe(items []*yaml.Node, into map[string]*keyStyle, quotes map[yaml.Style]int) {
 	li := f.p.lines
 	for _, it := range items {
 		for k := 0; k+1 < len(it.Content); k += 2 {
@@ -687,6 +738,7 @@ func (f *File) observe(items []*yaml.Node, into map[string]*keyStyle) {
 			// The newest item (the last) has the last word.
 			ks.seen++
 			ks.quote = vn.Style & (yaml.SingleQuotedStyle | yaml.DoubleQuotedStyle)
+			quotes[ks.quote]++
 			if vn.Line > kn.Line {
 				ks.folded++
 				ks.foldSpace = bytes.HasSuffix(li.text(kn.Line), []byte(": "))
@@ -850,7 +902,7 @@ func (st *style) renderItem(it Item, nl string) (string, error) {
 }
 
 // addItems writes the items after the last one (or makes the list).
-func (f *File) addItems(v *vlist, items []Item, st *style, nl string) ([]splice, error) {
+func (f *File) addItems(v *vlist, items []Item, kept bool, st *style, nl string) ([]splice, error) {
 	if st.keyOff < 2 {
 		return nil, fmt.Errorf("%w: the items' keys do not follow their dash", ErrUnsupported)
 	}
@@ -904,7 +956,7 @@ func (f *File) addItems(v *vlist, items []Item, st *style, nl string) ([]splice,
 		text.WriteString(nl)
 	}
 	for j, it := range items {
-		if st.blankSep && (j > 0 || v.kind == listBlock && len(v.items) > 0) {
+		if st.blankSep && (j > 0 || kept) {
 			text.WriteString(nl)
 		}
 		s, err := st.renderItem(it, nl)

@@ -3,7 +3,6 @@ package catalog
 import (
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -109,5 +108,142 @@ func TestEditVersionsOsismAdd(t *testing.T) {
 	}
 }
 
-var _ = errors.Is
-var _ = bytes.Equal
+func kvs(k, v string) KV { return KV{k, StringValue(v)} }
+
+func kvd(k string, y int, m time.Month, d int) KV {
+	return KV{k, DateValue(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))}
+}
+
+func loadData(t *testing.T, name string, data []byte) *File {
+	t.Helper()
+	f, ferr := parseFile(name, data)
+	if ferr != nil {
+		t.Fatal(ferr)
+	}
+	return f
+}
+
+// pyVersions reads an image's versions as the image manager would.
+func pyVersions(t *testing.T, data []byte, image string) []*pyValue {
+	t.Helper()
+	docs, err := decodeDocuments(data)
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("the result does not parse: %v", err)
+	}
+	root, err := loadPython(docs[0])
+	if err != nil {
+		t.Fatalf("PyYAML would not load the result: %v", err)
+	}
+	imgs, _ := root.get("images")
+	for _, img := range imgs.items {
+		if name, _ := img.get("name"); name.text == image {
+			vs, ok := img.get("versions")
+			if !ok || vs.kind != pyList {
+				t.Fatalf("%s: versions is not a list", image)
+			}
+			return vs.items
+		}
+	}
+	t.Fatalf("no image %q", image)
+	return nil
+}
+
+// pyItem is what an item of only strings and dates reads as.
+func pyItem(it Item) *pyValue { return itemValue(nil, it) }
+
+func TestEditVersionsGolden(t *testing.T) {
+	t.Parallel()
+	shapes := "versions/shapes.yml"
+	cases := []struct {
+		name string
+		file string
+		crlf bool
+		// inserts: the edit only inserts lines (the file gets a final
+		// line break if it had none).
+		inserts bool
+		edits   []VersionEdit
+	}{
+		{name: "comments-add", inserts: true, file: shapes, edits: []VersionEdit{{Image: "Commented", Add: []Item{
+			{kvs("version", "1.2"), kvs("url", "https://example.org/commented/1.2.img"), kvd("build_date", 2026, 3, 1), kvs("checksum", "sha256:cccc")},
+			{kvs("version", "1.3"), kvs("url", "https://example.org/commented/1.3.img"), kvd("build_date", 2026, 4, 1), kvs("checksum", "sha256:dddd")},
+		}}}},
+		{name: "comments-add-crlf", file: shapes, crlf: true, edits: []VersionEdit{{Image: "Commented", Add: []Item{
+			{kvs("version", "1.2"), kvs("url", "https://example.org/commented/1.2.img"), kvd("build_date", 2026, 3, 1), kvs("checksum", "sha256:cccc")},
+		}}}},
+		{name: "comments-remove-first", file: shapes, edits: []VersionEdit{{Image: "Commented", Remove: []string{"1.0"}}}},
+		{name: "comments-remove-last", file: shapes, edits: []VersionEdit{{Image: "Commented", Remove: []string{"1.1"}}}},
+		{name: "comments-remove-all", file: shapes, edits: []VersionEdit{{Image: "Commented", Remove: []string{"1.1", "1.0"}}}},
+		{name: "comments-remove-all-and-add", file: shapes, edits: []VersionEdit{{Image: "Commented", Remove: []string{"1.1", "1.0"},
+			Add: []Item{{kvs("version", "2.0"), kvs("url", "https://example.org/commented/2.0.img")}}}}},
+		{name: "comments-update", file: shapes, edits: []VersionEdit{{Image: "Commented", Update: []ItemUpdate{
+			{Version: "1.0", Set: []KV{kvs("checksum", "sha256:ffff"), kvs("mirror_url", "https://mirror.example.org/commented/1.0.img")}},
+			{Version: "1.1", Set: []KV{kvs("url", "https://example.org/it's/1.1: respin.img"), kvd("build_date", 2026, 2, 2), kvs("hidden", "yes")}},
+		}}}},
+		{name: "empty-null-missing-add", file: shapes, edits: []VersionEdit{
+			{Image: "Empty Flow", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/empty/1.img")}}},
+			{Image: "Null", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/null/1.img")}}},
+			{Image: "Missing", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/missing/1.img"), kvd("build_date", 2026, 5, 26)}}},
+		}},
+		{name: "empty-flow-add-crlf", file: shapes, crlf: true, edits: []VersionEdit{
+			{Image: "Empty Flow", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/empty/1.img")}}},
+		}},
+		{name: "indentless-add-update", file: shapes, edits: []VersionEdit{{Image: "Indentless",
+			Update: []ItemUpdate{{Version: "1", Set: []KV{kvs("url", "https://example.org/indentless/1-respin.img"), kvs("id", "0f3d")}}},
+			Add:    []Item{{kvd("build_date", 2026, 5, 26), kvs("version", "2"), kvs("url", "https://example.org/indentless/2.img"), kvs("mirror_url", "https://mirror.example.org/2.img")}},
+		}}},
+		{name: "last-add", inserts: true, file: "versions/last.yml", edits: []VersionEdit{
+			{Image: "Last", Add: []Item{{kvs("version", "2"), kvs("url", "https://example.org/last/2.img")}}},
+			{Image: "Missing Last", Add: []Item{{kvs("version", "1"), kvs("url", "https://example.org/missing-last/1.img")}}},
+		}},
+		{name: "no-final-newline-add", inserts: true, file: "versions/no-final-newline.yml", edits: []VersionEdit{
+			{Image: "No Newline", Add: []Item{{kvs("version", "2"), kvs("url", "https://example.org/nn/2.img")}}},
+		}},
+		{name: "no-final-newline-update", file: "versions/no-final-newline.yml", edits: []VersionEdit{
+			{Image: "No Newline", Update: []ItemUpdate{{Version: "1", Set: []KV{kvs("url", "https://example.org/nn/1b.img"), kvd("build_date", 2026, 1, 1)}}}},
+		}},
+		{name: "cirros-add-mirror-url", inserts: true, file: "osism/cirros.yml", edits: []VersionEdit{{Image: "Cirros", Add: []Item{{
+			kvs("version", "0.6.4"), kvd("build_date", 2026, 5, 26), kvs("checksum", "sha256:eeee"),
+			kvs("mirror_url", "https://mirror.example.org/cirros/0.6.4.img"), kvs("url", "https://github.com/cirros-dev/cirros/releases/download/0.6.4/cirros-0.6.4-x86_64-disk.img"),
+		}}}}},
+		{name: "almalinux-respin", file: "osism/almalinux.yml", edits: []VersionEdit{{Image: "AlmaLinux 9", Update: []ItemUpdate{{
+			Version: "20251118", Set: []KV{kvs("checksum", "sha256:1111111111111111111111111111111111111111111111111111111111111111"), kvd("build_date", 2025, 11, 19)},
+		}}}}},
+		{name: "ubuntu-prune-and-add", file: "osism/ubuntu.yml", edits: []VersionEdit{{Image: "Ubuntu 24.04", Remove: []string{"20260108"},
+			Add: []Item{{kvs("version", "20260526"), kvs("url", "https://cloud-images.ubuntu.com/noble/20260526/noble-server-cloudimg-amd64.img"), kvs("checksum", "sha256:2222"), kvd("build_date", 2026, 5, 26)}},
+		}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			data := readFixture(t, c.file)
+			if c.crlf {
+				data = crlf(data)
+			}
+			f := loadData(t, filepath.Base(c.file), data)
+			out, err := f.EditVersions(c.edits...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.crlf {
+				if bytes.Contains(bytes.ReplaceAll(out, []byte("\r\n"), nil), []byte("\n")) {
+					t.Error("a line break other than CRLF in a CRLF file")
+				}
+				lf, err := loadData(t, f.Path, bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))).EditVersions(c.edits...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(out, crlf(lf)) {
+					t.Errorf("the CRLF file is edited differently:\n%s", diff(f.Path, crlf(lf), out))
+				}
+				return
+			}
+			golden(t, "versions/"+c.name+".diff", diff(f.Path, data, out))
+			if c.inserts {
+				if !endsWithBreak(data) {
+					data = append(data, '\n')
+				}
+				insertedLines(t, data, out)
+			}
+		})
+	}
+}
