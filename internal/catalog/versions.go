@@ -748,6 +748,9 @@ func (f *File) observe(items []*yaml.Node, into map[string]*keyStyle, quotes map
 	}
 }
 
+// similarKey is a key whose style a new key of the entry's items takes.
+var similarKey = map[string]string{"mirror_url": "url"}
+
 // maxWidth is the line width beyond which the YAML writers behind the osism
 // files (ruamel.yaml's default best_width) move a long value to the next line.
 const maxWidth = 80
@@ -756,6 +759,10 @@ const maxWidth = 80
 // without the indent, which the caller writes: it may follow the dash).
 func (st *style) renderKV(kv KV, indent int, nl string) (string, error) {
 	ks := st.keys[kv.Key]
+	if ks == nil && st.keys[similarKey[kv.Key]] != nil {
+		// A mirror_url new to the entry is written as its url is.
+		ks = st.keys[similarKey[kv.Key]]
+	}
 	generic := ks == nil
 	if ks == nil {
 		ks = st.fileKeys[kv.Key]
@@ -854,6 +861,12 @@ func doubleQuote(s string) string {
 			b.WriteRune(r)
 		case printableInline(r):
 			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
 		case r <= 0xFF:
 			fmt.Fprintf(&b, `\x%02X`, r)
 		case r <= 0xFFFF:

@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -245,5 +246,130 @@ func TestEditVersionsGolden(t *testing.T) {
 				insertedLines(t, data, out)
 			}
 		})
+	}
+}
+
+func TestEditVersionsErrors(t *testing.T) {
+	t.Parallel()
+	item := Item{kvs("version", "9"), kvs("url", "https://example.org/9.img")}
+	cases := []struct {
+		name  string
+		edits []VersionEdit
+		want  error
+	}{
+		{"no image", []VersionEdit{{Image: "Nope", Add: []Item{item}}}, ErrNoSuchImage},
+		{"remove unknown version", []VersionEdit{{Image: "Commented", Remove: []string{"0.9"}}}, ErrNoSuchVersion},
+		{"update unknown version", []VersionEdit{{Image: "Commented", Update: []ItemUpdate{{Version: "0.9", Set: []KV{kvs("url", "x")}}}}}, ErrNoSuchVersion},
+		{"update in empty list", []VersionEdit{{Image: "Empty Flow", Update: []ItemUpdate{{Version: "1", Set: []KV{kvs("url", "x")}}}}}, ErrNoSuchVersion},
+		{"add listed version", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "1.1")}}}}, ErrVersionExists},
+		{"add version twice", []VersionEdit{{Image: "Commented", Add: []Item{item, item}}}, ErrVersionExists},
+		{"update to listed version", []VersionEdit{{Image: "Commented", Update: []ItemUpdate{{Version: "1.0", Set: []KV{kvs("version", "1.1")}}}}}, ErrVersionExists},
+		{"flow list add", []VersionEdit{{Image: "Flow", Add: []Item{item}}}, ErrUnsupported},
+		{"flow list remove", []VersionEdit{{Image: "Flow", Remove: []string{"1"}}}, ErrUnsupported},
+		{"no version", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("url", "x")}}}}, ErrBadEdit},
+		{"empty version", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "")}}}}, ErrBadEdit},
+		{"date version", []VersionEdit{{Image: "Commented", Add: []Item{{kvd("version", 2026, 1, 1)}}}}, ErrBadEdit},
+		{"key twice", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvs("url", "a"), kvs("url", "b")}}}}, ErrBadEdit},
+		{"key not a name", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvs("a: b", "x")}}}}, ErrBadEdit},
+		{"key reads as bool", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvs("yes", "x")}}}}, ErrBadEdit},
+		{"not UTF-8", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9\xff")}}}}, ErrBadEdit},
+		{"image twice", []VersionEdit{{Image: "Commented", Add: []Item{item}}, {Image: "Commented", Remove: []string{"1.0"}}}, ErrBadEdit},
+		{"remove and update", []VersionEdit{{Image: "Commented", Remove: []string{"1.0"}, Update: []ItemUpdate{{Version: "1.0"}}}}, ErrBadEdit},
+	}
+	f := loadFile(t, "testdata/versions/shapes.yml")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			out, err := f.EditVersions(c.edits...)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("got %v, want %v", err, c.want)
+			}
+			if out != nil {
+				t.Error("an error and bytes")
+			}
+		})
+	}
+}
+
+func TestEditVersionsNothing(t *testing.T) {
+	t.Parallel()
+	f := loadFile(t, "testdata/osism/debian.yml")
+	for _, edits := range [][]VersionEdit{nil, {{Image: "Debian 12"}}} {
+		out, err := f.EditVersions(edits...)
+		if err != nil || !bytes.Equal(out, f.Data) {
+			t.Fatalf("empty edit: %v", err)
+		}
+		out[0] = 'X'
+		if f.Data[0] == 'X' {
+			t.Fatal("EditVersions returned File.Data itself")
+		}
+	}
+}
+
+// TestEditVersionsUnsupportedValues: values that cannot be replaced in
+// place are refused, not rewritten.
+func TestEditVersionsUnsupportedValues(t *testing.T) {
+	t.Parallel()
+	data := []byte(`images:
+  - name: A
+    versions:
+      - version: '1'
+        url: a
+          b
+        checksum: |
+          sha256:0
+        id: &x 1
+`)
+	f := loadData(t, "a.yml", data)
+	for _, key := range []string{"url", "checksum", "id"} {
+		_, err := f.EditVersions(VersionEdit{Image: "A", Update: []ItemUpdate{{Version: "1", Set: []KV{kvs(key, "z")}}}})
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: got %v, want ErrUnsupported", key, err)
+		}
+	}
+}
+
+// TestEditVersionsTypes: whatever a string looks like, it reads back as that
+// string, and a date as a date.
+func TestEditVersionsTypes(t *testing.T) {
+	t.Parallel()
+	values := []string{
+		"20260526", "9.8-20260526", "yes", "No", "on", "1.10", "1e3", ".inf", ".NaN", "0x1F", "0o17", "017", "1_000",
+		"1:30", "190:20:30.15", "2026-05-26", "2026-5-6 1:02:03", "null", "~", "=", "<<", "-", "- x", "? x", "a: b",
+		"a #b", "#x", "x#y", "[x]", "{x}", "*x", "&x", "!x", "%x", "@x", "`x", "|", ">", "'q'", `"q"`, `a\b`,
+		" lead", "trail ", "tab\there", "line\nbreak", "cr\rx", "nul\x00", "bell\a", "del\x7f", "nel\u0085",
+		"ls\u2028", "bom\ufeff", "ü ß 日本", "emoji 🙂", "https://example.org/a b/c?d=e&f#g", "https://example.org/it's",
+		strings.Repeat("long-", 40),
+	}
+	base := readFixture(t, "osism/cirros.yml")
+	for _, crlfFile := range []bool{false, true} {
+		data := base
+		if crlfFile {
+			data = crlf(base)
+		}
+		f := loadData(t, "cirros.yml", data)
+		for _, s := range values {
+			it := Item{kvs("version", s), kvs("url", s), kvs("checksum", s), kvs("mirror_url", s), kvd("build_date", 2026, 5, 26)}
+			out, err := f.EditVersions(VersionEdit{Image: "Cirros", Add: []Item{it}})
+			if err != nil {
+				t.Errorf("%q: %v", s, err)
+				continue
+			}
+			vs := pyVersions(t, out, "Cirros")
+			if got := vs[len(vs)-1]; !pyEqual(got, pyItem(it)) {
+				t.Errorf("%q does not read back", s)
+			}
+			insertedLines(t, data, out)
+			// And as an update of the item that is there.
+			out, err = f.EditVersions(VersionEdit{Image: "Cirros", Update: []ItemUpdate{{Version: "0.6.3", Set: it[1:]}}})
+			if err != nil {
+				t.Errorf("%q: update: %v", s, err)
+				continue
+			}
+			vs = pyVersions(t, out, "Cirros")
+			if got, _ := vs[1].get("url"); got.kind != pyStr || got.text != s {
+				t.Errorf("%q: update does not read back", s)
+			}
+		}
 	}
 }
