@@ -34,6 +34,16 @@ func StringValue(s string) Value { return Value{text: s} }
 // DateValue is a date value, written YYYY-MM-DD. Only the date of t counts.
 func DateValue(t time.Time) Value { return Value{text: t.Format(time.DateOnly), date: true} }
 
+// ParseDate is the date value of s, written YYYY-MM-DD (as Version.BuildDate
+// reads a plain date).
+func ParseDate(s string) (Value, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Value{}, fmt.Errorf("%w: %q is not a date (YYYY-MM-DD)", ErrBadEdit, s)
+	}
+	return DateValue(t), nil
+}
+
 // String is the value's text: the string, or the date as YYYY-MM-DD.
 func (v Value) String() string { return v.text }
 
@@ -180,20 +190,32 @@ func (f *File) editVersions(edits []VersionEdit) ([]byte, error) {
 		nl = "\r\n"
 	}
 	plans := map[int]*plan{}
+	seen := map[int]bool{}
 	var splices []splice
+	// Every entry's list, once: new items follow the style of the file.
+	var lists []*vlist
+	if len(edits) > 0 {
+		lists = make([]*vlist, len(f.Images))
+		for i := range f.Images {
+			lists[i], _ = f.locateVersions(i)
+		}
+	}
 	for _, e := range edits {
 		i, err := f.imageIndex(e.Image)
 		if err != nil {
 			return nil, err
 		}
-		if plans[i] != nil {
+		if seen[i] {
 			return nil, fmt.Errorf("%w: image %q is edited twice", ErrBadEdit, e.Image)
 		}
-		pl, ss, err := f.planVersions(i, e, nl)
+		seen[i] = true
+		pl, ss, err := f.planVersions(i, e, lists, nl)
 		if err != nil {
 			return nil, fmt.Errorf("image %q: %w", e.Image, err)
 		}
-		plans[i] = pl
+		if pl != nil {
+			plans[i] = pl
+		}
 		splices = append(splices, ss...)
 	}
 	if len(splices) == 0 {
@@ -396,7 +418,7 @@ func checkKVs(kvs []KV) error {
 			return fmt.Errorf("%w: key %q given twice", ErrBadEdit, kv.Key)
 		case !utf8.ValidString(kv.Value.text):
 			return fmt.Errorf("%w: %s: not UTF-8", ErrBadEdit, kv.Key)
-		case kv.Value.date && !dateRE.MatchString(kv.Value.text):
+		case kv.Value.date && !isPyDate(kv.Value.text):
 			return fmt.Errorf("%w: %s: %q is not a date", ErrBadEdit, kv.Key, kv.Value.text)
 		case kv.Key == "version" && kv.Value.date:
 			return fmt.Errorf("%w: the version must be a string", ErrBadEdit)
@@ -408,12 +430,21 @@ func checkKVs(kvs []KV) error {
 
 var dateRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 
+// isPyDate is a date PyYAML reads as one when it is written plain.
+func isPyDate(s string) bool {
+	kind, err := constructTimestamp(s)
+	return dateRE.MatchString(s) && err == nil && kind == pyDate
+}
+
 // planVersions works out the splices of one image's edit and what its
 // versions must read as afterwards.
-func (f *File) planVersions(i int, e VersionEdit, nl string) (*plan, []splice, error) {
+func (f *File) planVersions(i int, e VersionEdit, lists []*vlist, nl string) (*plan, []splice, error) {
 	v, err := f.locateVersions(i)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(e.Add) == 0 && len(e.Update) == 0 && len(e.Remove) == 0 {
+		return nil, nil, nil // nothing to do; the check sees it unchanged
 	}
 	// Index the existing items by version; an ambiguous version cannot be
 	// edited.
@@ -501,7 +532,7 @@ func (f *File) planVersions(i int, e VersionEdit, nl string) (*plan, []splice, e
 		listed[vv.text] = true
 	}
 
-	st := f.itemStyle(i, v)
+	st := f.itemStyle(i, v, lists)
 	pl := &plan{}
 	var ss []splice
 	for k, it := range v.items {
@@ -612,7 +643,7 @@ var defaultOrder = []string{"version", "url", "mirror_url", "checksum", "build_d
 // itemStyle reads the style of image i's items; an entry without items takes
 // it from the nearest entry of the file that has some, and a file without
 // any from defaults: the dash two columns in from the entry's keys.
-func (f *File) itemStyle(i int, v *vlist) *style {
+func (f *File) itemStyle(i int, v *vlist, lists []*vlist) *style {
 	st := &style{keys: map[string]*keyStyle{}, fileKeys: map[string]*keyStyle{}, quote: yaml.SingleQuotedStyle, keyOff: 2,
 		quotes: map[yaml.Style]int{}, fileQuotes: map[yaml.Style]int{}}
 	st.dashIndent = keyIndent(v.entry) + 2
@@ -630,7 +661,7 @@ func (f *File) itemStyle(i int, v *vlist) *style {
 			if j < 0 || j >= len(f.Images) {
 				continue
 			}
-			if ov, err := f.locateVersions(j); err == nil && len(f.blockItems(ov)) > 0 {
+			if ov := lists[j]; ov != nil && len(f.blockItems(ov)) > 0 {
 				others = append(others, ov)
 			}
 		}

@@ -138,3 +138,51 @@ func listOf(img *pyValue) []*pyValue {
 	}
 	return nil
 }
+
+// FuzzEditVersionsLayout: on any file that loads, adding, updating and
+// removing items either reads back as intended or is refused with an error.
+func FuzzEditVersionsLayout(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, ferr := parseFile("f.yml", data)
+		if ferr != nil || file.p.flow {
+			return
+		}
+		old := pyImages(t, data)
+		if len(old) != len(file.Images) {
+			return // duplicate names: not editable by name
+		}
+		it := Item{kvs("version", "20260526"), kvs("url", "https://example.org/it's: #1"), kvd("build_date", 2026, 5, 26)}
+		for _, img := range file.Images {
+			e := VersionEdit{Image: img.Name, Add: []Item{it}}
+			want := listOf(old[img.Name])
+			if len(want) > 0 && len(img.Versions) == len(want) {
+				e.Remove = []string{img.Versions[0].Version}
+				want = want[1:]
+				if n := len(want); n > 0 {
+					e.Update = []ItemUpdate{{Version: img.Versions[len(img.Versions)-1].Version, Set: it[1:]}}
+					want[n-1] = itemValue(want[n-1], it[1:])
+				}
+			}
+			want = append(want, pyItem(it))
+			out, err := file.EditVersions(e)
+			if err != nil {
+				continue
+			}
+			got := pyImages(t, out)
+			for name, o := range old {
+				g := got[name]
+				if name != img.Name {
+					if !pyEqual(g, o) {
+						t.Fatalf("image %q changed", name)
+					}
+					continue
+				}
+				vs, ok := g.get("versions")
+				if !ok || !pyEqual(vs, &pyValue{kind: pyList, items: want}) {
+					t.Fatalf("the versions of %q do not read as intended:\n%s", name, out)
+				}
+			}
+		}
+	})
+}

@@ -268,6 +268,8 @@ func TestEditVersionsErrors(t *testing.T) {
 		{"flow list remove", []VersionEdit{{Image: "Flow", Remove: []string{"1"}}}, ErrUnsupported},
 		{"no version", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("url", "x")}}}}, ErrBadEdit},
 		{"empty version", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "")}}}}, ErrBadEdit},
+		{"year 0", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvd("build_date", 0, 1, 1)}}}}, ErrBadEdit},
+		{"year 10000", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvd("build_date", 10000, 1, 1)}}}}, ErrBadEdit},
 		{"date version", []VersionEdit{{Image: "Commented", Add: []Item{{kvd("version", 2026, 1, 1)}}}}, ErrBadEdit},
 		{"key twice", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvs("url", "a"), kvs("url", "b")}}}}, ErrBadEdit},
 		{"key not a name", []VersionEdit{{Image: "Commented", Add: []Item{{kvs("version", "9"), kvs("a: b", "x")}}}}, ErrBadEdit},
@@ -371,5 +373,41 @@ func TestEditVersionsTypes(t *testing.T) {
 				t.Errorf("%q: update does not read back", s)
 			}
 		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{{"2026-05-26", true}, {"2024-02-29", true}, {"2026-02-29", false}, {"2026-5-26", false}, {"26-05-2026", false}, {"", false}} {
+		v, err := ParseDate(c.in)
+		if (err == nil) != c.ok {
+			t.Errorf("ParseDate(%q): %v", c.in, err)
+			continue
+		}
+		if c.ok && (!v.IsDate() || v.String() != c.in) {
+			t.Errorf("ParseDate(%q) = %v", c.in, v)
+		}
+		if !c.ok && !errors.Is(err, ErrBadEdit) {
+			t.Errorf("ParseDate(%q): %v, want ErrBadEdit", c.in, err)
+		}
+	}
+}
+
+// TestEditVersionsNoOpBesideEdit: an image named with nothing to do stays as
+// it is while another one is edited.
+func TestEditVersionsNoOpBesideEdit(t *testing.T) {
+	t.Parallel()
+	f := loadFile(t, "testdata/osism/debian.yml")
+	it := nextItem(f.Images[0], "20260526")
+	out, err := f.EditVersions(VersionEdit{Image: "Debian 12"}, VersionEdit{Image: "Debian 10", Add: []Item{it}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Five keys, three of them folded as Debian 10's items fold them.
+	if added := insertedLines(t, f.Data, out); len(added) != 8 {
+		t.Errorf("added %d lines, want 8:\n%s", len(added), strings.Join(added, ""))
 	}
 }
