@@ -126,10 +126,12 @@ var (
 //     always written plain, so it reads as a date;
 //   - a value goes on the next line ("url: " then the value, indented) when
 //     every existing item writes that key so, stays on the key's line when
-//     none does, and otherwise moves to the next line when the line would be
-//     wider than 80 columns, as ruamel.yaml writes the osism files. A key
-//     the entry's items lack follows the 80-column rule when any of their
-//     values is folded;
+//     none does; when some do, it moves to the next line if the line would
+//     be wider than 80 columns, as ruamel.yaml writes the osism files, or,
+//     if the items do not follow that rule, as most of them do. A key the
+//     entry's items lack follows the 80-column rule when any of their values
+//     is folded. "key: " or "key:" before the break, and the value's indent,
+//     as the items have them;
 //   - a blank line before each new item when the last two items are
 //     separated by one; the file's line breaks (CRLF stays CRLF).
 //
@@ -615,11 +617,14 @@ func itemValue(base *pyValue, set []KV) *pyValue {
 
 // keyStyle is how the existing items write one key.
 type keyStyle struct {
-	quote     yaml.Style // 0 (plain), SingleQuotedStyle or DoubleQuotedStyle
-	seen      int        // items that have the key
-	folded    int        // of those, how many put the value on the next line
-	foldSpace bool       // "key: " then a line break (rather than "key:")
-	foldOff   int        // columns from the key to a folded value
+	quote  yaml.Style // 0 (plain), SingleQuotedStyle or DoubleQuotedStyle
+	seen   int        // items that have the key
+	folded int        // of those, how many put the value on the next line
+	// offWidth counts the items that fold a value that would fit in
+	// maxWidth columns, or do not fold one that would not.
+	offWidth  int
+	foldSpace bool // "key: " then a line break (rather than "key:")
+	foldOff   int  // columns from the key to a folded value
 }
 
 // style is how an entry's items are written.
@@ -770,6 +775,13 @@ func (f *File) observe(items []*yaml.Node, into map[string]*keyStyle, quotes map
 			ks.seen++
 			ks.quote = vn.Style & (yaml.SingleQuotedStyle | yaml.DoubleQuotedStyle)
 			quotes[ks.quote]++
+			width := kn.Column - 1 + utf8.RuneCountInString(kn.Value) + 2 + utf8.RuneCountInString(vn.Value)
+			if ks.quote != 0 {
+				width += 2
+			}
+			if (vn.Line > kn.Line) != (width > maxWidth) {
+				ks.offWidth++
+			}
 			if vn.Line > kn.Line {
 				ks.folded++
 				ks.foldSpace = bytes.HasSuffix(li.text(kn.Line), []byte(": "))
@@ -814,6 +826,8 @@ func (st *style) renderKV(kv KV, indent int, nl string) (string, error) {
 	case !generic && ks.folded == ks.seen:
 		fold = true
 	case !generic && ks.folded == 0:
+	case !generic && ks.offWidth > 0:
+		fold = 2*ks.folded > ks.seen
 	case generic && !st.anyFold && (ks == nil || ks.folded == 0):
 	default:
 		fold = width > maxWidth

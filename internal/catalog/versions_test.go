@@ -411,3 +411,29 @@ func TestEditVersionsNoOpBesideEdit(t *testing.T) {
 		t.Errorf("added %d lines, want 8:\n%s", len(added), strings.Join(added, ""))
 	}
 }
+
+func TestEditVersionsFolding(t *testing.T) {
+	t.Parallel()
+	long := "https://example.org/a/very/long/path/that/does/not/fit/on/one/line/with/its/key/9.img"
+	cases := []struct {
+		image, url string
+		want       string
+	}{
+		// The items fold exactly the values wider than 80 columns.
+		{"Width", "https://example.org/short/9.img", "      - version: '9'\n        url: https://example.org/short/9.img\n"},
+		{"Width", long, "      - version: '9'\n        url: \n          " + long + "\n"},
+		// They do not follow the width rule: most of them fold; the newest
+		// folded one shows "url:" without a space and the value's indent.
+		{"Majority", "https://example.org/m/9.img", "      - version: '9'\n        url:\n            https://example.org/m/9.img\n"},
+	}
+	f := loadFile(t, "testdata/versions/folds.yml")
+	for _, c := range cases {
+		out, err := f.EditVersions(VersionEdit{Image: c.image, Add: []Item{{kvs("url", c.url), kvs("version", "9")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(insertedLines(t, f.Data, out), ""); got != c.want {
+			t.Errorf("%s %s: added\n%s\nwant\n%s", c.image, c.url, got, c.want)
+		}
+	}
+}
