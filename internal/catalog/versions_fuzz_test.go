@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -114,21 +115,38 @@ func readFixtureF(f *testing.F, rel string) []byte {
 // pyImages reads every image as the image manager would, by name.
 func pyImages(t *testing.T, data []byte) map[string]*pyValue {
 	t.Helper()
+	out, err := readPyImages(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func readPyImages(data []byte) (map[string]*pyValue, error) {
 	docs, err := decodeDocuments(data)
 	if err != nil || len(docs) != 1 {
-		t.Fatalf("does not parse: %v", err)
+		return nil, fmt.Errorf("does not parse: %v", err)
 	}
 	root, err := loadPython(docs[0])
 	if err != nil {
-		t.Fatalf("PyYAML would not load it: %v", err)
+		return nil, fmt.Errorf("PyYAML would not load it: %v", err)
 	}
-	imgs, _ := root.get("images")
+	imgs, ok := root.get("images")
+	if !ok || imgs.kind != pyList {
+		return nil, errors.New("no images list")
+	}
 	out := map[string]*pyValue{}
 	for _, img := range imgs.items {
-		name, _ := img.get("name")
+		if img.kind != pyMap {
+			return nil, errors.New("an image is not a mapping")
+		}
+		name, ok := img.get("name")
+		if !ok || name.kind != pyStr {
+			return nil, errors.New("an image has no string name")
+		}
 		out[name.text] = img
 	}
-	return out
+	return out, nil
 }
 
 // listOf is a copy of an image's versions, or nothing.
@@ -148,9 +166,9 @@ func FuzzEditVersionsLayout(f *testing.F) {
 		if ferr != nil || file.p.flow {
 			return
 		}
-		old := pyImages(t, data)
-		if len(old) != len(file.Images) {
-			return // duplicate names: not editable by name
+		old, err := readPyImages(data)
+		if err != nil || len(old) != len(file.Images) {
+			return // not a catalog PyYAML loads, or duplicate names
 		}
 		it := Item{kvs("version", "20260526"), kvs("url", "https://example.org/it's: #1"), kvd("build_date", 2026, 5, 26)}
 		for _, img := range file.Images {

@@ -182,7 +182,7 @@ func TestEditVersionsGolden(t *testing.T) {
 		}}}},
 		{name: "empty-null-missing-add", file: shapes, edits: []VersionEdit{
 			{Image: "Empty Flow", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/empty/1.img")}}},
-			{Image: "Null", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/null/1.img")}}},
+			{Image: "Nothing", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/nothing/1.img")}}},
 			{Image: "Missing", Add: []Item{{kvs("version", "20260526"), kvs("url", "https://example.org/missing/1.img"), kvd("build_date", 2026, 5, 26)}}},
 		}},
 		{name: "empty-flow-add-crlf", file: shapes, crlf: true, edits: []VersionEdit{
