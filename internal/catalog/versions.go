@@ -135,18 +135,16 @@ var (
 //   - a blank line before each new item when the last two items are
 //     separated by one; the file's line breaks (CRLF stays CRLF).
 //
-// A missing, empty ("[]") or null versions list becomes a block list, its
-// dash two columns in from the entry's keys (or as the entry's meta is
-// indented). Removing an item removes its lines and the comment lines
-// directly above it; removing every item leaves "versions: []". An update
-// replaces only the bytes of the values it sets, in their own quoting (or
-// quoted as above, when their quoting cannot hold the new value), and adds a
-// key the item lacks on a line of its own, after the key that precedes it in
-// the order above.
-//
-// Removing an item removes its lines and the comment lines directly above
-// it. Removing every item leaves "versions: []". A missing, empty ("[]") or
-// null versions list becomes a block list.
+// A missing, empty ("[]") or null versions list becomes a block list, in the
+// style of the nearest entry of the file that has items, or with its dash as
+// far in from the entry's keys as the entry's meta keys are (two columns
+// without meta). Removing an item removes its lines, the comment lines
+// directly above it and the blank lines that separated it from its
+// neighbour; other comments stay. Removing every item leaves
+// "versions: []". An update replaces only the bytes of the values it sets,
+// in their own quoting (or quoted as above, when their quoting cannot hold
+// the new value), and adds a key the item lacks on a line of its own, after
+// the key that precedes it in the order above.
 //
 // Like Apply, EditVersions parses its result again and returns an error
 // wrapping ErrRefused unless every other image reads and is written the same,

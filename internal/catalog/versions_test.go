@@ -202,6 +202,12 @@ func TestEditVersionsGolden(t *testing.T) {
 		{name: "no-final-newline-update", file: "versions/no-final-newline.yml", edits: []VersionEdit{
 			{Image: "No Newline", Update: []ItemUpdate{{Version: "1", Set: []KV{kvs("url", "https://example.org/nn/1b.img"), kvd("build_date", 2026, 1, 1)}}}},
 		}},
+		{name: "no-items-add", file: "versions/no-items.yml", edits: []VersionEdit{
+			{Image: "Meta Four", Add: []Item{{kvs("version", "1.10"), kvs("url", "https://example.org/m/1.10.img"), kvd("build_date", 2026, 5, 26)}}},
+			{Image: "No Meta", Add: []Item{{kvs("version", "yes"), kvs("url", "https://example.org/n/yes.img")}}},
+		}},
+		{name: "comments-remove-crlf", file: shapes, crlf: true, edits: []VersionEdit{{Image: "Commented", Remove: []string{"1.0"},
+			Update: []ItemUpdate{{Version: "1.1", Set: []KV{kvs("mirror_url", "https://mirror.example.org/1.1.img")}}}}}},
 		{name: "cirros-add-mirror-url", inserts: true, file: "osism/cirros.yml", edits: []VersionEdit{{Image: "Cirros", Add: []Item{{
 			kvs("version", "0.6.4"), kvd("build_date", 2026, 5, 26), kvs("checksum", "sha256:eeee"),
 			kvs("mirror_url", "https://mirror.example.org/cirros/0.6.4.img"), kvs("url", "https://github.com/cirros-dev/cirros/releases/download/0.6.4/cirros-0.6.4-x86_64-disk.img"),
