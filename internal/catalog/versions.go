@@ -1040,7 +1040,18 @@ func (f *File) updateItem(v *vlist, k int, set []KV, st *style, nl string) ([]sp
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: line %d: %v", ErrUnsupported, it.Line, err)
 	}
-	keys := mapKeys(it)
+	// The item's scalar keys and where they are in it.Content.
+	var keys []string
+	var at []int
+	for j := 0; j+1 < len(it.Content); j += 2 {
+		if kn := it.Content[j]; kn.Kind == yaml.ScalarNode {
+			keys = append(keys, kn.Value)
+			at = append(at, j)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil, fmt.Errorf("%w: line %d: the item has no keys", ErrUnsupported, it.Line)
+	}
 	var ss []splice
 	var missing []KV
 	for _, kv := range set {
@@ -1049,7 +1060,7 @@ func (f *File) updateItem(v *vlist, k int, set []KV, st *style, nl string) ([]sp
 			missing = append(missing, kv)
 			continue
 		}
-		s, err := f.replaceValue(it.Content[2*j+1], kv.Value, st)
+		s, err := f.replaceValue(it.Content[at[j]+1], kv.Value, st)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", kv.Key, err)
 		}
@@ -1069,16 +1080,18 @@ func (f *File) updateItem(v *vlist, k int, set []KV, st *style, nl string) ([]sp
 				}
 			}
 		}
-		at := v.end[k]
+		// Before the next key, and the comments directly above it that
+		// are indented as it is.
+		off := v.end[k]
 		if after+1 < len(keys) {
-			at = li.start(it.Content[2*(after+1)].Line)
-			for at > v.dash[k] {
-				n := li.lineAt(at - 1)
+			off = li.start(it.Content[at[after+1]].Line)
+			for off > v.dash[k] {
+				n := li.lineAt(off - 1)
 				t := li.text(n)
 				if !isCommentLine(t) || len(t)-len(bytes.TrimLeft(t, " ")) != indent {
 					break
 				}
-				at = li.start(n)
+				off = li.start(n)
 			}
 		}
 		line, err := st.renderKV(kv, indent, nl)
@@ -1086,10 +1099,10 @@ func (f *File) updateItem(v *vlist, k int, set []KV, st *style, nl string) ([]sp
 			return nil, nil, err
 		}
 		prefix := ""
-		if at > 0 && !endsWithBreak(f.Data[:at]) {
+		if off > 0 && !endsWithBreak(f.Data[:off]) {
 			prefix = nl
 		}
-		ss = append(ss, splice{start: at, end: at, text: prefix + strings.Repeat(" ", indent) + line})
+		ss = append(ss, splice{start: off, end: off, text: prefix + strings.Repeat(" ", indent) + line})
 	}
 	return ss, itemValue(base, set), nil
 }
