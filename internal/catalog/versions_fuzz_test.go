@@ -161,6 +161,14 @@ func listOf(img *pyValue) []*pyValue {
 // removing items either reads back as intended or is refused with an error.
 func FuzzEditVersionsLayout(f *testing.F) {
 	seed(f)
+	for _, s := range []string{
+		"images:\n  - name: A\n    versions:\n      - &v\n        version: '1'\n        url: |\n          x\n          # y\n      - <<: *v\n        version: '2'\n",
+		"images:\n  - name: A\n    versions:\n    # c\n    - version: 1\n      url: a\n        b\n    tags: []\n",
+		"images:\n  - name: A\n    versions:   # c\n      -   version: \"1\"  # c\n          url: 'a''b'\n\n\n      # c\n      - version: \"2\"\n        url: |+\n          x\n\n  - name: B\n    versions: [ ]\n",
+		"images:\r\n  - name: A\r\n    versions:\r\n      - version: '1'\r\n        url: a\r\n    tags: []",
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, ferr := parseFile("f.yml", data)
 		if ferr != nil || file.p.flow {
