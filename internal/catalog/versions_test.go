@@ -13,7 +13,7 @@ import (
 	"github.com/aymanbagabas/go-udiff"
 )
 
-var buildDay = time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC)
+var sampleBuildDay = time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC)
 
 // nextItem is the item a new build of img would get: the keys of its last
 // item, given in a scrambled order, so the test sees EditVersions order
@@ -21,7 +21,7 @@ var buildDay = time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC)
 func nextItem(img *Image, version string) Item {
 	sum := sha256.Sum256([]byte(img.Name + version))
 	it := Item{
-		{"build_date", DateValue(buildDay)},
+		{"build_date", DateValue(sampleBuildDay)},
 		{"checksum", StringValue(fmt.Sprintf("sha256:%x", sum))},
 		{"version", StringValue(version)},
 	}
