@@ -258,7 +258,7 @@ func (b *schemaBuilder) expression(src string, line int, where string) (rule, er
 	if p.err != nil {
 		return nil, p.err
 	}
-	if p.tok.kind != tokName {
+	if p.tok.kind != tokName || !p.peekIs('(') {
 		return nil, fmt.Errorf("%q: a schema expression must be a validator call such as str()", src)
 	}
 	arg := p.value()
@@ -709,7 +709,8 @@ var (
 	// The literals Python accepts, without the sign.
 	pyDecIntRE = regexp.MustCompile(`^(?:[1-9](?:_?[0-9])*|0(?:_?0)*)$`)
 	pyHexIntRE = regexp.MustCompile(`^0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)$`)
-	pyFloatLit = regexp.MustCompile(`^(?:(?:[0-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\.?)(?:[eE][-+]?[0-9](?:_?[0-9])*)?$`)
+	pyFloatLit = regexp.MustCompile(`^(?:(?:(?:[0-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\.)(?:[eE][-+]?[0-9](?:_?[0-9])*)?` +
+		`|[0-9](?:_?[0-9])*[eE][-+]?[0-9](?:_?[0-9])*)$`)
 	pyStrStart = regexp.MustCompile(`^(?i:rb|br|fr|rf|[rubf])?['"]`)
 )
 
@@ -1022,8 +1023,8 @@ func (p *exprParser) call(name string, depth int) *pyCall {
 }
 
 // peekIs reports whether the next non-blank character after the current
-// token is c (and not ==).
+// token is c (and, for =, not ==).
 func (p *exprParser) peekIs(c byte) bool {
 	rest := strings.TrimLeft(p.src[p.pos:], " \t\r\n\f")
-	return strings.HasPrefix(rest, string(c)) && !strings.HasPrefix(rest, string(c)+string(c))
+	return strings.HasPrefix(rest, string(c)) && (c != '=' || !strings.HasPrefix(rest, "=="))
 }
