@@ -908,11 +908,8 @@ func (p *exprParser) valueDepth(depth int) pyArg {
 		return a
 	case t.kind == tokPunct && (t.text == "-" || t.text == "+"):
 		p.next()
-		if p.tok.kind == tokPunct && p.tok.text == "(" {
-			// yamale allows a sign only directly before a constant.
-			p.errorf("a sign must stand directly before a number")
-			return pyArg{}
-		}
+		// yamale allows one sign before a number, in parentheses or not:
+		// -(1) but not --1 or -(-1).
 		a := p.valueDepth(depth + 1)
 		if p.err != nil {
 			return pyArg{}

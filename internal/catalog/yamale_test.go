@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -177,186 +178,11 @@ func TestSchemaThatPermitsMore(t *testing.T) {
 // data is `v: <value>`, or no v at all for "<missing>".
 func TestYamaleValidators(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		schema, value string
-		want          string // "" if valid, else part of the one error
-	}{
-		// str
-		{"str()", "ubuntu", ""},
-		{"str()", "'14.04'", ""},
-		{"str()", "14.04", "v: expected a string, found float 14.04 (quote it: '14.04')"},
-		{"str()", "2024-06-03", "expected a string, found date 2024-06-03"},
-		{"str()", "yes", "expected a string, found bool yes"},
-		{"str()", "y", ""}, // not a bool in YAML 1.1 as PyYAML reads it
-		{"str()", "0o17", ""},
-		{"str()", "~", "expected a string, found null"},
-		{"str()", "[a]", "expected a string, found a list"},
-		{"str()", "<missing>", "v: required key is missing"},
-		{"str(min=2, max=3)", "ab", ""},
-		{"str(min=2, max=3)", "äöü", ""}, // characters, not bytes
-		{"str(min=2, max=3)", "a", `"a" is shorter than 2 character(s)`},
-		{"str(min=2, max=3)", "abcd", `"abcd" is longer than 3 character(s)`},
-		{"str(starts_with='last-')", "last-3", ""},
-		{"str(starts_with='last-')", "lost-3", `"lost-3" does not start with "last-"`},
-		{"str(starts_with='LAST-', ignore_case=True)", "last-3", ""},
-		{"str(ends_with='.img')", "a.img", ""},
-		{"str(ends_with='.img')", "a.qcow2", `does not end with ".img"`},
-		{"str(equals='x')", "x", ""},
-		{"str(equals='x')", "X", `"X" is not "x"`},
-		{"str(equals='x', ignore_case=True)", "X", ""},
-		{"str(exclude='/ ')", "a-b", ""},
-		{"str(exclude='/ ')", "a/b", `"a/b" contains the excluded character '/'`},
-		{"str(matches=r'\\d+$')", "'2024'", ""},
-		{"str(matches=r'\\d+$')", "v2024", `"v2024" does not match the pattern \d+$`},
-		// int
-		{"int()", "5", ""},
-		{"int()", "0x10", ""},
-		{"int()", "010", ""},
-		{"int()", "1_000", ""},
-		{"int()", "1:30", ""}, // base 60
-		{"int()", "yes", "expected an int, found bool yes"},
-		{"int()", "5.0", "expected an int, found float 5.0"},
-		{"int()", "'5'", `expected an int, found "5"`},
-		{"int(min=1, max=3)", "3", ""},
-		{"int(min=1, max=3)", "0", "0 is less than 1"},
-		{"int(min=1, max=3)", "4", "4 is greater than 3"},
-		{"int(min=1.9)", "1", ""}, // int(1.9) is 1
-		{"int(max=-1)", "-0x1", ""},
-		// num
-		{"num()", "5", ""},
-		{"num()", "14.04", ""},
-		{"num()", "-.inf", ""},
-		{"num()", "yes", "expected a number, found bool yes"},
-		{"num()", "'1.5'", `expected a number, found "1.5"`},
-		{"num(min=0.5)", "0.4", "0.4 is less than 0.5"},
-		{"num(min=0.5)", "1", ""},
-		{"num(max=60)", "1:30", "1:30 is greater than 60.0"},
-		{"num(max=100)", "1:30.5", ""}, // 90.5
-		{"num(min=0)", ".nan", "is less than 0.0"},
-		// bool
-		{"bool()", "true", ""},
-		{"bool()", "yes", ""},
-		{"bool()", "On", ""},
-		{"bool()", "NO", ""},
-		{"bool()", "'yes'", `expected a bool (true or false), found "yes"`},
-		{"bool()", "y", `found "y"`},
-		{"bool()", "1", "found int 1"},
-		// day, timestamp
-		{"day()", "2024-06-03", ""},
-		{"day()", "2024-06-03 10:00:00", ""}, // a datetime is a date to Python
-		{"day()", "'2024-06-03'", `found "2024-06-03" (a quoted date is a string: remove the quotes)`},
-		{"day()", "2024-6-3", `found "2024-6-3"`},
-		{"day()", "20240603", "found int 20240603"},
-		{"timestamp()", "2024-06-03T10:00:00Z", ""},
-		{"timestamp()", "2024-06-03", "expected a timestamp (YYYY-MM-DD HH:MM:SS, unquoted), found date 2024-06-03"},
-		// enum: Python's ==
-		{"enum('a', 1, 1.5, None)", "a", ""},
-		{"enum('a', 1, 1.5, None)", "1", ""},
-		{"enum('a', 1, 1.5, None)", "1.0", ""},
-		{"enum('a', 1, 1.5, None)", "true", ""}, // True == 1
-		{"enum('a', 1, 1.5, None)", "1.5", ""},
-		{"enum('a', 1, 1.5, None)", "~", ""},
-		{"enum('a', 1, 1.5, None)", "'1'", `"1" is not one of a, 1, 1.5, null`},
-		{"enum('a', 1, 1.5, None)", "'None'", `"None" is not one of`},
-		{"enum('a', 1, 1.5, None)", "<missing>", "required key is missing"},
-		{"enum('none')", "~", "null is not one of none"},
-		{"enum('none')", "none", ""},
-		{"enum(True)", "yes", ""},
-		{"enum(False)", "0", ""},
-		{"enum(-1, +2, 0x10, 1_000, 1e3)", "-1", ""},
-		{"enum(-1, +2, 0x10, 1_000, 1e3)", "2", ""},
-		{"enum(-1, +2, 0x10, 1_000, 1e3)", "16", ""},
-		{"enum(-1, +2, 0x10, 1_000, 1e3)", "1000", ""},
-		{"enum(-1, +2, 0x10, 1_000, 1e3)", "3", "int 3 is not one of -1, 2, 16, 1000, 1000.0"},
-		{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, "ab", ""},
-		{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, `"A\n"`, ""},
-		{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, `'\n'`, ""},
-		{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, `c'd`, ""},
-		{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, "a", `"a" is not one of`},
-		// regex
-		{"regex(r'^a+$', r'^b+$', name='run')", "aaa", ""},
-		{"regex(r'^a+$', r'^b+$', name='run')", "bb", ""},
-		{"regex(r'^a+$', r'^b+$', name='run')", "ab", `"ab" is not a run`},
-		{"regex(r'^a+$', r'^b+$', name='run')", "5", "expected a string (a run), found int 5 (quote it: '5')"},
-		{"regex(r'^a+$')", "b", `"b" is not a match for ^a+$`},
-		{"regex(r'^A', ignore_case=True)", "abc", ""},
-		{"regex(r'^b$', multiline=True)", `"a\nb"`, `is not a match`}, // re.match anchors at the start
-		{"regex(r'a$', multiline=True)", `"a\nb"`, ""},
-		{"regex(r'a.b', dotall=True)", `"a\nb"`, ""},
-		{"regex(r'a.b')", `"a\nb"`, "is not a match"},
-		{"regex(r'\\w+$')", "ñandú", ""},
-		// list
-		{"list()", "[1, a, ~]", ""},
-		{"list()", "a", `expected a list, found "a"`},
-		{"list(str())", "[a, 1]", "v[1]: expected a string, found int 1"},
-		{"list(str(), int())", "[a, 1]", ""},
-		{"list(str(), int())", "[a, 1.5]", "v[1]: expected a string, or an int; found float 1.5"},
-		{"list(min=1, max=2)", "[]", "needs at least 1 item(s), found 0"},
-		{"list(min=1, max=2)", "[1, 2, 3]", "allows at most 2 item(s), found 3"},
-		{"list(str(required=False))", "[~, a]", ""},
-		{"list(include('t'))", "[{x: 1}, {x: a}]", "v[1].x: expected an int, found \"a\""},
-		// map
-		{"map()", "{a: 1}", ""},
-		{"map()", "[]", "expected a mapping, found a list"},
-		{"map(int())", "{a: 1, b: x}", `v.b: expected an int, found "x"`},
-		{"map(int(), key=regex(r'^[a-z]+$', name='lower-case name'))", "{ab: 1}", ""},
-		{"map(int(), key=regex(r'^[a-z]+$', name='lower-case name'))", "{Ab: 1}", `v.Ab: key "Ab" is not a lower-case name`},
-		{"map(key=int())", "{1: a, b: c}", `v.b: key expected an int, found "b"`},
-		{"map(min=1)", "{}", "needs at least 1 key(s), found 0"},
-		{"map(max=1)", "{a: 1, b: 2}", "allows at most 1 key(s), found 2"},
-		// include, strict mode
-		{"include('t')", "{x: 1}", ""},
-		{"include('t')", "{x: a}", `v.x: expected an int, found "a"`},
-		{"include('t')", "{x: 1, y: 2}", "v.y: unexpected key (the schema does not allow it)"},
-		{"include('t', strict=False)", "{x: 1, y: 2}", ""},
-		{"include('t')", "{}", "v.x: required key is missing"},
-		{"include('t')", "~", "v: expected a mapping, found null"},
-		{"include('t', required=False)", "~", ""},
-		{"include('tree')", "{v: 1, kids: [{v: 2, kids: []}, {v: 3}]}", ""},
-		{"include('tree')", "{v: 1, kids: [{v: 2, kids: [{v: x}]}]}", `v.kids[0].kids[0].v: expected an int, found "x"`},
-		{"include('u')", "5", ""},
-		{"include('u')", "a", `expected an int, or a list (t-list); found "a"`},
-		// any
-		{"any()", "~", ""},
-		{"any()", "[1]", ""},
-		{"any(int(), str())", "1", ""},
-		{"any(int(), str())", "a", ""},
-		{"any(int(), str())", "1.5", "v: expected an int, or a string; found float 1.5"},
-		{"any(int(), str(required=False))", "~", ""},
-		// null
-		{"null()", "~", ""},
-		{"null()", "", ""},
-		{"null()", "''", `expected null, found ""`},
-		{"null()", "0", "expected null, found int 0"},
-		// required, none
-		{"str(required=False)", "<missing>", ""},
-		{"str(required=False)", "~", ""},
-		{"str(required=False, none=False)", "~", "expected a string, found null"},
-		{"str(none=False)", "~", "expected a string, found null"},
-		{"int(required=0)", "<missing>", ""},
-		{"Integer(required=False)", "<missing>", ""},
-		{"str(required=False)  # a comment", "<missing>", ""},
-		// a schema written out as a list or a mapping
-		{"[int(), str(required=False)]", "[1, a]", ""},
-		{"[int(), str(required=False)]", "[1]", ""},
-		{"[int(), str(required=False)]", "[]", "v[0]: required item is missing"},
-		{"[int(), str(required=False)]", "[1, a, 2]", "v[2]: unexpected item (the schema does not allow it)"},
-		{"{yes: int()}", "{on: 1}", ""}, // both keys are True in YAML 1.1
-		{"{1: int()}", "{1: 1, '1': 1}", "v.1: unexpected key"},
-	} {
+	for _, tc := range validatorCases {
 		t.Run(tc.schema+" "+tc.value, func(t *testing.T) {
 			t.Parallel()
-			schemaText := "v: " + tc.schema + "\n---\nt:\n  x: int()\n---\ntree:\n  v: int()\n  kids: list(include('tree'), required=False)\n" +
-				"u: any(int(), include('t-list'))\nt-list: [int()]\n"
-			if strings.ContainsAny(tc.schema, "#:") && !strings.HasPrefix(tc.schema, "{") {
-				schemaText = "v: \"" + strings.ReplaceAll(tc.schema, `\`, `\\`) + "\"\n" + schemaText[strings.Index(schemaText, "\n")+1:]
-			}
-			s := mustParse(t, "s.yaml", []byte(schemaText))
-			data := "v: " + tc.value + "\n"
-			if tc.value == "<missing>" {
-				data = "{}\n"
-			}
-			errs := ValidateWith(s, "f.yml", []byte(data))
+			s := mustParse(t, "s.yaml", []byte(validatorSchema(tc.schema)))
+			errs := ValidateWith(s, "f.yml", []byte(validatorData(tc.value)))
 			switch {
 			case tc.want == "" && len(errs) > 0:
 				t.Errorf("refused: %v", errs)
@@ -371,63 +197,197 @@ func TestYamaleValidators(t *testing.T) {
 	}
 }
 
+// validatorSchema is the schema of a validatorCases case.
+func validatorSchema(expr string) string {
+	v := "v: " + expr + "\n"
+	if strings.ContainsAny(expr, "#:") && !strings.HasPrefix(expr, "{") {
+		v = "v: \"" + strings.ReplaceAll(expr, `\`, `\\`) + "\"\n"
+	}
+	return v + "---\nt:\n  x: int()\n---\ntree:\n  v: int()\n  kids: list(include('tree'), required=False)\n" +
+		"u: any(int(), include('t-list'))\nt-list: [int()]\n"
+}
+
+// validatorData is the data of a validatorCases case.
+func validatorData(value string) string {
+	if value == "<missing>" {
+		return "{}\n"
+	}
+	return "v: " + value + "\n"
+}
+
+var validatorCases = []struct {
+	schema, value string
+	want          string // "" if valid, else part of the one error
+}{
+	// str
+	{"str()", "ubuntu", ""},
+	{"str()", "'14.04'", ""},
+	{"str()", "14.04", "v: expected a string, found float 14.04 (quote it: '14.04')"},
+	{"str()", "2024-06-03", "expected a string, found date 2024-06-03"},
+	{"str()", "yes", "expected a string, found bool yes"},
+	{"str()", "y", ""}, // not a bool in YAML 1.1 as PyYAML reads it
+	{"str()", "0o17", ""},
+	{"str()", "~", "expected a string, found null"},
+	{"str()", "[a]", "expected a string, found a list"},
+	{"str()", "<missing>", "v: required key is missing"},
+	{"str(min=2, max=3)", "ab", ""},
+	{"str(min=2, max=3)", "äöü", ""}, // characters, not bytes
+	{"str(min=2, max=3)", "a", `"a" is shorter than 2 character(s)`},
+	{"str(min=2, max=3)", "abcd", `"abcd" is longer than 3 character(s)`},
+	{"str(starts_with='last-')", "last-3", ""},
+	{"str(starts_with='last-')", "lost-3", `"lost-3" does not start with "last-"`},
+	{"str(starts_with='LAST-', ignore_case=True)", "last-3", ""},
+	{"str(ends_with='.img')", "a.img", ""},
+	{"str(ends_with='.img')", "a.qcow2", `does not end with ".img"`},
+	{"str(equals='x')", "x", ""},
+	{"str(equals='x')", "X", `"X" is not "x"`},
+	{"str(equals='x', ignore_case=True)", "X", ""},
+	{"str(exclude='/ ')", "a-b", ""},
+	{"str(exclude='/ ')", "a/b", `"a/b" contains the excluded character '/'`},
+	{"str(matches=r'\\d+$')", "'2024'", ""},
+	{"str(matches=r'\\d+$')", "v2024", `"v2024" does not match the pattern \d+$`},
+	// int
+	{"int()", "5", ""},
+	{"int()", "0x10", ""},
+	{"int()", "010", ""},
+	{"int()", "1_000", ""},
+	{"int()", "1:30", ""}, // base 60
+	{"int()", "yes", "expected an int, found bool yes"},
+	{"int()", "5.0", "expected an int, found float 5.0"},
+	{"int()", "'5'", `expected an int, found "5"`},
+	{"int(min=1, max=3)", "3", ""},
+	{"int(min=1, max=3)", "0", "0 is less than 1"},
+	{"int(min=1, max=3)", "4", "4 is greater than 3"},
+	{"int(min=1.9)", "1", ""}, // int(1.9) is 1
+	{"int(max=-1)", "-0x1", ""},
+	{"int(min=-(2), max=+(2))", "-2", ""},
+	{"int(min=-(2), max=+(2))", "3", "3 is greater than 2"},
+	// num
+	{"num()", "5", ""},
+	{"num()", "14.04", ""},
+	{"num()", "-.inf", ""},
+	{"num()", "yes", "expected a number, found bool yes"},
+	{"num()", "'1.5'", `expected a number, found "1.5"`},
+	{"num(min=0.5)", "0.4", "0.4 is less than 0.5"},
+	{"num(min=0.5)", "1", ""},
+	{"num(max=60)", "1:30", "1:30 is greater than 60.0"},
+	{"num(max=100)", "1:30.5", ""}, // 90.5
+	{"num(min=0)", ".nan", "is less than 0.0"},
+	// bool
+	{"bool()", "true", ""},
+	{"bool()", "yes", ""},
+	{"bool()", "On", ""},
+	{"bool()", "NO", ""},
+	{"bool()", "'yes'", `expected a bool (true or false), found "yes"`},
+	{"bool()", "y", `found "y"`},
+	{"bool()", "1", "found int 1"},
+	// day, timestamp
+	{"day()", "2024-06-03", ""},
+	{"day()", "2024-06-03 10:00:00", ""}, // a datetime is a date to Python
+	{"day()", "'2024-06-03'", `found "2024-06-03" (a quoted date is a string: remove the quotes)`},
+	{"day()", "2024-6-3", `found "2024-6-3"`},
+	{"day()", "20240603", "found int 20240603"},
+	{"timestamp()", "2024-06-03T10:00:00Z", ""},
+	{"timestamp()", "2024-06-03", "expected a timestamp (YYYY-MM-DD HH:MM:SS, unquoted), found date 2024-06-03"},
+	// enum: Python's ==
+	{"enum('a', 1, 1.5, None)", "a", ""},
+	{"enum('a', 1, 1.5, None)", "1", ""},
+	{"enum('a', 1, 1.5, None)", "1.0", ""},
+	{"enum('a', 1, 1.5, None)", "true", ""}, // True == 1
+	{"enum('a', 1, 1.5, None)", "1.5", ""},
+	{"enum('a', 1, 1.5, None)", "~", ""},
+	{"enum('a', 1, 1.5, None)", "'1'", `"1" is not one of a, 1, 1.5, null`},
+	{"enum('a', 1, 1.5, None)", "'None'", `"None" is not one of`},
+	{"enum('a', 1, 1.5, None)", "<missing>", "required key is missing"},
+	{"enum('none')", "~", "null is not one of none"},
+	{"enum('none')", "none", ""},
+	{"enum(True)", "yes", ""},
+	{"enum(False)", "0", ""},
+	{"enum(-1, +2, 0x10, 1_000, 1e3)", "-1", ""},
+	{"enum(-1, +2, 0x10, 1_000, 1e3)", "2", ""},
+	{"enum(-1, +2, 0x10, 1_000, 1e3)", "16", ""},
+	{"enum(-1, +2, 0x10, 1_000, 1e3)", "1000", ""},
+	{"enum(-1, +2, 0x10, 1_000, 1e3)", "3", "int 3 is not one of -1, 2, 16, 1000, 1000.0"},
+	{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, "ab", ""},
+	{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, `"A\n"`, ""},
+	{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, `'\n'`, ""},
+	{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, `c'd`, ""},
+	{`enum('a' "b", '\x41\n', r'\n', """c'd""")`, "a", `"a" is not one of`},
+	// regex
+	{"regex(r'^a+$', r'^b+$', name='run')", "aaa", ""},
+	{"regex(r'^a+$', r'^b+$', name='run')", "bb", ""},
+	{"regex(r'^a+$', r'^b+$', name='run')", "ab", `"ab" is not a run`},
+	{"regex(r'^a+$', r'^b+$', name='run')", "5", "expected a string (a run), found int 5 (quote it: '5')"},
+	{"regex(r'^a+$')", "b", `"b" is not a match for ^a+$`},
+	{"regex(r'^A', ignore_case=True)", "abc", ""},
+	{"regex(r'^b$', multiline=True)", `"a\nb"`, `is not a match`}, // re.match anchors at the start
+	{"regex(r'a$', multiline=True)", `"a\nb"`, ""},
+	{"regex(r'a.b', dotall=True)", `"a\nb"`, ""},
+	{"regex(r'a.b')", `"a\nb"`, "is not a match"},
+	{"regex(r'\\w+$')", "ñandú", ""},
+	// list
+	{"list()", "[1, a, ~]", ""},
+	{"list()", "a", `expected a list, found "a"`},
+	{"list(str())", "[a, 1]", "v[1]: expected a string, found int 1"},
+	{"list(str(), int())", "[a, 1]", ""},
+	{"list(str(), int())", "[a, 1.5]", "v[1]: expected a string, or an int; found float 1.5"},
+	{"list(min=1, max=2)", "[]", "needs at least 1 item(s), found 0"},
+	{"list(min=1, max=2)", "[1, 2, 3]", "allows at most 2 item(s), found 3"},
+	{"list(str(required=False))", "[~, a]", ""},
+	{"list(include('t'))", "[{x: 1}, {x: a}]", "v[1].x: expected an int, found \"a\""},
+	// map
+	{"map()", "{a: 1}", ""},
+	{"map()", "[]", "expected a mapping, found a list"},
+	{"map(int())", "{a: 1, b: x}", `v.b: expected an int, found "x"`},
+	{"map(int(), key=regex(r'^[a-z]+$', name='lower-case name'))", "{ab: 1}", ""},
+	{"map(int(), key=regex(r'^[a-z]+$', name='lower-case name'))", "{Ab: 1}", `v.Ab: key "Ab" is not a lower-case name`},
+	{"map(key=int())", "{1: a, b: c}", `v.b: key expected an int, found "b"`},
+	{"map(min=1)", "{}", "needs at least 1 key(s), found 0"},
+	{"map(max=1)", "{a: 1, b: 2}", "allows at most 1 key(s), found 2"},
+	// include, strict mode
+	{"include('t')", "{x: 1}", ""},
+	{"include('t')", "{x: a}", `v.x: expected an int, found "a"`},
+	{"include('t')", "{x: 1, y: 2}", "v.y: unexpected key (the schema does not allow it)"},
+	{"include('t', strict=False)", "{x: 1, y: 2}", ""},
+	{"include('t')", "{}", "v.x: required key is missing"},
+	{"include('t')", "~", "v: expected a mapping, found null"},
+	{"include('t', required=False)", "~", ""},
+	{"include('tree')", "{v: 1, kids: [{v: 2, kids: []}, {v: 3}]}", ""},
+	{"include('tree')", "{v: 1, kids: [{v: 2, kids: [{v: x}]}]}", `v.kids[0].kids[0].v: expected an int, found "x"`},
+	{"include('u')", "5", ""},
+	{"include('u')", "a", `expected an int, or a list (t-list); found "a"`},
+	// any
+	{"any()", "~", ""},
+	{"any()", "[1]", ""},
+	{"any(int(), str())", "1", ""},
+	{"any(int(), str())", "a", ""},
+	{"any(int(), str())", "1.5", "v: expected an int, or a string; found float 1.5"},
+	{"any(int(), str(required=False))", "~", ""},
+	// null
+	{"null()", "~", ""},
+	{"null()", "", ""},
+	{"null()", "''", `expected null, found ""`},
+	{"null()", "0", "expected null, found int 0"},
+	// required, none
+	{"str(required=False)", "<missing>", ""},
+	{"str(required=False)", "~", ""},
+	{"str(required=False, none=False)", "~", "expected a string, found null"},
+	{"str(none=False)", "~", "expected a string, found null"},
+	{"int(required=0)", "<missing>", ""},
+	{"Integer(required=False)", "<missing>", ""},
+	{"str(required=False)  # a comment", "<missing>", ""},
+	// a schema written out as a list or a mapping
+	{"[int(), str(required=False)]", "[1, a]", ""},
+	{"[int(), str(required=False)]", "[1]", ""},
+	{"[int(), str(required=False)]", "[]", "v[0]: required item is missing"},
+	{"[int(), str(required=False)]", "[1, a, 2]", "v[2]: unexpected item (the schema does not allow it)"},
+	{"{yes: int()}", "{on: 1}", ""}, // both keys are True in YAML 1.1
+	{"{1: int()}", "{1: 1, '1': 1}", "v.1: unexpected key"},
+}
+
 func TestParseSchemaErrors(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ schema, want string }{
-		{"", "s.yaml: the schema file is empty"},
-		{"# only a comment\n", "s.yaml: the schema file is empty"},
-		{"a: [\n", "s.yaml:2: did not find expected node content"},
-		{"a: !!binary eA==\n", "s.yaml:1: PyYAML cannot load this: tag !!binary is not supported"},
-		{"---\n", "s.yaml:1: top level: expected a validator such as str(), found null"},
-		{"a: 5\n", "s.yaml:1: a: expected a validator such as str(), found int 5 (quote it: '5')"},
-		{"a:\n  b:\n    c: bogus\n", `s.yaml:3: a.b.c: "bogus": a schema expression must be a validator call`},
-		{"a:\n  - str()\n  - foo()\n", `s.yaml:3: a[1]: "foo()": unknown validator foo()`},
-		{"a: str(\n", `s.yaml:1: a: "str(": unexpected end of expression`},
-		{"a: str(min=1\n", `s.yaml:1: a: "str(min=1": expected "," or ")", found end of expression`},
-		{"a: enum(1.)\n---\nb: enum(.5e-3, 1e5, 1_0.0_1, 00)\nc: x\n", `s.yaml:4: c: "x": a schema expression must be a validator call`},
-		{"a: str() str()\n", `unexpected "str" after the validator call`},
-		{"a: 'str('x')'\n", "s.yaml:1: did not find expected key"},
-		{"a: str('x')\n", "str() takes no positional arguments"},
-		{"a: str(requried=False)\n", "str() takes no keyword requried="},
-		{"a: str(min=1, min=2)\n", "keyword argument min= repeated"},
-		{"a: str(min=1, 'x')\n", "positional argument follows keyword argument"},
-		{"a: str(min='1')\n", "min= takes a whole number"},
-		{"a: num(min=None)\n", "min= takes a number"},
-		{"a: str(min=--1)\n", "a sign must stand directly before a number"},
-		{"a: str(min=-(1))\n", "a sign must stand directly before a number"},
-		{"a: str(starts_with=1)\n", "starts_with= takes a string in quotes"},
-		{"a: list(str)\n", "str must be called, as str()"},
-		{"a: list(foo)\n", "unknown name foo"},
-		{"a: list('x')\n", "list() takes validators such as str(), not constants"},
-		{"a: enum()\n", "enum() needs at least one value"},
-		{"a: enum(str())\n", "enum() takes constants, not validators"},
-		{"a: enum(f'x')\n", "f-strings are not constants"},
-		{"a: enum(b'x')\n", "bytes literals are not supported"},
-		{"a: enum('x\n", "unterminated string"},
-		{"a: enum(1j)\n", `"1j" is not a number Python can read`},
-		{"a: enum(01)\n", `"01" is not a number Python can read`},
-		{"a: enum(1__0)\n", `"1__0" is not a number`},
-		{"a: enum(1; 2)\n", `unexpected ';'`},
-		{"a: regex()\n", "regex() needs a pattern"},
-		{"a: regex(r'(?<=a)b')\n", `pattern "(?<=a)b": error parsing regexp`},
-		{"a: regex(r'(a)\\1')\n", "invalid escape sequence"},
-		{"a: regex(5)\n", "regex() takes patterns in quotes"},
-		{"a: str(matches='[')\n", "matches=: error parsing regexp"},
-		{"a: ip()\n", "yamale's ip() validator is not supported by image-crawler"},
-		{"a: SemVer()\n", "yamale's semver() validator is not supported"},
-		{"a: subset(str())\n", "yamale's subset() validator is not supported"},
-		{"a: day(min='2020-01-01')\n", "day(min=...) is not supported by image-crawler"},
-		{"a: map(key=include('x'))\n---\nx: str()\n", "key=include() is not supported"},
-		{"a: include('x')\n", `s.yaml:1: a: include("x"): no document of the schema file defines "x"`},
-		{"a: include(x)\n", "unknown name x"},
-		{"a: include('x', 'y')\n---\nx: str()\n", "include() takes one name in quotes"},
-		{"a: str()\n---\n- x: str()\n", "s.yaml:3: top level: a document after the first must map include names to schemas, found a list"},
-		{"a: str()\n---\n", "s.yaml:2: top level: a document after the first must map include names to schemas, found null"},
-		{"a: str()\n---\n5: str()\n", "s.yaml:3: top level: include name int 5 is not a string"},
-		{"a: include('x')\n---\nx: include('x')\n", `s.yaml:3: x: include("x") leads back to itself`},
-		{"a: include('x')\n---\nx: any(str(), include('y'))\ny: include('x')\n", "leads back to itself"},
-		{"a: " + strings.Repeat("list(", 60) + strings.Repeat(")", 60) + "\n", "expression nested too deeply"},
-	} {
+	for _, tc := range parseErrorCases {
 		t.Run(tc.schema, func(t *testing.T) {
 			t.Parallel()
 			s, err := ParseSchema("s.yaml", []byte(tc.schema))
@@ -446,6 +406,64 @@ func TestParseSchemaErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseErrorCases are broken schemas and what ParseSchema says about them.
+var parseErrorCases = []struct{ schema, want string }{
+	{"", "s.yaml: the schema file is empty"},
+	{"# only a comment\n", "s.yaml: the schema file is empty"},
+	{"a: [\n", "s.yaml:2: did not find expected node content"},
+	{"a: !!binary eA==\n", "s.yaml:1: PyYAML cannot load this: tag !!binary is not supported"},
+	{"---\n", "s.yaml:1: top level: expected a validator such as str(), found null"},
+	{"a: 5\n", "s.yaml:1: a: expected a validator such as str(), found int 5 (quote it: '5')"},
+	{"a:\n  b:\n    c: bogus\n", `s.yaml:3: a.b.c: "bogus": a schema expression must be a validator call`},
+	{"a:\n  - str()\n  - foo()\n", `s.yaml:3: a[1]: "foo()": unknown validator foo()`},
+	{"a: str(\n", `s.yaml:1: a: "str(": unexpected end of expression`},
+	{"a: str(min=1\n", `s.yaml:1: a: "str(min=1": expected "," or ")", found end of expression`},
+	{"a: enum(1.)\n---\nb: enum(.5e-3, 1e5, 1_0.0_1, 00)\nc: x\n", `s.yaml:4: c: "x": a schema expression must be a validator call`},
+	{"a: str() str()\n", `unexpected "str" after the validator call`},
+	{"a: 'str('x')'\n", "s.yaml:1: did not find expected key"},
+	{"a: str('x')\n", "str() takes no positional arguments"},
+	{"a: str(requried=False)\n", "str() takes no keyword requried="},
+	{"a: str(min=1, min=2)\n", "keyword argument min= repeated"},
+	{"a: str(min=1, 'x')\n", "positional argument follows keyword argument"},
+	{"a: str(min='1')\n", "min= takes a whole number"},
+	{"a: num(min=None)\n", "min= takes a number"},
+	{"a: str(min=--1)\n", "a sign must stand directly before a number"},
+	{"a: str(min=-(-1))\n", "a sign must stand directly before a number"},
+	{"a: str(min=-str())\n", "a sign must stand directly before a number"},
+	{"a: str(starts_with=1)\n", "starts_with= takes a string in quotes"},
+	{"a: list(str)\n", "str must be called, as str()"},
+	{"a: list(foo)\n", "unknown name foo"},
+	{"a: list('x')\n", "list() takes validators such as str(), not constants"},
+	{"a: enum()\n", "enum() needs at least one value"},
+	{"a: enum(str())\n", "enum() takes constants, not validators"},
+	{"a: enum(f'x')\n", "f-strings are not constants"},
+	{"a: enum(b'x')\n", "bytes literals are not supported"},
+	{"a: enum('x\n", "unterminated string"},
+	{"a: enum(1j)\n", `"1j" is not a number Python can read`},
+	{"a: enum(01)\n", `"01" is not a number Python can read`},
+	{"a: enum(1__0)\n", `"1__0" is not a number`},
+	{"a: enum(1; 2)\n", `unexpected ';'`},
+	{"a: regex()\n", "regex() needs a pattern"},
+	{"a: regex(r'(?<=a)b')\n", `pattern "(?<=a)b": error parsing regexp`},
+	{"a: regex(r'(a)\\1')\n", "invalid escape sequence"},
+	{"a: regex(5)\n", "regex() takes patterns in quotes"},
+	{"a: str(matches='[')\n", "matches=: error parsing regexp"},
+	{"a: ip()\n", "yamale's ip() validator is not supported by image-crawler"},
+	{"a: SemVer()\n", "yamale's semver() validator is not supported"},
+	{"a: subset(str())\n", "yamale's subset() validator is not supported"},
+	{"a: day(min='2020-01-01')\n", "day(min=...) is not supported by image-crawler"},
+	{"a: map(key=include('x'))\n---\nx: str()\n", "key=include() is not supported"},
+	{"a: include('x')\n", `s.yaml:1: a: include("x"): no document of the schema file defines "x"`},
+	{"a: include(x)\n", "unknown name x"},
+	{"a: include('x', 'y')\n---\nx: str()\n", "include() takes one name in quotes"},
+	{"a: str()\n---\n- x: str()\n", "s.yaml:3: top level: a document after the first must map include names to schemas, found a list"},
+	{"a: str()\n---\n", "s.yaml:2: top level: a document after the first must map include names to schemas, found null"},
+	{"a: str()\n---\n5: str()\n", "s.yaml:3: top level: include name int 5 is not a string"},
+	{"a: include('x')\n---\nx: include('x')\n", `s.yaml:3: x: include("x") leads back to itself`},
+	{"a: include('x')\n---\nx: any(str(), include('y'))\ny: include('x')\n", "leads back to itself"},
+	{"a: " + strings.Repeat("list(", 60) + strings.Repeat(")", 60) + "\n", "expression nested too deeply"},
 }
 
 // A schema with several mistakes reports each of them, in line order.
@@ -587,4 +605,46 @@ func FuzzParseSchema(f *testing.F) {
 		ValidateWith(s, "ubuntu.yml", data)
 		ValidateWith(s, "f.yml", []byte("v: [1, a, {x: 1}, ~, 2024-06-03]\n"))
 	})
+}
+
+// TestAgreesWithYamale replays cases recorded from yamale 6.1.0 itself
+// (testdata/yamale/gen.py writes them): random validator expressions, values
+// typed by PyYAML, and whether yamale accepted the value.
+func TestAgreesWithYamale(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/yamale/differential.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Schema string
+		Value  *string
+		Valid  bool
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	valid := 0
+	for _, c := range cases {
+		schema := `v: "` + strings.ReplaceAll(c.Schema, `\`, `\\`) + "\"\n---\nt:\n  x: int()\n"
+		doc := "{}\n"
+		if c.Value != nil {
+			doc = "v: " + *c.Value + "\n"
+		}
+		s, err := ParseSchema("s.yaml", []byte(schema))
+		if err != nil {
+			t.Errorf("%s: %v", c.Schema, err)
+			continue
+		}
+		errs := ValidateWith(s, "f.yml", []byte(doc))
+		if got := len(errs) == 0; got != c.Valid {
+			t.Errorf("schema %s, data %q: valid %v, yamale says %v (%v)", c.Schema, doc, got, c.Valid, errs)
+		}
+		if c.Valid {
+			valid++
+		}
+	}
+	if len(cases) < 1000 || valid < 100 || len(cases)-valid < 100 {
+		t.Errorf("%d cases, %d valid: too few to show much", len(cases), valid)
+	}
 }
