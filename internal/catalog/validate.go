@@ -159,6 +159,7 @@ func validate(r rule, v *pyValue, path string, p *problems) {
 // field is one key of a yamale schema mapping.
 type field struct {
 	key  *pyValue // a scalar; a string in all real schemas
+	id   string   // hashKey(key)
 	rule rule
 }
 
@@ -178,34 +179,23 @@ func (s schema) check(v *pyValue, path string, p *problems) {
 		p.add(v.line, path, "expected a mapping, found "+show(v))
 		return
 	}
-	if p.strict {
-		for _, k := range v.keys {
-			if !slices.ContainsFunc(s, func(f field) bool { return hashKey(f.key) == hashKey(k) }) {
-				p.add(k.line, join(path, k.text), "unexpected key (the schema does not allow it)")
-			}
+	ids := make([]string, len(v.keys))
+	for i, k := range v.keys {
+		ids[i] = hashKey(k)
+		if p.strict && !slices.ContainsFunc(s, func(f field) bool { return f.id == ids[i] }) {
+			p.add(k.line, join(path, k.text), "unexpected key (the schema does not allow it)")
 		}
 	}
 	for _, f := range s {
-		val, ok := v.lookup(f.key)
+		i := slices.Index(ids, f.id)
 		switch {
-		case !ok && f.rule.flags().optional:
-		case !ok:
+		case i < 0 && f.rule.flags().optional:
+		case i < 0:
 			p.add(v.line, join(path, f.key.text), "required key is missing")
 		default:
-			validate(f.rule, val, join(path, f.key.text), p)
+			validate(f.rule, v.vals[i], join(path, f.key.text), p)
 		}
 	}
-}
-
-// lookup is the value under key k, compared as a Python dict does.
-func (v *pyValue) lookup(k *pyValue) (*pyValue, bool) {
-	id := hashKey(k)
-	for i, key := range v.keys {
-		if hashKey(key) == id {
-			return v.vals[i], true
-		}
-	}
-	return nil, false
 }
 
 // staticList is a list written out in a yamale schema: item i of the data

@@ -163,7 +163,7 @@ func (b *schemaBuilder) node(v *pyValue, where string) rule {
 	case pyMap:
 		s := make(schema, 0, len(v.keys))
 		for i, k := range v.keys {
-			s = append(s, field{key: k, rule: b.node(v.vals[i], join(where, k.text))})
+			s = append(s, field{key: k, id: hashKey(k), rule: b.node(v.vals[i], join(where, k.text))})
 		}
 		return s
 	case pyList:
@@ -258,7 +258,7 @@ func (b *schemaBuilder) expression(src string, line int, where string) (rule, er
 	if p.err != nil {
 		return nil, p.err
 	}
-	if p.tok.kind != tokName || !p.peekIs('(') {
+	if p.tok.kind == tokName && !p.peekIs('(') {
 		return nil, fmt.Errorf("%q: a schema expression must be a validator call such as str()", src)
 	}
 	arg := p.value()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -200,8 +201,8 @@ func TestYamaleValidators(t *testing.T) {
 // validatorSchema is the schema of a validatorCases case.
 func validatorSchema(expr string) string {
 	v := "v: " + expr + "\n"
-	if strings.ContainsAny(expr, "#:") && !strings.HasPrefix(expr, "{") {
-		v = "v: \"" + strings.ReplaceAll(expr, `\`, `\\`) + "\"\n"
+	if strings.ContainsAny(expr, "#:\n") && !strings.HasPrefix(expr, "{") {
+		v = "v: " + strconv.Quote(expr) + "\n" // YAML reads Go's escapes
 	}
 	return v + "---\nt:\n  x: int()\n---\ntree:\n  v: int()\n  kids: list(include('tree'), required=False)\n" +
 		"u: any(int(), include('t-list'))\nt-list: [int()]\n"
@@ -376,6 +377,8 @@ var validatorCases = []struct {
 	{"int(required=0)", "<missing>", ""},
 	{"Integer(required=False)", "<missing>", ""},
 	{"str(required=False)  # a comment", "<missing>", ""},
+	{"(str(required=False))", "<missing>", ""},
+	{"str(\n  required=False,\n)", "<missing>", ""},
 	// a schema written out as a list or a mapping
 	{"[int(), str(required=False)]", "[1, a]", ""},
 	{"[int(), str(required=False)]", "[1]", ""},
@@ -422,6 +425,8 @@ var parseErrorCases = []struct{ schema, want string }{
 	{"a: str(min=1\n", `s.yaml:1: a: "str(min=1": expected "," or ")", found end of expression`},
 	{"a: enum(1.)\n---\nb: enum(.5e-3, 1e5, 1_0.0_1, 00)\nc: x\n", `s.yaml:4: c: "x": a schema expression must be a validator call`},
 	{"a: str() str()\n", `unexpected "str" after the validator call`},
+	{"a: (5)\n", `"(5)": a schema expression must be a validator call`},
+	{"a: '-str()'\n", "a sign must stand directly before a number"},
 	{"a: 'str('x')'\n", "s.yaml:1: did not find expected key"},
 	{"a: str('x')\n", "str() takes no positional arguments"},
 	{"a: str(requried=False)\n", "str() takes no keyword requried="},
