@@ -68,7 +68,7 @@ func ParseSchema(path string, data []byte) (*Schema, error) {
 	if len(docs) == 0 {
 		return nil, &FileError{Path: path, Err: errors.New("the schema file is empty")}
 	}
-	b := &schemaBuilder{path: path, defs: map[string]*includeDef{}}
+	b := &schemaBuilder{path: path, built: map[*pyValue]rule{}, defs: map[string]*includeDef{}}
 	values := make([]*pyValue, len(docs))
 	for i, doc := range docs {
 		v, err := loadPython(doc)
@@ -122,10 +122,11 @@ func ParseSchema(path string, data []byte) (*Schema, error) {
 }
 
 type schemaBuilder struct {
-	path string
-	defs map[string]*includeDef
-	refs []includeRef
-	errs []*FileError
+	path  string
+	built map[*pyValue]rule
+	defs  map[string]*includeDef
+	refs  []includeRef
+	errs  []*FileError
 }
 
 type includeRef struct {
@@ -157,8 +158,19 @@ func (b *schemaBuilder) def(name string) *includeDef {
 }
 
 // node is the rule for one node of the schema: yamale's
-// Schema._process_schema.
+// Schema._process_schema. A node reached again through a YAML alias gets the
+// rule built the first time: aliases could otherwise make the work
+// exponential.
 func (b *schemaBuilder) node(v *pyValue, where string) rule {
+	if r, ok := b.built[v]; ok {
+		return r
+	}
+	r := b.build1(v, where)
+	b.built[v] = r
+	return r
+}
+
+func (b *schemaBuilder) build1(v *pyValue, where string) rule {
 	switch v.kind {
 	case pyMap:
 		s := make(schema, 0, len(v.keys))

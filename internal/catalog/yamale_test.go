@@ -471,6 +471,24 @@ var parseErrorCases = []struct{ schema, want string }{
 	{"a: " + strings.Repeat("list(", 60) + strings.Repeat(")", 60) + "\n", "expression nested too deeply"},
 }
 
+// Aliases in a schema are followed once: a billion laughs is quick.
+func TestParseSchemaAliases(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("a: &a0 {x: int(), y: 'str(required=False)'}\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d]\n", i, i, i-1, i-1)
+	}
+	s := mustParse(t, "s.yaml", []byte(b.String()))
+	if errs := ValidateWith(s, "f.yml", []byte("a: {x: 1}\na1: [{x: 1}, {x: 2, y: b}]\n")); len(errs) != 38 {
+		t.Errorf("%d errors (want 38 missing keys): %v", len(errs), errs)
+	}
+	_, err := ParseSchema("s.yaml", []byte("a: &a {x: bad()}\nb: *a\nc: [*a, *a]\n"))
+	if err == nil || strings.Count(err.Error(), "unknown validator bad()") != 1 {
+		t.Errorf("a shared mistake is reported once: %v", err)
+	}
+}
+
 // A schema with several mistakes reports each of them, in line order.
 func TestParseSchemaReportsEveryMistake(t *testing.T) {
 	t.Parallel()
