@@ -27,8 +27,12 @@ func Validate(path string, data []byte) []error {
 //
 // Every error is a *FileError whose text reads
 // `ubuntu.yml:14: images[2].meta.os_distro: "foo" is not one of arch, centos, ...`.
-// A file PyYAML cannot load at all gives one error.
+// A file PyYAML cannot load at all gives one error. A nil s is
+// BuiltinSchema.
 func ValidateWith(s *Schema, path string, data []byte) []error {
+	if s == nil {
+		s = BuiltinSchema()
+	}
 	docs, err := decodeDocuments(data)
 	if err != nil {
 		return []error{yamlError(path, err)}

@@ -65,6 +65,10 @@ func TestBuiltinSchemaIsTheImageManagers(t *testing.T) {
 	if BuiltinSchema() != BuiltinSchema() {
 		t.Error("the built-in schema is parsed more than once")
 	}
+	data := []byte(doc("meta.os_distro=foo"))
+	if got, want := fmt.Sprint(ValidateWith(nil, "f.yml", data)), fmt.Sprint(Validate("f.yml", data)); got != want || !strings.Contains(got, "os_distro") {
+		t.Errorf("a nil schema: %s, want %s", got, want)
+	}
 	if got := BuiltinSchema().Source(); got != builtinSource {
 		t.Errorf("Source() = %q", got)
 	}
