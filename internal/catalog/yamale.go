@@ -484,13 +484,16 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 	return nil, fmt.Errorf("unknown validator %s()", c.name)
 }
 
-// rules evaluates the positional arguments of list(), map() and any(),
-// which must all be validator calls.
+// rules evaluates the positional arguments of list(), map() and any().
+// yamale ignores those that are constants, and so does this: versions of
+// the image manager's schema of November 2022 have
+// any('none', 'forever', 'notice', str(starts_with='last-'), day()), which
+// therefore refuses the value none.
 func (b *schemaBuilder) rules(c *pyCall, line int, where string) ([]rule, error) {
 	var rs []rule
 	for _, a := range c.args {
 		if a.call == nil {
-			return nil, fmt.Errorf("%s() takes validators such as str(), not constants", c.name)
+			continue
 		}
 		r, err := b.build(a.call, line, where)
 		if err != nil {
