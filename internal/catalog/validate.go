@@ -629,6 +629,9 @@ type enumRule struct {
 }
 
 func (r enumRule) names() string {
+	if len(r.values) == 0 {
+		return "(enum() without values)"
+	}
 	var s []string
 	for _, v := range r.values {
 		switch v.kind {

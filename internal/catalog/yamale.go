@@ -23,10 +23,14 @@ import (
 // which yamale evaluates as a Python expression of constants and validator
 // calls.
 //
-// Where yamale would accept a schema but silently do something other than its
-// author meant (an unknown keyword, a validator given as an argument but not
-// called, an include of a name defined nowhere), ParseSchema refuses it, so
-// that an operator's mistake does not become a schema that passes everything.
+// ParseSchema accepts what yamale accepts and ignores what yamale ignores
+// (unknown keywords, constants among any()'s validators), so that a schema
+// judges catalog files as the image manager does. It refuses, naming file
+// and line, what yamale refuses; what image-crawler does not implement (the
+// validators ip, mac, semver and subset, min and max of day and timestamp,
+// Python patterns that Go's RE2 cannot run); and mistakes yamale meets only
+// while validating (an include of a name defined nowhere, includes that
+// lead back to themselves, enum() of validators).
 
 // LoadSchema returns the catalog repository's own yamale schema: the file
 // schema.yaml in the parent folder of catalogDir (the image manager's layout:
@@ -93,8 +97,7 @@ func ParseSchema(path string, data []byte) (*Schema, error) {
 		}
 		for i, k := range v.keys {
 			if k.kind != pyStr {
-				b.fail(k.line, "", fmt.Sprintf("include name %s is not a string", show(k)))
-				continue
+				continue // include() cannot name it
 			}
 			// A name defined again replaces the earlier schema, as in yamale.
 			d := b.def(k.text)
@@ -245,7 +248,8 @@ type pyArg struct {
 	kw     string // keyword, or "" for a positional argument
 	val    *pyValue
 	call   *pyCall
-	signed bool // val has a sign already; Python's ast has no room for two
+	class  string // a validator named but not called, as in list(str)
+	signed bool   // val has a sign already; Python's ast has no room for two
 }
 
 type pyCall struct {
@@ -303,32 +307,23 @@ var validatorAliases = map[string]string{
 	"Any": "any", "Null": "null", "Regex": "regex",
 }
 
-// keywords each validator takes, besides required and none.
-var validatorKeywords = map[string][]string{
-	"str":       {"min", "max", "exclude", "equals", "starts_with", "ends_with", "matches", "ignore_case", "multiline", "dotall"},
-	"int":       {"min", "max"},
-	"num":       {"min", "max"},
-	"bool":      nil,
-	"enum":      nil,
-	"day":       nil,
-	"timestamp": nil,
-	"map":       {"key", "min", "max"},
-	"list":      {"min", "max"},
-	"include":   {"strict"},
-	"any":       nil,
-	"null":      nil,
-	"regex":     {"name", "ignore_case", "multiline", "dotall"},
+// The validators image-crawler implements, by yamale's tags.
+var supportedValidators = map[string]bool{
+	"str": true, "int": true, "num": true, "bool": true, "enum": true, "day": true, "timestamp": true,
+	"map": true, "list": true, "include": true, "any": true, "null": true, "regex": true,
 }
 
 func isValidatorName(name string) bool {
-	_, ok := validatorKeywords[name]
+	ok := supportedValidators[name]
 	_, alias := validatorAliases[name]
 	_, unsupported := unsupportedValidators[name]
 	return ok || alias || unsupported
 }
 
 // build evaluates a validator call, as yamale's validator classes read their
-// arguments.
+// arguments. Like yamale, it ignores what a validator does not read (other
+// keywords, positional arguments of str() and the like): such a schema
+// judges files as the image manager does.
 func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 	name := c.name
 	if n, ok := validatorAliases[name]; ok {
@@ -337,18 +332,23 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 	if n, ok := unsupportedValidators[name]; ok {
 		return nil, fmt.Errorf("yamale's %s() validator is not supported by image-crawler", n)
 	}
-	allowed, ok := validatorKeywords[name]
-	if !ok {
+	if !supportedValidators[name] {
 		return nil, fmt.Errorf("unknown validator %s()", c.name)
 	}
-	for _, a := range c.kws {
-		if a.kw == "required" || a.kw == "none" || slices.Contains(allowed, a.kw) {
-			continue
+	for _, k := range []string{"min", "max"} {
+		if _, ok := c.kw(k); ok && (name == "day" || name == "timestamp") {
+			return nil, fmt.Errorf("%s(%s=...) is not supported by image-crawler", c.name, k)
 		}
-		if (name == "day" || name == "timestamp") && (a.kw == "min" || a.kw == "max") {
-			return nil, fmt.Errorf("%s(%s=...) is not supported by image-crawler", c.name, a.kw)
+	}
+	// Arguments yamale evaluates but then ignores can still fail.
+	if !slices.Contains([]string{"any", "list", "map"}, name) {
+		for _, a := range c.args {
+			if a.call != nil {
+				if _, err := b.build(a.call, line, where); err != nil {
+					return nil, err
+				}
+			}
 		}
-		return nil, fmt.Errorf("%s() takes no keyword %s=", c.name, a.kw)
 	}
 	var o opts
 	if a, ok := c.kw("required"); ok {
@@ -357,22 +357,10 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 	if a, ok := c.kw("none"); ok {
 		o.noNone = !a.truth()
 	}
-	noArgs := func() error {
-		if len(c.args) > 0 {
-			return fmt.Errorf("%s() takes no positional arguments", c.name)
-		}
-		return nil
-	}
 	switch name {
 	case "str":
-		if err := noArgs(); err != nil {
-			return nil, err
-		}
 		return b.str(c, o)
 	case "int":
-		if err := noArgs(); err != nil {
-			return nil, err
-		}
 		r := intRule{opts: o}
 		for _, k := range []string{"min", "max"} {
 			a, ok := c.kw(k)
@@ -391,9 +379,6 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 		}
 		return r, nil
 	case "num":
-		if err := noArgs(); err != nil {
-			return nil, err
-		}
 		r := numRule{opts: o}
 		for _, k := range []string{"min", "max"} {
 			a, ok := c.kw(k)
@@ -412,23 +397,24 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 		}
 		return r, nil
 	case "bool":
-		return boolRule{o}, noArgs()
+		return boolRule{o}, nil
 	case "day":
-		return dayRule{o}, noArgs()
+		return dayRule{o}, nil
 	case "timestamp":
-		return timestampRule{o}, noArgs()
+		return timestampRule{o}, nil
 	case "null":
-		return nullRule{o}, noArgs()
+		return nullRule{o}, nil
 	case "enum":
 		r := enumRule{opts: o}
 		for _, a := range c.args {
-			if a.val == nil {
+			switch {
+			case a.call != nil:
+				// yamale would compare values with a validator object and fail.
 				return nil, errors.New("enum() takes constants, not validators")
+			case a.val != nil:
+				r.values = append(r.values, a.val)
 			}
-			r.values = append(r.values, a.val)
-		}
-		if len(r.values) == 0 {
-			return nil, errors.New("enum() needs at least one value")
+			// A validator named but not called equals no value.
 		}
 		return r, nil
 	case "any":
@@ -468,8 +454,8 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 		}
 		return r, nil
 	case "include":
-		if len(c.args) != 1 || c.args[0].val == nil || c.args[0].val.kind != pyStr {
-			return nil, errors.New("include() takes one name in quotes, as in include('meta')")
+		if len(c.args) == 0 || c.args[0].val == nil || c.args[0].val.kind != pyStr {
+			return nil, errors.New("include() takes the name of a schema in quotes, as in include('meta')")
 		}
 		r := includeRule{opts: o, def: b.def(c.args[0].val.text)}
 		if a, ok := c.kw("strict"); ok && !(a.val != nil && a.val.kind == pyNull) {
@@ -485,8 +471,8 @@ func (b *schemaBuilder) build(c *pyCall, line int, where string) (rule, error) {
 }
 
 // rules evaluates the positional arguments of list(), map() and any().
-// yamale ignores those that are constants, and so does this: versions of
-// the image manager's schema of November 2022 have
+// yamale ignores those that are not validator calls, and so does this:
+// versions of the image manager's schema of November 2022 have
 // any('none', 'forever', 'notice', str(starts_with='last-'), day()), which
 // therefore refuses the value none.
 func (b *schemaBuilder) rules(c *pyCall, line int, where string) ([]rule, error) {
@@ -594,17 +580,19 @@ func (b *schemaBuilder) regex(c *pyCall, o opts) (rule, error) {
 		case "dotall":
 			fl.dotAll = a.truth()
 		case "name":
-			s, err := a.str()
-			if err != nil {
-				return nil, err
+			if a.truth() {
+				s, err := a.str()
+				if err != nil {
+					return nil, err
+				}
+				r.name = s
 			}
-			r.name = s
 		}
 	}
 	var patterns []string
 	for _, a := range c.args {
 		if a.val == nil || a.val.kind != pyStr {
-			return nil, errors.New("regex() takes patterns in quotes, as in regex(r'^a+$')")
+			continue // yamale ignores what is not a string
 		}
 		re, err := compilePython(a.val.text, fl)
 		if err != nil {
@@ -613,10 +601,11 @@ func (b *schemaBuilder) regex(c *pyCall, o opts) (rule, error) {
 		r.res = append(r.res, re)
 		patterns = append(patterns, a.val.text)
 	}
-	if len(r.res) == 0 {
-		return nil, errors.New("regex() needs a pattern")
-	}
-	if r.name == "" {
+	switch {
+	case r.name != "":
+	case len(patterns) == 0:
+		r.name = "regex match" // and nothing is one
+	default:
 		// yamale says "regex match"; the pattern tells more.
 		r.name = "match for " + strings.Join(patterns, " or ")
 	}
@@ -641,14 +630,23 @@ func (a pyArg) truth() bool {
 	return a.val.text != ""
 }
 
+// str is Python's str() of a constant argument, as yamale converts the
+// string keywords.
 func (a pyArg) str() (string, error) {
-	if a.val == nil || a.val.kind != pyStr {
-		return "", fmt.Errorf("%s= takes a string in quotes", a.kw)
+	if a.val == nil {
+		return "", fmt.Errorf("%s= takes a string in quotes, not a validator", a.kw)
 	}
-	return a.val.text, nil
+	switch a.val.kind {
+	case pyInt:
+		return a.val.num.String(), nil
+	case pyFloat:
+		return pyFloatRepr(pyFloatValue(a.val.text)), nil
+	}
+	return a.val.text, nil // a string, or True, False, None
 }
 
-// integer is Python's int() of a number: a float is truncated.
+// integer is Python's int() of a constant: a float is truncated, a string
+// read as a whole number.
 func (a pyArg) integer(k string) (*big.Int, error) {
 	if a.val != nil {
 		switch a.val.kind {
@@ -660,20 +658,41 @@ func (a pyArg) integer(k string) (*big.Int, error) {
 				n, _ := big.NewFloat(f).Int(nil)
 				return n, nil
 			}
+		case pyStr:
+			t := strings.TrimFunc(a.val.text, unicode.IsSpace)
+			if pyIntString.MatchString(t) {
+				n, _ := new(big.Int).SetString(strings.ReplaceAll(strings.TrimPrefix(t, "+"), "_", ""), 10)
+				return n, nil
+			}
 		}
 	}
 	return nil, fmt.Errorf("%s= takes a whole number", k)
 }
 
+// float is Python's float() of a constant.
 func (a pyArg) float(k string) (float64, error) {
 	if a.val != nil {
 		switch a.val.kind {
 		case pyInt, pyBool, pyFloat:
 			return pyNumber(a.val), nil
+		case pyStr:
+			t := strings.TrimFunc(a.val.text, unicode.IsSpace)
+			if pyFloatString.MatchString(t) {
+				f, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64)
+				if err == nil || errors.Is(err, strconv.ErrRange) {
+					return f, nil
+				}
+			}
 		}
 	}
 	return 0, fmt.Errorf("%s= takes a number", k)
 }
+
+// What Python's int() and float() read from a string, trimmed.
+var (
+	pyIntString   = regexp.MustCompile(`^[-+]?[0-9](?:_?[0-9])*$`)
+	pyFloatString = regexp.MustCompile(`^[-+]?(?:(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][-+]?[0-9](?:_?[0-9])*)?|(?i:inf|infinity|nan))$`)
+)
 
 // exprParser reads the part of Python's expression syntax that yamale
 // allows in a schema: validator calls whose arguments are constants
@@ -963,10 +982,11 @@ func (p *exprParser) valueDepth(depth int) pyArg {
 			return pyArg{call: p.call(t.text, depth+1)}
 		}
 		if isValidatorName(t.text) {
-			p.errorf("%s must be called, as %s()", t.text, t.text)
-		} else {
-			p.errorf("unknown name %s", t.text)
+			// The class, not a validator: yamale ignores it in list(),
+			// map(), any() and enum().
+			return pyArg{class: t.text}
 		}
+		p.errorf("unknown name %s", t.text)
 		return pyArg{}
 	}
 	p.errorf("unexpected %s", t)
