@@ -340,7 +340,7 @@ var validatorCases = []struct {
 	{"list(min=1, max=2)", "[1, 2, 3]", "allows at most 2 item(s), found 3"},
 	{"list(str(required=False))", "[~, a]", ""},
 	{"list('x', int())", "[1, a]", `v[1]: expected an int, found "a"`}, // yamale ignores constants here
-	{"list(str)", "[1, a]", ""}, // and validators not called
+	{"list(str)", "[1, a]", ""},                                        // and validators not called
 	// what validators do not read is ignored, as in yamale
 	{"str('x')", "1", "expected a string, found int 1"},
 	{"str(requried=False)", "<missing>", "v: required key is missing"},
