@@ -11,13 +11,17 @@ scalars = ["str()", "int()", "num()", "bool()", "day()", "timestamp()", "null()"
     "int(min=0)", "int(max=5)", "num(min=1.5)", "num(max=-1)", "enum('a', 1, None)", "enum(True, 'x')",
     "enum(1.0, 'none')", "regex(r'^a')", "regex(r'\\d$', name='digit')", "str(starts_with='a')",
     "str(ends_with='b', ignore_case=True)", "str(equals='ab')", "str(exclude='x')", "include('t')",
-    "include('t', strict=False)", "include('t', required=False)", "any()"]
+    "include('t', strict=False)", "include('t', required=False)", "any()",
+    "str('x')", "int(foo=1)", "str(min='2')", "num(min=' 1.5')", "enum()", "enum(str, 'a')", "regex()",
+    "regex(5, r'^a')", "int(min=True)", "str(starts_with=1)", "regex(r'^a', name=5)"]
 def expr(d=0):
     r = random.random()
     if d > 2 or r < 0.5:
         return random.choice(scalars)
-    k = random.choice(["list", "map", "any", "list_min", "map_key"])
+    k = random.choice(["list", "map", "any", "list_min", "map_key", "junk"])
     subs = ", ".join(expr(d+1) for _ in range(random.randint(0, 2)))
+    if k == "junk":
+        return "%s(%s%s'x', str, 1)" % (random.choice(["list", "map", "any"]), subs, ", " if subs else "")
     if k == "list_min":
         return "list(%s%smin=1, max=2)" % (subs, ", " if subs else "")
     if k == "map_key":
