@@ -1304,16 +1304,16 @@ func checkEntry(old, got *yaml.Node, pl *plan) error {
 		if err != nil {
 			return fmt.Errorf("line %d: versions[%d]: %w", it.Line, k, err)
 		}
-		if !pyEqual(v, e.want) {
+		if !pySame(v, e.want) {
 			return fmt.Errorf("line %d: versions[%d] does not read as written", it.Line, k)
 		}
 	}
 	return nil
 }
 
-// pyEqual compares two loaded values as Python's == would (mappings as
+// pySame compares two loaded values as Python's == would (mappings as
 // dicts), except that scalars of one kind compare by their text.
-func pyEqual(a, b *pyValue) bool {
+func pySame(a, b *pyValue) bool {
 	if a.kind != b.kind {
 		return false
 	}
@@ -1325,14 +1325,14 @@ func pyEqual(a, b *pyValue) bool {
 	case pyInt:
 		return a.num.Cmp(b.num) == 0
 	case pyList:
-		return slices.EqualFunc(a.items, b.items, pyEqual)
+		return slices.EqualFunc(a.items, b.items, pySame)
 	case pyMap:
 		if len(a.keys) != len(b.keys) {
 			return false
 		}
 		for i, k := range a.keys {
 			j := slices.IndexFunc(b.keys, func(x *pyValue) bool { return hashKey(x) == hashKey(k) })
-			if j < 0 || !pyEqual(a.vals[i], b.vals[j]) {
+			if j < 0 || !pySame(a.vals[i], b.vals[j]) {
 				return false
 			}
 		}

@@ -77,20 +77,20 @@ func FuzzEditVersions(f *testing.F) {
 		for name, o := range old {
 			g := got[name]
 			if name != img.Name {
-				if !pyEqual(g, o) {
+				if !pySame(g, o) {
 					t.Fatalf("image %q changed", name)
 				}
 				continue
 			}
 			vs, ok := g.get("versions")
-			if !ok || vs.kind != pyList || !pyEqual(vs, &pyValue{kind: pyList, items: want}) {
+			if !ok || vs.kind != pyList || !pySame(vs, &pyValue{kind: pyList, items: want}) {
 				t.Fatalf("the versions of %q do not read as intended:\n%s", name, out)
 			}
 			for i, k := range o.keys {
 				if k.text == "versions" {
 					continue
 				}
-				if v, ok := g.get(k.text); !ok || !pyEqual(v, o.vals[i]) {
+				if v, ok := g.get(k.text); !ok || !pySame(v, o.vals[i]) {
 					t.Fatalf("%s.%s changed", name, k.text)
 				}
 			}
@@ -199,13 +199,13 @@ func FuzzEditVersionsLayout(f *testing.F) {
 			for name, o := range old {
 				g := got[name]
 				if name != img.Name {
-					if !pyEqual(g, o) {
+					if !pySame(g, o) {
 						t.Fatalf("image %q changed", name)
 					}
 					continue
 				}
 				vs, ok := g.get("versions")
-				if !ok || !pyEqual(vs, &pyValue{kind: pyList, items: want}) {
+				if !ok || !pySame(vs, &pyValue{kind: pyList, items: want}) {
 					t.Fatalf("the versions of %q do not read as intended:\n%s", name, out)
 				}
 			}

@@ -364,7 +364,7 @@ func TestEditVersionsTypes(t *testing.T) {
 				continue
 			}
 			vs := pyVersions(t, out, "Cirros")
-			if got := vs[len(vs)-1]; !pyEqual(got, pyItem(it)) {
+			if got := vs[len(vs)-1]; !pySame(got, pyItem(it)) {
 				t.Errorf("%q does not read back", s)
 			}
 			insertedLines(t, data, out)
