@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -15,9 +17,29 @@ import (
 
 // validate checks a catalog file as the image manager would: against the
 // catalog repository's own schema (etc/schema.yaml) when it has one, else
-// the built-in copy.
-func (o *Options) validate(rel string, data []byte) []error {
-	return catalog.Validate(rel, data)
+// the built-in copy; and that every entry's latest version by the image
+// manager's natsort is its newest build (docs/catalog.md).
+func (c *Crawled) validate(rel string, data []byte) []error {
+	return append(catalog.ValidateWith(c.Schema, rel, data), catalog.CheckLatest(rel, data)...)
+}
+
+// loadSchema reads the catalog repository's etc/schema.yaml (the folder
+// above the catalog directory) through an os.Root at the repository, so a
+// symbolic link cannot lead it elsewhere.
+func loadSchema(root, catalogDir string) (*catalog.Schema, error) {
+	r, err := os.OpenRoot(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return catalog.BuiltinSchema(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open catalog repository: %w", err)
+	}
+	defer r.Close()
+	s, err := catalog.LoadSchema(r.FS(), catalogDir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog schema: %w", err)
+	}
+	return s, nil
 }
 
 // addMirrorURL writes mirror_url into the version a change adds, when
@@ -91,7 +113,6 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 	}
 	return f.EditVersions(e)
 }
-
 
 // botOwned are the keys of a new entry that come from the sources and the
 // template, not from its sibling.
