@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -116,7 +117,7 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 
 // botOwned are the keys of a new entry that come from the sources and the
 // template, not from its sibling.
-var botOwned = map[string]bool{"name": true, "shortname": true, "versions": true, "latest_url": true, "latest_checksum_url": true}
+var botOwned = map[string]bool{"name": true, "shortname": true, "latest_url": true, "latest_checksum_url": true}
 
 // fromSibling makes a rendered new entry look like the operator's own: it
 // takes the sibling entry's keys in the sibling's order, with the sibling's
@@ -153,6 +154,12 @@ func fromSibling(rendered []byte, sibling *yaml.Node) ([]byte, error) {
 			v = mv
 		case key == "meta":
 			v = mergeMeta(sv, mv)
+		case key == "versions":
+			v = mv
+			if v == nil {
+				continue
+			}
+			restyleItems(v, sv)
 		default:
 			v = sv
 		}
@@ -197,6 +204,7 @@ func mergeMeta(sibling, mine *yaml.Node) *yaml.Node {
 			if mv == nil {
 				continue
 			}
+			quoteLike(mv, v)
 			v = mv
 		}
 		used[key] = true
@@ -208,6 +216,39 @@ func mergeMeta(sibling, mine *yaml.Node) *yaml.Node {
 		}
 	}
 	return out
+}
+
+// quoteLike gives a quoted scalar the quote style of the sibling's value
+// of the same key, so a new entry quotes as the operator's do ('44' where
+// they write '43').
+func quoteLike(mine, sibling *yaml.Node) {
+	if mine == nil || sibling == nil || mine.Kind != yaml.ScalarNode || sibling.Kind != yaml.ScalarNode {
+		return
+	}
+	quoted := func(st yaml.Style) bool { return st&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 }
+	if quoted(mine.Style) && quoted(sibling.Style) && !strings.ContainsAny(mine.Value, "'\n\\") {
+		mine.Style = sibling.Style
+	}
+}
+
+// restyleItems quotes the new entry's version items as the sibling's first
+// item quotes the same keys.
+func restyleItems(mine, sibling *yaml.Node) {
+	if mine.Kind != yaml.SequenceNode || sibling.Kind != yaml.SequenceNode || len(sibling.Content) == 0 {
+		return
+	}
+	first := sibling.Content[0]
+	if first.Kind != yaml.MappingNode {
+		return
+	}
+	for _, item := range mine.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			quoteLike(item.Content[i+1], valueOf(first, item.Content[i].Value))
+		}
+	}
 }
 
 func valueOf(m *yaml.Node, key string) *yaml.Node {

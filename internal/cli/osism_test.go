@@ -255,3 +255,318 @@ func wantPrefix(t *testing.T, got, prefix string) {
 	}
 }
 
+
+// twist edits one catalog file of the world, replacing old by new once.
+func (w *osismWorld) twist(file, old, new string) {
+	w.t.Helper()
+	p := filepath.Join(w.catalog, "etc/images", file)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		w.t.Fatalf("%s has no %q", file, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// An operator's own settings, comments and mirrors survive an update byte
+// for byte, and an entry following a stream no source knows is left alone
+// and named.
+func TestOsismCatalogOperatorTwists(t *testing.T) {
+	w := newOsismWorld(t)
+	// Ubuntu 24.04: disabled, private, tagged, hotfixed, UEFI, a dated
+	// provided_until and comments inside the entry.
+	w.twist("ubuntu.yml", `  - name: Ubuntu 24.04
+    enable: true
+    shortname: ubuntu-24.04`, `  - name: Ubuntu 24.04
+    enable: false   # until the kernel fix lands
+    shortname: ubuntu-24.04`)
+	w.twist("ubuntu.yml", `      os_version: '24.04'
+      os_purpose: generic
+      replace_frequency: quarterly
+      uuid_validity: last-3
+      provided_until: none
+    tags: []
+    latest_checksum_url: 
+      https://cloud-images.ubuntu.com/noble/current/SHA256SUMS`, `      os_version: '24.04'
+      os_purpose: generic
+      hw_firmware_type: uefi
+      replace_frequency: quarterly
+      uuid_validity: last-3
+      provided_until: 2029-05-31
+    # Our tenants look for these.
+    tags: [lts, "noble"]
+    hotfix_hours: 6
+    latest_checksum_url: 
+      https://cloud-images.ubuntu.com/noble/current/SHA256SUMS`)
+	w.twist("ubuntu.yml", `  - name: Ubuntu 24.04 Minimal
+    enable: true
+    shortname: ubuntu-24.04-minimal
+    format: qcow2
+    login: ubuntu
+    min_disk: 8
+    min_ram: 512
+    status: active
+    visibility: public`, `  - name: Ubuntu 24.04 Minimal
+    enable: true
+    shortname: ubuntu-24.04-minimal
+    format: qcow2
+    login: ubuntu
+    min_disk: 8
+    min_ram: 512
+    status: active
+    visibility: private`)
+	// Debian 12 follows the operator's own mirror of the daily stream, a
+	// layout no source describes.
+	w.twist("debian.yml", `    latest_checksum_url: 
+      https://cdimage.debian.org/cdimage/cloud/bookworm/daily/latest/SHA512SUMS
+    latest_url: 
+      https://cdimage.debian.org/cdimage/cloud/bookworm/daily/latest/debian-12-genericcloud-amd64-daily.qcow2`, `    latest_checksum_url: 
+      https://mirror.example.org/debian-cloud/bookworm/SHA512SUMS
+    latest_url: 
+      https://mirror.example.org/debian-cloud/bookworm/current.qcow2`)
+	before := w.files()
+
+	r := w.run(w.args("run")...)
+	if r.code != ExitOK || len(r.report.Failures) > 0 {
+		t.Fatalf("exit %d, failures %+v\n%s", r.code, r.report.Failures, r.stderr)
+	}
+	after := w.files()
+	for name := range before {
+		onlyAdded(t, name, before[name], after[name])
+	}
+	ub := after["ubuntu.yml"]
+	for _, keep := range []string{
+		"enable: false   # until the kernel fix lands", "visibility: private", "hw_firmware_type: uefi",
+		"provided_until: 2029-05-31", "# Our tenants look for these.", `tags: [lts, "noble"]`, "hotfix_hours: 6",
+	} {
+		if !strings.Contains(ub, keep) {
+			t.Errorf("ubuntu.yml lost %q", keep)
+		}
+	}
+	var updated []string
+	for _, u := range r.report.Updates {
+		updated = append(updated, u.Image)
+	}
+	for _, name := range []string{"Ubuntu 24.04", "Ubuntu 24.04 Minimal"} {
+		if !slices.Contains(updated, name) {
+			t.Errorf("%s was not updated: %v", name, updated)
+		}
+	}
+	if slices.Contains(updated, "Debian 12") || entryText(before["debian.yml"], "Debian 12") != entryText(after["debian.yml"], "Debian 12") {
+		t.Errorf("Debian 12 follows an unknown stream but was changed")
+	}
+	var left string
+	for _, n := range r.report.NotUpdated {
+		if n.Image == "Debian 12" {
+			left = n.Reason
+		}
+	}
+	if !strings.Contains(left, "follows https://mirror.example.org/debian-cloud/bookworm/current.qcow2, which no source describes") {
+		t.Errorf("Debian 12 not named as left alone: %q", left)
+	}
+}
+
+// --mirror-url-template writes mirror_url into every added version, where
+// the entry's items keep it, from the entry's own shortname.
+func TestOsismMirrorURLTemplate(t *testing.T) {
+	w := newOsismWorld(t)
+	before := w.files()
+	tpl := "https://mirror.example.org/images/{{ image.shortname }}/{{ version.version }}-{{ image.shortname }}.{{ image.format }}"
+	r := w.run(w.args("run", "--only", "AlmaLinux 9", "--only", "Debian 12", "--mirror-url-template", tpl)...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	after := w.files()
+	onlyAdded(t, "almalinux.yml", before["almalinux.yml"], after["almalinux.yml"])
+	if !strings.Contains(after["almalinux.yml"], `      - version: '20261119'
+        url: 
+          https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.8-20261119.x86_64.qcow2
+        mirror_url: 
+          https://mirror.example.org/images/almalinux-9/20261119-almalinux-9.qcow2
+`) {
+		t.Errorf("almalinux.yml: no mirror_url in the entry's style:\n%s", after["almalinux.yml"])
+	}
+	// Debian 12's items keep mirror_url after url, in their own key order.
+	if !strings.Contains(after["debian.yml"], `          https://cdimage.debian.org/cdimage/cloud/bookworm/daily/20261124-2411/debian-12-genericcloud-amd64-daily-20261124-2411.qcow2
+        mirror_url: 
+          https://mirror.example.org/images/debian-12/20261124-debian-12.qcow2
+        version: '20261124'
+`) {
+		t.Errorf("debian.yml: no mirror_url in the entry's style:\n%s", after["debian.yml"])
+	}
+	if r := w.run(w.args("run", "--mirror-url-template", "{{ image.nope }}")...); r.code != ExitUsage || !strings.Contains(r.stderr, "nope") {
+		t.Errorf("a bad template: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A build upstream no longer publishes leaves the entry when the operator
+// keeps no mirror of it; a Rocky minor that upstream retired moves to the
+// vault; a version with a mirror_url stays.
+func TestOsismGoneVersionsArePrunedOrRepinned(t *testing.T) {
+	w := newOsismWorld(t)
+	// AlmaLinux 9: an earlier pinned build without mirror_url, whose file
+	// AlmaLinux no longer publishes.
+	w.twist("almalinux.yml", `        build_date: 2025-11-18
+`, `        build_date: 2025-11-18
+      - version: '20260301'
+        url: 
+          https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.7-20260301.x86_64.qcow2
+        checksum: 
+          sha256:1111111111111111111111111111111111111111111111111111111111111111
+        build_date: 2026-03-01
+`)
+	// Rocky 9: a build of a minor release upstream moved to the vault.
+	w.twist("rockylinux.yml", `        build_date: 2025-11-23
+`, `        build_date: 2025-11-23
+      - version: '20260415'
+        url: 
+          https://download.rockylinux.org/pub/rocky/9.6/images/x86_64/Rocky-9-GenericCloud-Base-9.6-20260415.0.x86_64.qcow2
+        checksum: 
+          sha256:2222222222222222222222222222222222222222222222222222222222222222
+        build_date: 2026-04-15
+`)
+	w.host("dl.rockylinux.org").BigFile("/vault/rocky/9.6/images/x86_64/Rocky-9-GenericCloud-Base-9.6-20260415.0.x86_64.qcow2", layout.ImageSize, time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
+	before := w.files()
+	dry := w.run(w.args("run", "--dry-run", "--only", "AlmaLinux 9", "--only", "Rocky 9")...)
+	for _, want := range []string{"Older versions whose files are gone upstream", "**AlmaLinux 9 20260301** removed", "**Rocky 9 20260415** now points at upstream's archive"} {
+		if !strings.Contains(dry.stdout, want) {
+			t.Errorf("the pull request body does not say %q:\n%s", want, dry.stdout)
+		}
+	}
+	r := w.run(w.args("run", "--only", "AlmaLinux 9", "--only", "Rocky 9")...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if len(r.report.Pruned) != 1 || r.report.Pruned[0].Image != "AlmaLinux 9" || r.report.Pruned[0].Version != "20260301" {
+		t.Errorf("pruned %+v", r.report.Pruned)
+	}
+	if len(r.report.Repinned) != 1 || r.report.Repinned[0].Version != "20260415" ||
+		r.report.Repinned[0].To != "https://dl.rockylinux.org/vault/rocky/9.6/images/x86_64/Rocky-9-GenericCloud-Base-9.6-20260415.0.x86_64.qcow2" {
+		t.Errorf("repinned %+v", r.report.Repinned)
+	}
+	after := w.files()
+	if strings.Contains(after["almalinux.yml"], "20260301") || !strings.Contains(after["almalinux.yml"], "version: '20251118'") {
+		t.Errorf("almalinux.yml: the gone build stays, or the mirrored one went:\n%s", after["almalinux.yml"])
+	}
+	if !strings.Contains(after["rockylinux.yml"], "https://dl.rockylinux.org/vault/rocky/9.6/images/x86_64/Rocky-9-GenericCloud-Base-9.6-20260415.0.x86_64.qcow2") {
+		t.Errorf("rockylinux.yml: not repinned to the vault:\n%s", after["rockylinux.yml"])
+	}
+	for name := range before {
+		if errs := catalog.CheckLatest(name, []byte(after[name])); len(errs) > 0 {
+			t.Errorf("%s: %v", name, errs)
+		}
+	}
+}
+
+// entryText is the text of one image's entry in a catalog file.
+func entryText(file, name string) string {
+	i := strings.Index(file, "  - name: "+name+"\n")
+	if i < 0 {
+		return ""
+	}
+	rest := file[i+1:]
+	if j := strings.Index(rest, "\n  - name: "); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// A catalog holding Fedora 43 the operator's way gets Fedora 44 proposed
+// when upstream lists it, looking like the operator's own entry: its
+// enable, visibility, tags and meta, in its key order. Fedora
+// for aarch64, which the catalog does not carry, is only offered.
+func TestNewReleaseCopiesItsSibling(t *testing.T) {
+	w := newWorldA(t)
+	fedora43 := `---
+images:
+  - name: Fedora 43
+    enable: false
+    shortname: fedora-43
+    format: qcow2
+    login: fedora
+    min_disk: 5
+    min_ram: 1024
+    status: active
+    visibility: private
+    multi: true
+    meta:
+      architecture: x86_64
+      hw_disk_bus: virtio
+      hypervisor_type: qemu
+      os_distro: fedora
+      os_version: '43'
+      os_purpose: generic
+      replace_frequency: quarterly
+      uuid_validity: last-3
+      provided_until: 2026-12-15
+    tags: [fedora, team-a]
+    versions:
+      - version: '43-1.6'
+        url: https://dl.fedoraproject.org/pub/fedora/linux/releases/43/Cloud/x86_64/images/Fedora-Cloud-Base-Generic-43-1.6.x86_64.qcow2
+        checksum: sha256:` + layout.FedoraDigest("43-1.6", "x86_64", "") + `
+        build_date: 2025-10-23
+`
+	if err := os.WriteFile(filepath.Join(w.catalog, "etc/images/fedora.yml"), []byte(fedora43), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := w.run(nil, "run", "--catalog", w.catalog, "--sources", w.sources, "--signatures", "off",
+		"--only", "Fedora 43", "--only", "Fedora 44", "--only", "Fedora 44 aarch64",
+		"--mirror", "https://dl.fedoraproject.org/="+w.mirror.URL+"/fedora/")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if len(r.report.Updates) != 1 || r.report.Updates[0].Image != "Fedora 44" || r.report.Updates[0].NewImage != "new release" {
+		t.Fatalf("updates %+v", r.report.Updates)
+	}
+	if !slices.Contains(r.report.Available, "Fedora 44 aarch64") {
+		t.Errorf("Fedora 44 aarch64 not offered: %v", r.report.Available)
+	}
+	got := w.read("fedora.yml")
+	if !strings.HasPrefix(got, fedora43) {
+		t.Fatalf("Fedora 43's entry changed:\n%s", got)
+	}
+	added := got[len(fedora43):]
+	golden(t, "testdata/golden/fedora-new-release.yml", added)
+	for _, want := range []string{
+		"- name: Fedora 44\n    enable: false\n    shortname: fedora-44\n", "min_disk: 5", "visibility: private",
+		"hw_disk_bus: virtio", "os_version: '44'", "provided_until: 2026-12-15", "tags: [fedora, team-a]",
+		"Fedora-Cloud-Base-Generic-44-1.7.x86_64.qcow2",
+	} {
+		if !strings.Contains(added, want) {
+			t.Errorf("the new entry lacks %q:\n%s", want, added)
+		}
+	}
+	if errs := catalog.Validate("fedora.yml", []byte(got)); len(errs) > 0 {
+		t.Errorf("fedora.yml fails the schema: %v", errs)
+	}
+}
+
+// An empty catalog gets the whole selected set from the templates.
+func TestEmptyCatalogGetsEverySelectedImage(t *testing.T) {
+	w := newWorld(t)
+	empty := t.TempDir()
+	r := w.run(nil, "run", "--catalog", empty, "--only", "Ubuntu 24.04", "--only", "Debian 12",
+		"--mirror", "https://cloud-images.ubuntu.com/="+w.mirror.URL+"/ubuntu/",
+		"--mirror", "https://cloud.debian.org/="+w.mirror.URL+"/debian/", "--signatures", "optional")
+	if r.code != ExitOK || len(r.report.Updates) != 2 {
+		t.Fatalf("exit %d, updates %+v\n%s", r.code, r.report.Updates, r.stderr)
+	}
+	for _, u := range r.report.Updates {
+		if u.NewImage != "bootstrap" {
+			t.Errorf("%s: new image %q, want bootstrap", u.Image, u.NewImage)
+		}
+	}
+	for _, f := range []string{"ubuntu.yml", "debian.yml"} {
+		b, err := os.ReadFile(filepath.Join(empty, "etc/images", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := catalog.Validate(f, b); len(errs) > 0 || !strings.Contains(string(b), "latest_url: ") {
+			t.Errorf("%s: %v\n%s", f, errs, b)
+		}
+	}
+}
