@@ -255,7 +255,6 @@ func wantPrefix(t *testing.T, got, prefix string) {
 	}
 }
 
-
 // twist edits one catalog file of the world, replacing old by new once.
 func (w *osismWorld) twist(file, old, new string) {
 	w.t.Helper()
