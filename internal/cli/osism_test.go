@@ -569,3 +569,89 @@ func TestEmptyCatalogGetsEverySelectedImage(t *testing.T) {
 		}
 	}
 }
+
+// validate reads the catalog's own schema, reports an entry the image
+// manager would not take the newest build of, and refuses to pass a
+// catalog it found no file in.
+func TestValidateOsismCatalog(t *testing.T) {
+	w := &world{t: t}
+	dir := t.TempDir()
+	copyDir(t, "testdata/osism", dir)
+	r := w.runPlain(nil, "validate", "--catalog", dir)
+	if r.code != ExitOK || !strings.Contains(r.stdout, "ok  schema etc/schema.yaml") || !strings.Contains(r.stdout, "ok  etc/images/ubuntu.yml (11 images)") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A schema that permits more than the built-in copy: its own wins.
+	schema := filepath.Join(dir, "etc/schema.yaml")
+	b, _ := os.ReadFile(schema)
+	if !strings.Contains(string(b), "'centos',") {
+		t.Fatalf("the schema's os_distro enum changed: %s", b)
+	}
+	os.WriteFile(schema, []byte(strings.Replace(string(b), "'centos',", "'centos', 'almalinux',", 1)), 0o644)
+	alma := filepath.Join(dir, "etc/images/almalinux.yml")
+	a, _ := os.ReadFile(alma)
+	os.WriteFile(alma, []byte(strings.ReplaceAll(string(a), "os_distro: centos", "os_distro: almalinux")), 0o644)
+	if r := w.runPlain(nil, "validate", "--catalog", dir); r.code != ExitOK {
+		t.Fatalf("the catalog's own schema was not used: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// 9.8-20260526 after 20251118: natsort keeps 20251118 as the latest.
+	os.WriteFile(alma, []byte(string(a)+`      - version: '9.8-20260526'
+        url: https://repo.almalinux.org/almalinux/9/cloud/x86_64/images/AlmaLinux-9-GenericCloud-9.8-20260526.x86_64.qcow2
+        checksum: sha256:5ff9c048859046f41db4a33b1f1a96675711288078aac66b47d0be023af270d2
+        build_date: 2026-05-26
+`), 0o644)
+	r = w.runPlain(nil, "validate", "--catalog", dir)
+	if r.code != ExitError || !strings.Contains(r.stderr, "etc/images/almalinux.yml:") || !strings.Contains(r.stderr, "20251118") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+
+	// No catalog file: a wrong path, or the catalog dir itself.
+	for _, args := range [][]string{
+		{"validate", "--catalog", filepath.Join(dir, "nope")},
+		{"validate", "--catalog", filepath.Join(dir, "etc/images")},
+		{"validate", "--catalog", dir, "--catalog-dir", "etc/image"},
+	} {
+		if r := w.runPlain(nil, args...); r.code != ExitError || !strings.Contains(r.stderr, "no catalog file") {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	if r := w.runPlain(nil, "validate", "--catalog", t.TempDir(), "--allow-empty"); r.code != ExitOK {
+		t.Errorf("--allow-empty: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// An aarch64 twin joins where the catalog already carries aarch64 images
+// of its family and holds its x86_64 twin; elsewhere it is only offered.
+func TestArchTwinJoinsWhereTheFamilyHasOne(t *testing.T) {
+	w := newWorldA(t)
+	// The catalog holds Rocky 9 (x86_64, from testdata) and now Rocky 8
+	// and Rocky 8 aarch64: Rocky 9 aarch64 is proposed; AlmaLinux 9
+	// aarch64 is not (no AlmaLinux aarch64 in the catalog).
+	r := w.run(nil, "run", "--catalog", w.catalog, "--sources", w.sources, "--signatures", "off",
+		"--only", "Rocky 8", "--only", "Rocky 8 aarch64", "--add", "rocky 8", "--add", "ROCKY 8 AARCH64",
+		"--mirror", "https://dl.rockylinux.org/="+w.mirror.URL+"/rocky/")
+	if r.code != ExitOK || len(r.report.Updates) != 2 {
+		t.Fatalf("adding Rocky 8: exit %d %+v\n%s", r.code, r.report.Updates, r.stderr)
+	}
+	r = w.run(nil, "run", "--catalog", w.catalog, "--sources", w.sources, "--signatures", "off",
+		"--only", "Rocky 9", "--only", "Rocky 9 aarch64", "--only", "AlmaLinux 9", "--only", "AlmaLinux 9 aarch64",
+		"--mirror", "https://dl.rockylinux.org/="+w.mirror.URL+"/rocky/",
+		"--mirror", "https://repo.almalinux.org/="+w.mirror.URL+"/alma/")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	by := byImage(r.report)
+	if u := by["Rocky 9 aarch64"]; u == nil || u.NewImage != "new architecture" {
+		t.Errorf("Rocky 9 aarch64: %+v", u)
+	}
+	if by["AlmaLinux 9 aarch64"] != nil || !slices.Contains(r.report.Available, "AlmaLinux 9 aarch64") || !slices.Contains(r.report.Available, "AlmaLinux 9") {
+		t.Errorf("AlmaLinux was added: %+v, available %v", r.report.Updates, r.report.Available)
+	}
+	rocky := w.read("rockylinux.yml")
+	arm := entryText(rocky, "Rocky 9 aarch64")
+	if !strings.Contains(arm, "architecture: aarch64") || !strings.Contains(arm, "Rocky-9-GenericCloud-Base-9.6-20250531.0.aarch64.qcow2") {
+		t.Errorf("Rocky 9 aarch64 entry:\n%s", arm)
+	}
+}
