@@ -595,18 +595,25 @@ func TestMaxInFlight(t *testing.T) {
 	s.File("/stalled", []byte("x"), day0)
 	s.Fault("/stalled", Fault{Stall: time.Hour})
 	ctx, cancel := context.WithCancel(t.Context())
+	// A stall sends the headers first: once a client has them, the server
+	// is in the middle of answering it.
+	headers := make(chan error, 3)
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Go(func() {
 			req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"/stalled", nil)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp, err := http.DefaultClient.Do(req)
+			headers <- err
+			if err == nil {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
 		})
 	}
-	for s.Count() < 3 {
-		time.Sleep(time.Millisecond)
+	for range 3 {
+		if err := <-headers; err != nil {
+			t.Fatal(err)
+		}
 	}
 	if got := s.MaxInFlight(); got != 3 {
 		t.Errorf("MaxInFlight = %d with three stalled requests, want 3", got)
