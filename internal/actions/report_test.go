@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,29 +11,8 @@ import (
 	"testing"
 
 	"github.com/osism/image-crawler/internal/report"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 func ptr(s string) *string { return &s }
 
@@ -102,7 +80,7 @@ func TestSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "testdata/summary/"+tt.name+".md", Summary(tt.rep, tt.err))
+			golden.Assert(t, "testdata/summary/"+tt.name+".md", Summary(tt.rep, tt.err))
 		})
 	}
 	for _, name := range []string{"nothing-new", "closed"} {
