@@ -390,3 +390,48 @@ func TestReleaseDockerfileMatchesDockerfile(t *testing.T) {
 		t.Errorf("%s has\n%q\nwant the Dockerfile's final stage with the prebuilt binary:\n%q", name, got, want)
 	}
 }
+
+// TestReleaseWorkflowRunsCheckedGoReleaser checks that the release runs the
+// GoReleaser version .ci/run checks the configuration with, and gives the
+// tests above the tag to check before it publishes.
+func TestReleaseWorkflowRunsCheckedGoReleaser(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join(root(t), ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^GORELEASER=github\.com/goreleaser/goreleaser/v2@(v\S+)$`).FindSubmatch(script)
+	if m == nil {
+		t.Fatal(".ci/run: no GORELEASER=github.com/goreleaser/goreleaser/v2@VERSION line")
+	}
+	checked := string(m[1])
+
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				Run  string            `yaml:"run"`
+				With map[string]string `yaml:"with"`
+				Env  map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	readYAML(t, ".github/workflows/release.yml", &wf)
+	var versions []string
+	tested := false
+	for _, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			if strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@") {
+				versions = append(versions, s.With["version"])
+			}
+			if strings.Contains(s.Run, "./internal/dist") && s.Env[releaseTagEnv] == "${{ github.ref_name }}" {
+				tested = true
+			}
+		}
+	}
+	if !slices.Equal(versions, []string{checked}) {
+		t.Errorf("release.yml runs GoReleaser %q, .ci/run checks with %s", versions, checked)
+	}
+	if !tested {
+		t.Errorf("release.yml: no step runs ./internal/dist with %s set to the tag", releaseTagEnv)
+	}
+}
