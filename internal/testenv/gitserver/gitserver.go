@@ -185,6 +185,10 @@ func (s *Server) Pushes() int { return int(s.pushes.Load()) }
 
 func (s *Server) repoPath(name string) string { return filepath.Join(s.root, name+".git") }
 
+// Dir is the directory of the bare repository name, for a fake GitHub that
+// serves the git data API from the same objects (fakegithub.UseGitRepo).
+func (s *Server) Dir(name string) string { return s.repoPath(name) }
+
 // CreateRepo creates the bare repository name.git with one commit holding
 // files on branch, which becomes the repository's default branch (HEAD).
 func (s *Server) CreateRepo(name, branch string, files map[string]string) {
