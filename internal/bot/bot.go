@@ -52,6 +52,20 @@ type Options struct {
 	Author       Identity
 	Committer    Identity
 	Signoff      bool
+	// SignCommits makes the commit through GitHub's git data API, so that
+	// GitHub signs it (--sign-commits).
+	SignCommits bool
+	// Reviewers, TeamReviewers, Assignees and Milestone are requested on
+	// the pull request when it is opened or updated; 0 is no milestone.
+	Reviewers     []string
+	TeamReviewers []string
+	Assignees     []string
+	Milestone     int
+	// Dashboard keeps one issue listing what fails and since when
+	// (--dashboard); FailAfter is how long an image may fail before the
+	// run exits 3 (--fail-after, 7 days when zero).
+	Dashboard bool
+	FailAfter time.Duration
 
 	// Signatures is --signatures: required, optional or off for every
 	// source at once, or "" for each source's own setting.

@@ -62,6 +62,10 @@ func (g *gitWorkspace) Close() error { return g.repo.Close() }
 func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
 	p := &publish{g: g, o: o, out: out, base: g.repo.Base(),
 		bot: gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}}
+	if o.SignCommits {
+		// GitHub commits; the bot is the author (see gitrepo.committedBy).
+		p.bot = gitrepo.Identity{Name: o.Author.Name, Email: o.Author.Email}
+	}
 	var err error
 	if p.state, err = g.repo.RemoteBranch(ctx, o.Branch, p.bot); err != nil {
 		return fmt.Errorf("read branch %s: %w", o.Branch, err)
@@ -115,6 +119,10 @@ type publish struct {
 	gh     *forge.Client       // nil without a GitHub repository (dry runs of other URLs)
 	pr     *forge.PullRequest  // the open pull request, or nil
 	result *report.PullRequest
+	tree   string // the tree of the bot's commit
+	// headSHA is the bot's commit on the branch: the one pushed, or made
+	// through the API with --sign-commits.
+	headSHA string
 }
 
 // setResult puts the pull request into the report; a dry run reports none.
@@ -142,16 +150,23 @@ func (p *publish) commit(ctx context.Context) (tree string, err error) {
 		}
 		paths = append(paths, f.Path)
 	}
-	var trailers []string
-	if o.Signoff {
-		trailers = append(trailers, fmt.Sprintf("Signed-off-by: %s <%s>", o.Author.Name, o.Author.Email))
-	}
-	msg := report.CommitMessage(p.out.Report, trailers...)
-	_, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
+	msg := report.CommitMessage(p.out.Report, p.trailers()...)
+	var commit string
+	commit, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
 	if err != nil && !errors.Is(err, gitrepo.ErrNothingToCommit) {
 		return "", fmt.Errorf("commit: %w", err)
 	}
+	p.tree, p.headSHA = tree, commit
 	return tree, err
+}
+
+// trailers are the trailers of the bot's commit message besides
+// gitrepo.Trailer.
+func (p *publish) trailers() []string {
+	if p.o.Signoff {
+		return []string{fmt.Sprintf("Signed-off-by: %s <%s>", p.o.Author.Name, p.o.Author.Email)}
+	}
+	return nil
 }
 
 // push force-pushes the branch under the lease read at the start, unless it
@@ -167,12 +182,16 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 		p.out.Intent = append(p.out.Intent, fmt.Sprintf("would push branch %s (one commit on %s %s)", o.Branch, p.base, short(repo.BaseHead())))
 		return false, false, nil
 	}
-	err = repo.Push(ctx, o.Branch, p.state.Head)
+	if o.SignCommits {
+		err = p.pushSigned(ctx)
+	} else {
+		err = repo.Push(ctx, o.Branch, p.state.Head)
+	}
 	if err == nil {
-		o.Logger.Info("pushed", "branch", o.Branch)
+		o.Logger.Info("pushed", "branch", o.Branch, "signed", o.SignCommits)
 		return true, false, nil
 	}
-	if !errors.Is(err, gitrepo.ErrLeaseFailed) {
+	if !errors.Is(err, gitrepo.ErrLeaseFailed) && !errors.Is(err, forge.ErrRefMoved) {
 		return false, false, fmt.Errorf("push %s: %w", o.Branch, err)
 	}
 	// Another run or a person pushed since we looked. Look again: if it was

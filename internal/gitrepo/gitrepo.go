@@ -223,7 +223,8 @@ type BranchState struct {
 	// to pass to Push and DeleteBranch.
 	Head string
 	// Owned means the tip is the bot's own commit: it carries Trailer, the
-	// bot committed it, and it has a single parent. Anyone who amends,
+	// bot committed it (or GitHub did, signed, with the bot as author), and
+	// it has a single parent. Anyone who amends,
 	// rebases or adds to it becomes the committer of the tip, so Owned turns
 	// false and the caller leaves the branch alone.
 	Owned bool
@@ -291,8 +292,25 @@ func (r *Repo) RemoteBranch(ctx context.Context, branch string, bot Identity) (B
 	// the bot works for, but whoever rewrites the commit becomes committer.
 	st.Owned = len(tip.ParentHashes) == 1 &&
 		hasTrailer(tip.Message) &&
-		strings.EqualFold(tip.Committer.Email, bot.Email)
+		committedBy(tip, bot)
 	return st, nil
+}
+
+// GitHubCommitterEmail is the committer of the commits GitHub makes and signs
+// through its API, as the bot's commits are with --sign-commits.
+const GitHubCommitterEmail = "noreply@github.com"
+
+// committedBy reports whether bot made c: bot is its committer, or GitHub
+// committed and signed it through the API with bot as the author. A person
+// who edits the branch in GitHub's web editor also gets GitHub as the
+// committer, but is the author, and their message lacks the trailer.
+func committedBy(c *object.Commit, bot Identity) bool {
+	if strings.EqualFold(c.Committer.Email, bot.Email) {
+		return true
+	}
+	return strings.EqualFold(c.Committer.Email, GitHubCommitterEmail) &&
+		c.PGPSignature != "" &&
+		strings.EqualFold(c.Author.Email, bot.Email)
 }
 
 // Commit makes one commit on the local branch, whose parent is BaseHead

@@ -226,15 +226,14 @@ func (s *Server) createTree(w http.ResponseWriter, r *request) {
 		return
 	}
 	// A temporary index builds the tree: read the base, apply the entries.
-	idx, err := os.CreateTemp("", "fakegithub-index-")
+	// The index's commands want a work tree; an empty one is never read.
+	tmp, err := os.MkdirTemp("", "fakegithub-index-")
 	if err != nil {
 		s.internal(w, err)
 		return
 	}
-	idx.Close()
-	os.Remove(idx.Name()) // git wants to create it
-	defer os.Remove(idx.Name())
-	env := []string{"GIT_INDEX_FILE=" + idx.Name()}
+	defer os.RemoveAll(tmp)
+	env := []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index"), "GIT_WORK_TREE=" + tmp}
 	if in.BaseTree != "" {
 		if t := objectType(dir, in.BaseTree); t != "tree" && t != "commit" {
 			writeJSON(w, http.StatusUnprocessableEntity, apiError{Message: "Invalid tree info: base_tree is not a valid tree oid", DocumentationURL: docsTrees})
