@@ -57,15 +57,30 @@ func openGit(ctx context.Context, o *Options) (workspace, error) {
 func (g *gitWorkspace) Root() string { return g.repo.Dir() }
 func (g *gitWorkspace) Close() error { return g.repo.Close() }
 
-// Publish commits, pushes and opens, updates or closes the pull request. In
-// a dry run it only reads, and says what it would do.
+// Publish commits, pushes and opens, updates or closes the pull request,
+// then brings the dashboard issue up to date (--dashboard). In a dry run it
+// only reads, and says what it would do.
 func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
+	p := g.newPublish(o, out)
+	if err := p.run(ctx); err != nil {
+		return err
+	}
+	return g.dashboard(ctx, o, out, p.gh, []report.PullRequest{*p.result})
+}
+
+func (g *gitWorkspace) newPublish(o *Options, out *Outcome) *publish {
 	p := &publish{g: g, o: o, out: out, base: g.repo.Base(),
 		bot: gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}}
 	if o.SignCommits {
 		// GitHub commits; the bot is the author (see gitrepo.committedBy).
 		p.bot = gitrepo.Identity{Name: o.Author.Name, Email: o.Author.Email}
 	}
+	return p
+}
+
+// run publishes one branch and its pull request.
+func (p *publish) run(ctx context.Context) error {
+	g, o, out := p.g, p.o, p.out
 	var err error
 	if p.state, err = g.repo.RemoteBranch(ctx, o.Branch, p.bot); err != nil {
 		return fmt.Errorf("read branch %s: %w", o.Branch, err)

@@ -23,6 +23,8 @@ type Report struct {
 	Failures    []Failure    `json:"failures"`
 	Files       []string     `json:"files"`
 	PullRequest *PullRequest `json:"pull_request"`
+	// Dashboard is the dashboard issue (--dashboard); absent without it.
+	Dashboard *Dashboard `json:"dashboard,omitempty"`
 	// Pruned are versions removed because their files are gone upstream
 	// and no mirror_url keeps them; Repinned moved to upstream's archive.
 	Pruned   []Pruned   `json:"pruned"`

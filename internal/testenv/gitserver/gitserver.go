@@ -326,6 +326,20 @@ func (s *Server) Git(name string, args ...string) string {
 	return s.git(s.repoPath(name), args...)
 }
 
+// GitStdin is Git with stdin, e.g. for hash-object --stdin.
+func (s *Server) GitStdin(name, stdin string, args ...string) string {
+	s.tb.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = s.repoPath(name)
+	cmd.Env = append(os.Environ(), gitEnv(s.root)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.tb.Fatalf("git %s in %s: %v\n%s", strings.Join(args, " "), name, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // Contains reports whether text occurs anywhere in the repository's objects
 // and refs as git prints them: every commit (raw headers and message) and
 // every blob reachable from any ref. Tests use it to prove a token never made
