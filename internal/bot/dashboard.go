@@ -215,7 +215,13 @@ func days(d time.Duration) string {
 	return fmt.Sprintf("%d days", n)
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine puts s on one line, with < and > as entities so that a name or
+// an error message neither renders as HTML nor ends the hidden marker.
+func oneLine(s string) string {
+	return htmlAngles.Replace(strings.Join(strings.Fields(s), " "))
+}
+
+var htmlAngles = strings.NewReplacer("<", "&lt;", ">", "&gt;")
 
 func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
 
@@ -235,7 +241,7 @@ func (g *gitWorkspace) dashboard(ctx context.Context, o *Options, out *Outcome, 
 		return nil
 	}
 	rep := out.Report
-	now := o.Now().UTC()
+	now := o.Now().UTC().Truncate(time.Second) // as the marker keeps it
 	failAfter := o.FailAfter
 	if failAfter <= 0 {
 		failAfter = DefaultFailAfter

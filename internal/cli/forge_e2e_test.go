@@ -46,12 +46,12 @@ func TestSignCommitsLifecycle(t *testing.T) {
 	if raw := w.rawCommit(tip.Hash); !strings.Contains(raw, "\ngpgsig ") {
 		t.Fatalf("the commit is not signed:\n%s", raw)
 	}
-	if !strings.HasPrefix(tip.Message, "Update images: Ubuntu 24.04 20260705, Debian 12 20250210-2019") {
+	if !strings.HasPrefix(tip.Message, "Update images: Ubuntu 24.04 20260705\n") || !strings.HasSuffix(tip.Message, "\n\nImage-Crawler-Managed: true\n") {
 		t.Fatalf("message %q", tip.Message)
 	}
-	deb, err := w.git.ReadFile("catalog", br, "etc/images/debian.yml")
-	if err != nil || !strings.Contains(deb, "20250210-2019") {
-		t.Fatalf("debian.yml on the branch: %v\n%s", err, deb)
+	ub, err := w.git.ReadFile("catalog", br, "etc/images/ubuntu.yml")
+	if err != nil || !strings.Contains(ub, "20260705") {
+		t.Fatalf("ubuntu.yml on the branch: %v\n%s", err, ub)
 	}
 
 	// 2. A rerun recognises the GitHub-committed commit as its own: no
@@ -131,7 +131,7 @@ func TestDashboardLifecycle(t *testing.T) {
 	// 1. Debian's mirror is gone: the dashboard opens, lists it, and the
 	// run stays green (one image of two, for less than --fail-after).
 	w.mirror.Remove("/debian/images/cloud/bookworm/")
-	r := w.runBot("--dashboard")
+	r := w.runBot("--add", "Debian 12", "--dashboard")
 	if r.code != ExitOK {
 		t.Fatalf("first failure: exit %d, want 0 with the dashboard\n%s", r.code, r.stderr)
 	}
@@ -148,12 +148,12 @@ func TestDashboardLifecycle(t *testing.T) {
 		t.Fatalf("the dashboard does not name the pull request:\n%s", ds[0].Body)
 	}
 	// Without the dashboard the same run is red, as before.
-	if r := w.runBot(); r.code != ExitFailures {
+	if r := w.runBot("--add", "Debian 12"); r.code != ExitFailures {
 		t.Fatalf("without --dashboard: exit %d, want %d", r.code, ExitFailures)
 	}
 
 	// 2. Still failing: the same issue, the first failure time kept.
-	r = w.runBot("--dashboard")
+	r = w.runBot("--add", "Debian 12", "--dashboard")
 	if r.code != ExitOK || len(w.dashboards()) != 1 {
 		t.Fatalf("second run: exit %d, %d dashboards", r.code, len(w.dashboards()))
 	}
@@ -162,20 +162,20 @@ func TestDashboardLifecycle(t *testing.T) {
 	}
 
 	// 3. The image has failed for longer than --fail-after: red.
-	if r := w.runBot("--dashboard", "--fail-after", "1ns"); r.code != ExitFailures {
+	if r := w.runBot("--add", "Debian 12", "--dashboard", "--fail-after", "1ns"); r.code != ExitFailures {
 		t.Fatalf("past --fail-after: exit %d, want %d", r.code, ExitFailures)
 	}
 
 	// 4. Ubuntu fails too: every image failed, red at once.
 	w.mirror.Remove("/ubuntu/releases/noble/")
-	if r := w.runBot("--dashboard"); r.code != ExitFailures || !strings.Contains(w.dashboards()[0].Body, "| Ubuntu 24.04 |") {
+	if r := w.runBot("--add", "Debian 12", "--dashboard"); r.code != ExitFailures || !strings.Contains(w.dashboards()[0].Body, "| Ubuntu 24.04 |") {
 		t.Fatalf("all failed: exit %d, want %d\n%s", r.code, ExitFailures, w.dashboards()[0].Body)
 	}
 
 	// 5. Both mirrors are back: the dashboard closes.
 	layout.Ubuntu(w.mirror, "/ubuntu/releases/noble/", ubuntuFile, []string{"20260601", "20260615", "20260705"}, "")
 	layout.Debian(w.mirror, "/debian/images/cloud/bookworm/", debianName, []string{"20250115-1990", "20250210-2019"}, "")
-	r = w.runBot("--dashboard")
+	r = w.runBot("--add", "Debian 12", "--dashboard")
 	if r.code != ExitOK || r.report.Dashboard.Operation != "closed" {
 		t.Fatalf("recovered: exit %d %+v\n%s", r.code, r.report.Dashboard, r.stderr)
 	}
@@ -188,7 +188,7 @@ func TestDashboardLifecycle(t *testing.T) {
 	}
 	// A later failure opens a new issue, with a new start.
 	w.mirror.Remove("/debian/images/cloud/bookworm/")
-	if r := w.runBot("--dashboard"); r.code != ExitOK || r.report.Dashboard.Operation != "created" || r.report.Dashboard.Number == ds[0].Number {
+	if r := w.runBot("--add", "Debian 12", "--dashboard"); r.code != ExitOK || r.report.Dashboard.Operation != "created" || r.report.Dashboard.Number == ds[0].Number {
 		t.Fatalf("failing again: exit %d %+v", r.code, r.report.Dashboard)
 	}
 }
@@ -206,7 +206,7 @@ func TestDashboardFailingSinceFromIssue(t *testing.T) {
 	// the dashboard.
 	w.gh.AddIssue("osism", "catalog", fakegithub.Issue{Title: "question", Labels: []string{"image-crawler"}, Body: "hello"})
 	w.mirror.Remove("/debian/images/cloud/bookworm/")
-	r := w.runBot("--dashboard")
+	r := w.runBot("--add", "Debian 12", "--dashboard")
 	if r.code != ExitFailures {
 		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailures, r.stderr)
 	}
@@ -222,7 +222,7 @@ func TestDashboardFailingSinceFromIssue(t *testing.T) {
 func TestDashboardDryRunWritesNothing(t *testing.T) {
 	w := newForgeWorld(t)
 	w.mirror.Remove("/debian/images/cloud/bookworm/")
-	r := w.runBot("--dashboard", "--dry-run")
+	r := w.runBot("--add", "Debian 12", "--dashboard", "--dry-run")
 	if w.gh.Writes() != 0 || !strings.Contains(r.stdout, "would open the dashboard issue") {
 		t.Fatalf("dry run: %d writes\n%s", w.gh.Writes(), r.stdout)
 	}
