@@ -66,6 +66,13 @@ type Options struct {
 	// run exits 3 (--fail-after, 7 days when zero).
 	Dashboard bool
 	FailAfter time.Duration
+	// TitleTemplate and CommitTemplate replace the pull request title and
+	// the commit message (--title, --commit-message); nil keeps the default.
+	TitleTemplate  *render.Message
+	CommitTemplate *render.Message
+	// SplitBy is "file" for one branch and pull request per catalog file
+	// (--split-by), "" for one for all.
+	SplitBy string
 
 	// Signatures is --signatures: required, optional or off for every
 	// source at once, or "" for each source's own setting.
@@ -81,6 +88,9 @@ type Options struct {
 
 // Identity is a git author or committer.
 type Identity struct{ Name, Email string }
+
+// SplitByFile is --split-by file.
+const SplitByFile = "file"
 
 // DefaultBranch is the bot's branch unless --branch says otherwise.
 const DefaultBranch = "image-crawler/updates"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/osism/image-crawler/internal/buildinfo"
 	"github.com/osism/image-crawler/internal/catalog"
@@ -61,6 +62,13 @@ func (g *gitWorkspace) Close() error { return g.repo.Close() }
 // then brings the dashboard issue up to date (--dashboard). In a dry run it
 // only reads, and says what it would do.
 func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
+	if o.TitleTemplate != nil {
+		title, err := o.TitleTemplate.Render(out.Report, out.Title)
+		if err != nil {
+			return &UsageError{err}
+		}
+		out.Title = strings.Join(strings.Fields(title), " ") // a title is one line
+	}
 	p := g.newPublish(o, out)
 	if err := p.run(ctx); err != nil {
 		return err
@@ -102,6 +110,9 @@ func (p *publish) run(ctx context.Context) error {
 	}
 	defer p.setResult()
 
+	if p.state.Owned && !o.DryRun {
+		p.result.HeadSHA = p.state.Head // until a push or a delete moves it
+	}
 	if p.state.Exists && !p.state.Owned {
 		p.leaveAlone(fmt.Sprintf("branch %s has commits that image-crawler did not make: leaving the branch and its pull request alone", o.Branch))
 		return nil
@@ -165,7 +176,10 @@ func (p *publish) commit(ctx context.Context) (tree string, err error) {
 		}
 		paths = append(paths, f.Path)
 	}
-	msg := report.CommitMessage(p.out.Report, p.trailers()...)
+	msg, err := p.message()
+	if err != nil {
+		return "", err
+	}
 	var commit string
 	commit, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
 	if err != nil && !errors.Is(err, gitrepo.ErrNothingToCommit) {
@@ -173,6 +187,23 @@ func (p *publish) commit(ctx context.Context) (tree string, err error) {
 	}
 	p.tree, p.headSHA = tree, commit
 	return tree, err
+}
+
+// message is the commit message: --commit-message rendered over the
+// report, or the default, then the trailers.
+func (p *publish) message() (string, error) {
+	if p.o.CommitTemplate == nil {
+		return report.CommitMessage(p.out.Report, p.trailers()...), nil
+	}
+	msg, err := p.o.CommitTemplate.Render(p.out.Report, strings.TrimSpace(report.CommitMessage(p.out.Report)))
+	if err != nil {
+		return "", &UsageError{err}
+	}
+	msg += "\n"
+	if t := p.trailers(); len(t) > 0 {
+		msg += "\n" + strings.Join(t, "\n") + "\n"
+	}
+	return msg, nil
 }
 
 // trailers are the trailers of the bot's commit message besides
@@ -204,6 +235,7 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 	}
 	if err == nil {
 		o.Logger.Info("pushed", "branch", o.Branch, "signed", o.SignCommits)
+		p.result.HeadSHA = p.headSHA
 		return true, false, nil
 	}
 	if !errors.Is(err, gitrepo.ErrLeaseFailed) && !errors.Is(err, forge.ErrRefMoved) {
@@ -220,6 +252,7 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 		return false, true, nil
 	case now.UpToDate(repo.BaseHead(), tree):
 		o.Logger.Info("another run pushed the same change", "branch", o.Branch)
+		p.result.HeadSHA = now.Head
 		if p.pr == nil && p.gh != nil {
 			p.pr, _ = p.gh.FindOpen(ctx, p.g.ghRepo, o.Branch, p.base)
 		}
@@ -270,6 +303,24 @@ func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
 		}
 		p.result.Operation = opFor(changed || pushed)
 	}
+	return p.applyExtras(ctx, pushed)
+}
+
+// applyExtras requests the reviewers and sets the assignees and milestone
+// when the pull request was opened or its branch got a new commit, so that
+// reviewers are asked again for new content but an unchanged run writes
+// nothing. GitHub's refusals of names are warnings.
+func (p *publish) applyExtras(ctx context.Context, pushed bool) error {
+	o := p.o
+	x := forge.Extras{Reviewers: o.Reviewers, TeamReviewers: o.TeamReviewers, Assignees: o.Assignees, Milestone: o.Milestone}
+	if o.DryRun || x.Empty() || p.result.Number == 0 || (p.result.Operation != OpCreated && !pushed) {
+		return nil
+	}
+	warnings, err := p.gh.ApplyExtras(ctx, p.g.ghRepo, p.result.Number, x)
+	p.out.Report.Warnings = append(p.out.Report.Warnings, warnings...)
+	if err != nil {
+		return fmt.Errorf("pull request #%d: %w", p.result.Number, err)
+	}
 	return nil
 }
 
@@ -308,6 +359,7 @@ func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Ou
 		if err := g.repo.DeleteBranch(ctx, o.Branch, state.Head); err != nil && !errors.Is(err, gitrepo.ErrLeaseFailed) {
 			return fmt.Errorf("delete branch %s: %w", o.Branch, err)
 		}
+		result.HeadSHA = ""
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/osism/image-crawler/internal/forge"
 	"github.com/osism/image-crawler/internal/gitrepo"
-	"github.com/osism/image-crawler/internal/report"
 )
 
 // pushSigned is push for --sign-commits: the same commit the clone holds
@@ -31,7 +30,11 @@ func (p *publish) pushSigned(ctx context.Context) error {
 		}
 		files = append(files, forge.File{Path: f.Path, Content: data})
 	}
-	msg := gitrepo.WithTrailer(report.CommitMessage(p.out.Report, p.trailers()...))
+	msg, err := p.message()
+	if err != nil {
+		return err
+	}
+	msg = gitrepo.WithTrailer(msg)
 	sha, tree, err := p.gh.CommitFiles(ctx, p.g.ghRepo, p.g.repo.BaseHead(), files, msg,
 		forge.Author{Name: o.Author.Name, Email: o.Author.Email}, o.Now())
 	if err != nil {

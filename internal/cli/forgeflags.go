@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/render"
 )
 
 // registerForge adds the flags of the commit, the pull request and the
@@ -19,12 +20,30 @@ func (f *crawlFlags) registerForge(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.teamReviewers, "team-reviewer", nil, "request a review of the pull request from this team, by slug (repeatable)")
 	fl.StringArrayVar(&f.assignees, "assignee", nil, "assign the pull request to this user (repeatable)")
 	fl.IntVar(&f.milestone, "milestone", 0, "put the pull request into the milestone with this number")
+	fl.StringVar(&f.title, "title", "", "Jinja2 template of the pull request title over the JSON report, e.g. 'chore: update images' (default: \"Update images: ...\"; {{ default }} is that text)")
+	fl.StringVar(&f.commitMessage, "commit-message", "", "Jinja2 template of the commit message over the JSON report (default: the title and one line per update; {{ default }} is that text)")
+	fl.StringVar(&f.splitBy, "split-by", "", "\"file\": one branch and one pull request per catalog file (BRANCH/ubuntu for ubuntu.yml) instead of one for all")
+}
+
+// messageTemplates parses --title and --commit-message.
+func (f *crawlFlags) messageTemplates(o *bot.Options) error {
+	var err error
+	if o.TitleTemplate, err = render.ParseMessage("--title", f.title); err != nil {
+		return err
+	}
+	o.CommitTemplate, err = render.ParseMessage("--commit-message", f.commitMessage)
+	return err
 }
 
 // checkForge refuses combinations that cannot work.
 func (f *crawlFlags) checkForge() error {
 	if f.failAfter <= 0 {
 		return fmt.Errorf("--fail-after %s: want a positive duration", f.failAfter)
+	}
+	switch f.splitBy {
+	case "", bot.SplitByFile:
+	default:
+		return fmt.Errorf("--split-by %q: want file, or nothing for one pull request", f.splitBy)
 	}
 	if f.milestone < 0 {
 		return fmt.Errorf("--milestone %d: want a milestone number", f.milestone)

@@ -186,7 +186,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if f.committerEmail != "" {
 		committer.Email = f.committerEmail
 	}
-	return bot.Options{
+	o := bot.Options{
 		Catalog:       f.catalog,
 		CatalogDir:    strings.Trim(f.catalogDir, "/"),
 		Sources:       src,
@@ -216,7 +216,12 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Signatures:    f.signatures,
 		SignaturesOff: f.signatures == source.SignatureOff,
 		Logger:        logger,
-	}, nil
+		SplitBy:       f.splitBy,
+	}
+	if err := f.messageTemplates(&o); err != nil {
+		return bot.Options{}, usageErr(err)
+	}
+	return o, nil
 }
 
 func loadTemplates(dir string) (*render.Renderer, error) {

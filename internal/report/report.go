@@ -107,6 +107,9 @@ type PullRequest struct {
 	URL       string `json:"url"`
 	Branch    string `json:"branch"`
 	Operation string `json:"operation"` // created, updated, closed, none
+	// HeadSHA is the commit at the head of the bot's branch after the run;
+	// "" when the branch is gone or was left alone.
+	HeadSHA string `json:"head_sha,omitempty"`
 }
 
 // New builds a report. Slices are never nil, so the JSON always has [].

@@ -36,6 +36,7 @@ func (s *Server) issueRoutes() {
 	s.handle("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
 	s.handle("PATCH /repos/{owner}/{repo}/issues/{number}", s.updateIssue)
 	s.handle("POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers", s.requestReviewers)
+	s.handle("POST /repos/{owner}/{repo}/issues/{number}/assignees", s.addAssignees)
 }
 
 // AddCollaborator lets login be requested as a reviewer and assigned; on
@@ -426,4 +427,26 @@ func (s *Server) requestReviewers(w http.ResponseWriter, r *request) {
 		}
 	}
 	writeJSON(w, http.StatusCreated, s.pullJSON(r, rp, p))
+}
+
+// addAssignees adds assignees. Like GitHub it skips, silently, users who
+// cannot be assigned (not collaborators).
+func (s *Server) addAssignees(w http.ResponseWriter, r *request) {
+	rp, p := s.issueFromPath(w, r, docsUpdateIssue)
+	if p == nil || denyWrite(w, r, docsUpdateIssue) {
+		return
+	}
+	var in struct {
+		Assignees []string `json:"assignees"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	for _, a := range in.Assignees {
+		if slices.ContainsFunc(rp.collaborators, func(c string) bool { return strings.EqualFold(c, a) }) &&
+			!slices.ContainsFunc(p.Assignees, func(c string) bool { return strings.EqualFold(c, a) }) {
+			p.Assignees = append(p.Assignees, a)
+		}
+	}
+	writeJSON(w, http.StatusCreated, s.issueJSON(r, rp, p))
 }
