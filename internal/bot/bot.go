@@ -73,6 +73,9 @@ type Options struct {
 	// SplitBy is "file" for one branch and pull request per catalog file
 	// (--split-by), "" for one for all.
 	SplitBy string
+	// Proxy picks the proxy of the git remote and the GitHub API (the
+	// crawl's Fetcher has its own); nil for none.
+	Proxy ProxyFunc
 
 	// Signatures is --signatures: required, optional or off for every
 	// source at once, or "" for each source's own setting.

@@ -30,6 +30,20 @@ type gitWorkspace struct {
 	repo   *gitrepo.Repo
 	ghRepo forge.Repo
 	hasGH  bool
+	gh     *forge.Client // made by client
+}
+
+// client is the workspace's GitHub client, made on first use.
+func (g *gitWorkspace) client(o *Options) (*forge.Client, error) {
+	if g.gh != nil {
+		return g.gh, nil
+	}
+	c, err := forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent(), HTTPClient: o.httpClient()})
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("--github-api-url: %w", err)}
+	}
+	g.gh = c
+	return c, nil
 }
 
 func openGit(ctx context.Context, o *Options) (workspace, error) {
@@ -47,7 +61,11 @@ func openGit(ctx context.Context, o *Options) (workspace, error) {
 		return nil, &UsageError{fmt.Errorf("--repo OWNER/NAME is needed: %s is not a github.com URL", o.Catalog)}
 	}
 	o.Logger.Info("cloning catalog", "url", redact.String(o.Catalog, o.Token), "base", o.Base)
-	repo, err := gitrepo.Clone(ctx, gitrepo.CloneOptions{URL: o.Catalog, Base: o.Base, Token: o.Token})
+	proxy, err := o.proxyFor(o.Catalog)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("proxy for %s: %w", redact.String(o.Catalog, o.Token), err)}
+	}
+	repo, err := gitrepo.Clone(ctx, gitrepo.CloneOptions{URL: o.Catalog, Base: o.Base, Token: o.Token, Proxy: proxy})
 	if err != nil {
 		return nil, fmt.Errorf("clone catalog: %w", err)
 	}
@@ -68,6 +86,13 @@ func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) er
 			return &UsageError{err}
 		}
 		out.Title = strings.Join(strings.Fields(title), " ") // a title is one line
+	}
+	if o.SplitBy == SplitByFile {
+		prs, err := g.publishSplit(ctx, o, out)
+		if err != nil {
+			return err
+		}
+		return g.dashboard(ctx, o, out, g.gh, prs)
 	}
 	p := g.newPublish(o, out)
 	if err := p.run(ctx); err != nil {
@@ -94,8 +119,8 @@ func (p *publish) run(ctx context.Context) error {
 		return fmt.Errorf("read branch %s: %w", o.Branch, err)
 	}
 	if g.hasGH {
-		if p.gh, err = forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent()}); err != nil {
-			return &UsageError{fmt.Errorf("--github-api-url: %w", err)}
+		if p.gh, err = g.client(o); err != nil {
+			return err
 		}
 		if p.pr, err = p.gh.FindOpen(ctx, g.ghRepo, o.Branch, p.base); err != nil {
 			if !o.DryRun {

@@ -166,7 +166,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if retries == 0 {
 		retries = -1 // upstream.Options: 0 means the default, -1 none
 	}
+	proxy := a.proxy()
 	client := upstream.NewClient(upstream.Options{
+		Transport: crawlTransport(proxy, f.perHost),
 		UserAgent: buildinfo.UserAgent(),
 		Mirrors:   mirrors,
 		PerHost:   f.perHost,
@@ -217,6 +219,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		SignaturesOff: f.signatures == source.SignatureOff,
 		Logger:        logger,
 		SplitBy:       f.splitBy,
+		Proxy:         proxy,
 	}
 	if err := f.messageTemplates(&o); err != nil {
 		return bot.Options{}, usageErr(err)

@@ -80,6 +80,9 @@ type CloneOptions struct {
 	Dir string
 	// Token, if set, is sent as the password of HTTP basic auth.
 	Token string
+	// Proxy is the HTTP proxy for every request to URL (clone, ls-remote,
+	// push); nil for none.
+	Proxy *url.URL
 }
 
 // Repo is a shallow clone of one base branch. Its methods are not safe for
@@ -92,6 +95,7 @@ type Repo struct {
 	repo     *git.Repository
 	base     string
 	baseHead plumbing.Hash
+	proxy    transport.ProxyOptions
 }
 
 // Clone clones the base branch only, at depth 1, into a directory on disk
@@ -100,7 +104,7 @@ type Repo struct {
 // into again: go-git's fetches into shallow repositories are unreliable, so
 // each run clones afresh.
 func Clone(ctx context.Context, o CloneOptions) (*Repo, error) {
-	r := &Repo{url: o.URL, token: o.Token, base: o.Base}
+	r := &Repo{url: o.URL, token: o.Token, base: o.Base, proxy: proxyOptions(o.Proxy)}
 	op := "clone " + redact.String(o.URL, o.Token)
 	if o.Base != "" {
 		op += " (branch " + o.Base + ")"
@@ -125,6 +129,7 @@ func Clone(ctx context.Context, o CloneOptions) (*Repo, error) {
 		SingleBranch: true,
 		Depth:        1,
 		Tags:         git.NoTags,
+		ProxyOptions: r.proxy,
 	}
 	if o.Base != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(o.Base)
@@ -266,6 +271,7 @@ func (r *Repo) RemoteBranch(ctx context.Context, branch string, bot Identity) (B
 		Depth:         1,
 		NoCheckout:    true,
 		Tags:          git.NoTags,
+		ProxyOptions:  r.proxy,
 	})
 	if err != nil {
 		return BranchState{}, r.scrub(r.describe(op, err, false))
@@ -462,7 +468,7 @@ func (r *Repo) Push(ctx context.Context, branch, expect string) error {
 		return r.scrub(fmt.Errorf("%s: no commit on local branch %s: call Commit first", op, branch))
 	}
 	spec := config.RefSpec(fmt.Sprintf("%s:%s", ref, ref))
-	opts := &git.PushOptions{RemoteName: remoteName, Auth: r.auth()}
+	opts := &git.PushOptions{RemoteName: remoteName, Auth: r.auth(), ProxyOptions: r.proxy}
 	if expect == "" {
 		opts.RefSpecs = []config.RefSpec{spec}
 	} else {
@@ -496,6 +502,7 @@ func (r *Repo) DeleteBranch(ctx context.Context, branch, expect string) error {
 		Auth:              r.auth(),
 		RefSpecs:          []config.RefSpec{config.RefSpec(":" + ref.String())},
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(expect + ":" + ref.String())},
+		ProxyOptions:      r.proxy,
 	})
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
@@ -527,7 +534,7 @@ func (r *Repo) pushFailed(ctx context.Context, op string, ref plumbing.Reference
 // remoteHead is ls-remote for one branch: its hash, or "" if absent.
 func (r *Repo) remoteHead(ctx context.Context, ref plumbing.ReferenceName) (string, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.url}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth()})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth(), ProxyOptions: r.proxy})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return "", nil
 	}
@@ -540,6 +547,22 @@ func (r *Repo) remoteHead(ctx context.Context, ref plumbing.ReferenceName) (stri
 		}
 	}
 	return "", nil
+}
+
+// proxyOptions turns a proxy URL into go-git's form, the credentials apart.
+func proxyOptions(u *url.URL) transport.ProxyOptions {
+	if u == nil {
+		return transport.ProxyOptions{}
+	}
+	c := *u
+	var o transport.ProxyOptions
+	if c.User != nil {
+		o.Username = c.User.Username()
+		o.Password, _ = c.User.Password()
+		c.User = nil
+	}
+	o.URL = c.String()
+	return o
 }
 
 func (r *Repo) auth() transport.AuthMethod {

@@ -23,6 +23,10 @@ type Report struct {
 	Failures    []Failure    `json:"failures"`
 	Files       []string     `json:"files"`
 	PullRequest *PullRequest `json:"pull_request"`
+	// PullRequests are the pull requests of a run with --split-by file, one
+	// per catalog file that has or had one; PullRequest is then the first
+	// that changed.
+	PullRequests []PullRequest `json:"pull_requests,omitempty"`
 	// Dashboard is the dashboard issue (--dashboard); absent without it.
 	Dashboard *Dashboard `json:"dashboard,omitempty"`
 	// Pruned are versions removed because their files are gone upstream
