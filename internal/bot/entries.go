@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -63,7 +62,7 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 	}
 	if ch.Respin != "" {
 		u := ch.Update
-		date, err := buildDate(u.BuildDate)
+		date, err := catalog.ParseDate(u.BuildDate)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +73,7 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 		}})
 	}
 	if a := ch.Add; a != nil {
-		date, err := buildDate(a.BuildDate)
+		date, err := catalog.ParseDate(a.BuildDate)
 		if err != nil {
 			return nil, err
 		}
@@ -93,13 +92,6 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 	return f.EditVersions(e)
 }
 
-func buildDate(s string) (catalog.Value, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return catalog.Value{}, fmt.Errorf("build date %q: %w", s, err)
-	}
-	return catalog.DateValue(t), nil
-}
 
 // botOwned are the keys of a new entry that come from the sources and the
 // template, not from its sibling.

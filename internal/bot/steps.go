@@ -150,6 +150,10 @@ func follow(img source.Image, f *catalog.File, ci *catalog.Image, file string) (
 	if e.LatestURL == "" || e.LatestChecksumURL == "" {
 		return img, report.NotUpdated{}, true
 	}
+	if u, c := render.LatestURLs(img); e.LatestURL == u && e.LatestChecksumURL == c {
+		// The entry follows its source's own stream, as the template wrote it.
+		return img, report.NotUpdated{}, true
+	}
 	st, err := upstream.FollowStream(img, e.LatestURL, e.LatestChecksumURL)
 	if err != nil {
 		return img, report.NotUpdated{Image: img.Name, File: file, Follows: e.LatestURL, Reason: err.Error()}, false
