@@ -43,6 +43,9 @@ func TestSignCommitsLifecycle(t *testing.T) {
 	if tip.Committer != fakegithub.CommitterName+" <"+fakegithub.CommitterEmail+">" || !strings.Contains(tip.Author, "image-crawler <image-crawler@users.noreply.github.com>") {
 		t.Fatalf("author %q committer %q", tip.Author, tip.Committer)
 	}
+	if r.report.PullRequest.HeadSHA != tip.Hash {
+		t.Fatalf("head_sha %q, want %s", r.report.PullRequest.HeadSHA, tip.Hash)
+	}
 	if raw := w.rawCommit(tip.Hash); !strings.Contains(raw, "\ngpgsig ") {
 		t.Fatalf("the commit is not signed:\n%s", raw)
 	}
@@ -230,5 +233,77 @@ func TestDashboardNeedsGitCatalog(t *testing.T) {
 	w := newWorld(t)
 	if r := w.run(nil, w.args("run", "--dashboard")...); r.code != ExitUsage {
 		t.Fatalf("exit %d, want %d", r.code, ExitUsage)
+	}
+}
+
+func TestReviewersAssigneesMilestone(t *testing.T) {
+	w := newForgeWorld(t)
+	w.gh.AddCollaborator("osism", "catalog", "alice")
+	w.gh.AddTeam("osism", "catalog", "images")
+	w.gh.AddMilestone("osism", "catalog", 2, "next")
+	r := w.runBot("--reviewer", "alice", "--team-reviewer", "images", "--assignee", "alice", "--milestone", "2")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	pr := w.openPRs()[0]
+	if strings.Join(pr.Reviewers, ",") != "alice" || strings.Join(pr.TeamReviewers, ",") != "images" ||
+		strings.Join(pr.Assignees, ",") != "alice" || pr.Milestone != 2 {
+		t.Fatalf("pull request %+v", pr)
+	}
+	// An unchanged rerun asks nobody again.
+	writes := w.gh.Writes()
+	if r := w.runBot("--reviewer", "alice", "--assignee", "alice", "--milestone", "2"); r.code != ExitOK || w.gh.Writes() != writes {
+		t.Fatalf("rerun: exit %d, %d writes", r.code, w.gh.Writes()-writes)
+	}
+}
+
+func TestUnknownReviewerIsAWarning(t *testing.T) {
+	w := newForgeWorld(t)
+	r := w.runBot("--reviewer", "nobody", "--milestone", "9")
+	if r.code != ExitOK || r.report.PullRequest.Operation != "created" {
+		t.Fatalf("exit %d %+v\n%s", r.code, r.report.PullRequest, r.stderr)
+	}
+	warn := strings.Join(r.report.Warnings, "\n")
+	if !strings.Contains(warn, "could not request reviews") || !strings.Contains(warn, "could not set milestone 9") {
+		t.Fatalf("warnings %q", r.report.Warnings)
+	}
+}
+
+func TestTitleAndCommitMessageTemplates(t *testing.T) {
+	w := newForgeWorld(t)
+	r := w.runBot("--title", "chore: update images", "--commit-message", "chore: update {{ updates | length }} images\n\n{{ default }}", "--signoff")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if pr := w.openPRs()[0]; pr.Title != "chore: update images" {
+		t.Fatalf("title %q", pr.Title)
+	}
+	tip := w.checkBranch()
+	if r.report.PullRequest.HeadSHA != tip.Hash {
+		t.Fatalf("head_sha %q, want %s", r.report.PullRequest.HeadSHA, tip.Hash)
+	}
+	if !strings.HasPrefix(tip.Message, "chore: update 2 images\n\nUpdate images: Ubuntu 24.04 20260705") ||
+		!strings.HasSuffix(tip.Message, "\n\nSigned-off-by: image-crawler <image-crawler@users.noreply.github.com>\nImage-Crawler-Managed: true\n") {
+		t.Fatalf("message %q", tip.Message)
+	}
+	// The same templates on a rerun: the bot still knows its commit.
+	pushes := w.git.Pushes()
+	if r := w.runBot("--title", "chore: update images", "--commit-message", "chore: update {{ updates | length }} images\n\n{{ default }}", "--signoff"); r.code != ExitOK || w.git.Pushes() != pushes {
+		t.Fatalf("rerun: exit %d, %d pushes", r.code, w.git.Pushes()-pushes)
+	}
+	// A bad template is a usage error before anything is written.
+	if r := w.runBot("--title", "{{ nope"); r.code != ExitUsage {
+		t.Fatalf("bad template: exit %d", r.code)
+	}
+}
+
+func TestGHTokenIsAccepted(t *testing.T) {
+	w := newForgeWorld(t)
+	r := w.run(map[string]string{"GH_TOKEN": canary}, "run",
+		"--catalog", w.git.HTTPURL("catalog"), "--repo", "osism/catalog", "--github-api-url", w.gh.URL+"/",
+		"--only", "Ubuntu 24.04", "--signatures", "optional",
+		"--mirror", "https://cloud-images.ubuntu.com/="+w.mirror.URL+"/ubuntu/")
+	if r.code != ExitOK || r.report.PullRequest.Operation != "created" || strings.Contains(r.stdout+r.stderr, canary) {
+		t.Fatalf("exit %d %+v\n%s", r.code, r.report.PullRequest, r.stderr)
 	}
 }
