@@ -74,6 +74,8 @@ func TestBuiltinSchemaIsTheImageManagers(t *testing.T) {
 	}
 }
 
+var uuidPattern = regexp.MustCompile(`is not a match for \^\[0-9a-f\]\{8\}-\S+`)
+
 // The real schema.yaml judges catalog files as the built-in schema does,
 // real files and broken ones.
 func TestRealSchemaAgreesWithBuiltin(t *testing.T) {
@@ -104,6 +106,11 @@ func TestRealSchemaAgreesWithBuiltin(t *testing.T) {
 	for name, data := range inputs {
 		want := errStrings(Validate(name, data))
 		got := errStrings(ValidateWith(real, name, data))
+		for i, g := range got {
+			// The real file's id regex has no name; the built-in copy
+			// names it, so its message says what the pattern means.
+			got[i] = uuidPattern.ReplaceAllString(g, "is not a UUID")
+		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s:\nreal schema: %q\nbuilt-in:    %q", name, got, want)
 		}
