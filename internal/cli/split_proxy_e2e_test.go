@@ -200,3 +200,25 @@ func TestProxyFromEnvironment(t *testing.T) {
 		})
 	}
 }
+
+// Split pull requests with signed commits and the dashboard: each branch
+// gets its own signed commit, and the dashboard lists every pull request.
+func TestSplitBySignedWithDashboard(t *testing.T) {
+	w := newVerifiedWorld(t)
+	w.mirror.Remove("/debian/images/cloud/bookworm/")
+	r := w.runBot("--split-by", "file", "--sign-commits", "--dashboard")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if len(r.report.PullRequests) != 1 || r.report.PullRequests[0].Branch != "image-crawler/updates/ubuntu" || w.git.Pushes() != 0 {
+		t.Fatalf("pull requests %+v, %d pushes", r.report.PullRequests, w.git.Pushes())
+	}
+	tip := w.git.Log("catalog", "image-crawler/updates/ubuntu")[0]
+	if !strings.Contains(tip.Committer, "noreply@github.com") || r.report.PullRequests[0].HeadSHA != tip.Hash {
+		t.Fatalf("tip %+v, head_sha %s", tip, r.report.PullRequests[0].HeadSHA)
+	}
+	ds := w.dashboards()
+	if len(ds) != 1 || !strings.Contains(ds[0].Body, "| Debian 12 |") || !strings.Contains(ds[0].Body, "(branch `image-crawler/updates/ubuntu`)") {
+		t.Fatalf("dashboards %+v", ds)
+	}
+}
