@@ -157,7 +157,7 @@ func (a *app) annotateVerify(rep *verify.Report) error {
 	for _, it := range rep.Items {
 		an := actions.Annotation{Title: "image-crawler verify", File: it.File, Line: it.Line, Message: it.Reason()}
 		if it.Image != "" {
-			an.Title += ": " + it.Image + " " + it.Version
+			an.Title += " (" + it.Image + " " + it.Version + ")"
 		}
 		switch it.Status {
 		case verify.Failed:

@@ -31,6 +31,7 @@ type task struct {
 	idx         int
 	item        Item
 	uncheckable bool
+	badDate     bool // build_date does not match the build
 }
 
 func (t *task) fail(format string, a ...any) {
@@ -78,6 +79,8 @@ func (v *verifier) latest(img *catalog.Image, changed []int, tasks []*task) {
 		t := tasks[k]
 		d, dok := day(img.Versions[i].BuildDate)
 		switch {
+		case t.badDate:
+			t.unchecked(false, "natsort order not checked: build_date is wrong")
 		case !lok || !dok:
 			t.unchecked(false, "natsort order not checked: no build_date to compare")
 		case i == li && newest.After(latestDay):
@@ -353,6 +356,7 @@ func nameDate(p string) (time.Time, bool) {
 func (v *verifier) buildDate(t *task, ver catalog.Version, u *url.URL, head *upstream.Response) {
 	d, ok := day(ver.BuildDate)
 	if !ok {
+		t.badDate = true
 		t.fail("build_date %q is not a date", ver.BuildDate)
 		return
 	}
@@ -372,6 +376,7 @@ func (v *verifier) buildDate(t *task, ver catalog.Version, u *url.URL, head *ups
 		diff = -diff
 	}
 	if diff > 24*time.Hour {
+		t.badDate = true
 		t.fail("build_date %s does not match the build: %s says %s", d.Format(time.DateOnly), from, ref.Format(time.DateOnly))
 		return
 	}
