@@ -18,10 +18,10 @@ import (
 
 type verifyFlags struct {
 	catalog, catalogDir, base, sources, signatures string
-	mirrors                                         []string
-	skipMirror, asJSON                              bool
-	perHost, retries                                int
-	httpTimeout, timeout                            time.Duration
+	mirrors                                        []string
+	skipMirror, asJSON                             bool
+	perHost, retries                               int
+	httpTimeout, timeout                           time.Duration
 }
 
 func (a *app) newVerifyCmd() *cobra.Command {
