@@ -345,3 +345,67 @@ func TestVerifyBaseNotThere(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestVerifyEntriesNoSourceDescribes: an entry no source names is checked
+// as far as its URL allows, and what could not be checked is said.
+func TestVerifyEntriesNoSourceDescribes(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	repo := gitCatalog(t, w.catalog)
+	w.mirror.BigFile("/objects/other/image.qcow2", layout.ImageSize, time.Date(2026, 7, 5, 12, 0, 0, 0, time.UTC))
+	p := filepath.Join(w.catalog, "etc/images/ubuntu.yml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two items for Ubuntu 16.04, which no source names: one beside a
+	// SHA256SUMS, one beside nothing.
+	items := ubuntuItem("20260705", noble+"release-20260705/"+ubuntuFile, "sha256:"+layout.UbuntuDigest(ubuntuFile, "20260705", ""), "2026-07-05", "") +
+		ubuntuItem("20260706", "https://mirror.example.org/other/image.qcow2", "sha256:"+layout.Digest("sha256", "x"), "2026-07-05", "")
+	at := strings.Index(string(b), "\n\n  - name: Ubuntu 24.04")
+	if err := os.WriteFile(p, []byte(string(b[:at+1])+items+string(b[at+1:])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(string(b[:at+1]), "\n") + 1
+	commitAll(t, repo, "by hand")
+	r := w.runPlain(nil, w.verifyArgs("--json")...)
+	rep := verifyReport(t, r)
+	if r.code != ExitOK || len(rep.Items) != 2 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	first, second := rep.Items[0], rep.Items[1]
+	if first.Line != line || first.Image != "Ubuntu 16.04" || first.Status != verify.OK ||
+		!strings.Contains(first.Reason(), "signature not checked: no source describes this entry") {
+		t.Errorf("first %+v", first)
+	}
+	if second.Line != line+6 || second.Status != verify.NotCheckable ||
+		second.Reason() != "checksum not checked: no checksum file beside image.qcow2 lists it (tried SHA256SUMS, SHA512SUMS, CHECKSUM, image.qcow2.sha256, DIGESTS)" {
+		t.Errorf("second %+v", second)
+	}
+	if !strings.Contains(strings.Join(second.Checked, " "), "build_date") {
+		t.Errorf("build_date from Last-Modified not checked: %+v", second)
+	}
+}
+
+// TestVerifySchema: a changed file that breaks the catalog's schema fails
+// on the line at fault.
+func TestVerifySchema(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	repo := gitCatalog(t, w.catalog)
+	p := filepath.Join(w.catalog, "etc/images/cirros.yml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), "min_disk: ", "min_disk: many", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, repo, "by hand")
+	r := w.runPlain(nil, w.verifyArgs("--json")...)
+	rep := verifyReport(t, r)
+	if r.code != ExitFailures || len(rep.Items) != 1 || rep.Items[0].Change != verify.Schema || rep.Items[0].File != "etc/images/cirros.yml" ||
+		rep.Items[0].Line == 0 || !strings.HasPrefix(rep.Items[0].Reason(), "schema: images[0].min_disk") {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+}
