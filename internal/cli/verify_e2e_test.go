@@ -409,3 +409,33 @@ func TestVerifySchema(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+// TestVerifySharesFetches: items of two entries in one build read its
+// checksum file once, and HEAD its image once.
+func TestVerifySharesFetches(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	repo := gitCatalog(t, w.catalog)
+	item := ubuntuItem("20260705", noble+"release-20260705/"+ubuntuFile, "sha256:"+layout.UbuntuDigest(ubuntuFile, "20260705", ""), "2026-07-05", "")
+	p := filepath.Join(w.catalog, "etc/images/ubuntu.yml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(string(b), "\n\n  - name: Ubuntu 24.04")
+	if err := os.WriteFile(p, []byte(string(b[:at+1])+item+string(b[at+1:])+item), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, repo, "by hand")
+	r := w.runPlain(nil, w.verifyArgs("--json", "--signatures", "optional")...)
+	if rep := verifyReport(t, r); r.code != ExitOK || len(rep.Items) != 2 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	build := "/ubuntu/releases/noble/release-20260705/"
+	if n := w.mirror.CountPath("GET", build+"SHA256SUMS"); n != 1 {
+		t.Errorf("SHA256SUMS fetched %d times", n)
+	}
+	if n := w.mirror.CountPath("HEAD", build+ubuntuFile); n != 1 {
+		t.Errorf("image HEAD %d times", n)
+	}
+}
