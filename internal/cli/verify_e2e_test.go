@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/mirror"
 	"github.com/osism/image-crawler/internal/verify"
 )
 
@@ -437,5 +439,52 @@ func TestVerifySharesFetches(t *testing.T) {
 	}
 	if n := w.mirror.CountPath("HEAD", build+ubuntuFile); n != 1 {
 		t.Errorf("image HEAD %d times", n)
+	}
+}
+
+// TestVerifyServedAs: a 302 to the file counts as published; a web page in
+// its place does not.
+func TestVerifyServedAs(t *testing.T) {
+	t.Parallel()
+	page := mirror.Fault{Body: []byte("<html><body>Not here</body></html>"), Header: http.Header{"Content-Type": {"text/html"}}}
+	mirrorPath := "/objects/images/ubuntu-24.04/20260705-ubuntu-24.04.qcow2"
+	tests := []struct {
+		name  string
+		path  string // of the fault
+		fault mirror.Fault
+		want  string // "" = passes
+	}{
+		{"mirror_url redirects to the file", mirrorPath, mirror.Fault{Status: http.StatusFound, Header: http.Header{"Location": {"/objects/store/abc.qcow2"}}}, ""},
+		{"mirror_url is a web page", mirrorPath, page, "mirror_url https://mirror.example.org/images/ubuntu-24.04/20260705-ubuntu-24.04.qcow2 is a web page (text/html), not an image"},
+		{"url is a web page", ubuntuBase + "release-20260705/" + ubuntuFile, page, "url " + noble + "release-20260705/" + ubuntuFile + " is a web page (text/html), not an image"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			repo := gitCatalog(t, w.catalog)
+			mod := time.Date(2026, 7, 5, 0, 0, 0, 0, time.UTC)
+			w.mirror.BigFile(mirrorPath, layout.ImageSize, mod)
+			w.mirror.BigFile("/objects/store/abc.qcow2", layout.ImageSize, mod)
+			w.mirror.Fault(tt.path, tt.fault)
+			appendItem(t, w.catalog, ubuntuItem("20260705", noble+"release-20260705/"+ubuntuFile, "sha256:"+layout.UbuntuDigest(ubuntuFile, "20260705", ""), "2026-07-05",
+				"https://mirror.example.org/images/ubuntu-24.04/20260705-ubuntu-24.04.qcow2"))
+			commitAll(t, repo, "by hand")
+			r := w.runPlain(nil, w.verifyArgs("--json", "--signatures", "optional")...)
+			rep := verifyReport(t, r)
+			if len(rep.Items) != 1 {
+				t.Fatalf("items %+v", rep.Items)
+			}
+			it := rep.Items[0]
+			if tt.want == "" {
+				if r.code != ExitOK || it.Status != verify.OK {
+					t.Fatalf("exit %d: %s %s", r.code, it.Status, it.Reason())
+				}
+				return
+			}
+			if r.code != ExitFailures || len(it.Failures) != 1 || it.Failures[0] != tt.want {
+				t.Fatalf("exit %d: %q\nwant %q", r.code, it.Failures, tt.want)
+			}
+		})
 	}
 }

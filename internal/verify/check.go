@@ -136,8 +136,10 @@ func (v *verifier) check(ctx context.Context, t *task) {
 		head = nil
 	case head.ContentType == "text/html" || head.ContentType == "application/xhtml+xml":
 		t.fail("url %s is a web page (%s), not an image", raw, head.ContentType)
+		head = nil // its size and date are the page's, not the build's
 	case head.ContentLength == 0:
 		t.fail("url %s is empty (Content-Length 0)", raw)
+		head = nil
 	default:
 		t.ok("published")
 	}
