@@ -136,3 +136,20 @@ func TestLatest(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNameDate: a date found in a path is a real day written in it as eight
+// digits.
+func FuzzNameDate(f *testing.F) {
+	for _, s := range []string{"/releases/noble/release-20260705/u.img", "/x/20261345/y", "/a/120260705/b", "/20251118/x/20260102.img", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		d, ok := nameDate(p)
+		if !ok {
+			return
+		}
+		if s := d.Format("20060102"); !strings.Contains(p, s) || d.Year() < 1900 || d.Year() > 2099 {
+			t.Fatalf("%q: %s", p, s)
+		}
+	})
+}
