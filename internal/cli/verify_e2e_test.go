@@ -488,3 +488,32 @@ func TestVerifyServedAs(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyTheBotsPullRequestOnTheOsismCatalog: the bot's change to the
+// image manager's own catalog (every layout it follows) passes verify.
+func TestVerifyTheBotsPullRequestOnTheOsismCatalog(t *testing.T) {
+	t.Parallel()
+	w := newOsismWorld(t)
+	repo := gitCatalog(t, w.catalog)
+	if r := w.run(w.args("run")...); r.code != ExitOK {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	commitAll(t, repo, "Update images")
+	ww := &world{t: t}
+	r := ww.runPlain(nil, w.args("verify", "--json")...)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	rep := verifyReport(t, r)
+	if len(rep.Items) < 10 {
+		t.Errorf("only %d items checked", len(rep.Items))
+	}
+	for _, it := range rep.Items {
+		t.Logf("%s:%d %s %s %s checked %v unchecked %v", it.File, it.Line, it.Image, it.Version, it.Status, it.Checked, it.Unchecked)
+	}
+	for _, it := range rep.Items {
+		if it.Status != verify.OK {
+			t.Errorf("%s:%d %s %s: %s: %s", it.File, it.Line, it.Image, it.Version, it.Status, it.Reason())
+		}
+	}
+}

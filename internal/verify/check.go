@@ -309,7 +309,10 @@ func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, r
 			t.unchecked(false, "signature not checked: %s", note)
 		case img.Upstream.SignatureMode() == source.SignatureOff:
 			note := sigNote
-			if note == "" {
+			switch {
+			case v.o.Signatures == source.SignatureOff:
+				note = "--signatures off"
+			case note == "":
 				note = "signature off for this source"
 			}
 			t.unchecked(false, "signature not checked: %s", note)
