@@ -394,6 +394,10 @@ func TestVerifyEntriesNoSourceDescribes(t *testing.T) {
 func TestVerifySchema(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
+	// A file that was broken before the change is not the change's.
+	if err := os.WriteFile(filepath.Join(w.catalog, "etc/images/broken.yml"), []byte("images: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	repo := gitCatalog(t, w.catalog)
 	p := filepath.Join(w.catalog, "etc/images/cirros.yml")
 	b, err := os.ReadFile(p)
@@ -408,6 +412,15 @@ func TestVerifySchema(t *testing.T) {
 	rep := verifyReport(t, r)
 	if r.code != ExitFailures || len(rep.Items) != 1 || rep.Items[0].Change != verify.Schema || rep.Items[0].File != "etc/images/cirros.yml" ||
 		rep.Items[0].Line == 0 || !strings.HasPrefix(rep.Items[0].Reason(), "schema: images[0].min_disk") {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+
+	// A file the change breaks is.
+	appendItem(t, w.catalog, "  - name: [\n")
+	commitAll(t, repo, "broken")
+	r = w.runPlain(nil, w.verifyArgs("--json")...)
+	rep = verifyReport(t, r)
+	if r.code != ExitFailures || len(rep.Items) != 2 || rep.Items[1].File != "etc/images/ubuntu.yml" || rep.Items[1].Change != verify.Schema {
 		t.Fatalf("exit %d\n%s", r.code, r.stdout)
 	}
 }

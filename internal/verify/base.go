@@ -94,20 +94,21 @@ func resolveBase(repo *git.Repository, ref, defaultBranch string) (base *object.
 // baseCatalog reads the catalog files under dir (a slash path inside the
 // repository) at commit c, as catalog.Load reads them from disk: *.yml and
 // *.yaml, hidden ones left out. A file that does not parse is left out too:
-// every item of its successor then counts as added.
-func baseCatalog(c *object.Commit, dir string) (map[string]*catalog.File, error) {
-	files := map[string]*catalog.File{}
+// every item of its successor then counts as added. raw holds every file's
+// bytes, parsed or not.
+func baseCatalog(c *object.Commit, dir string) (files map[string]*catalog.File, raw map[string][]byte, err error) {
+	files, raw = map[string]*catalog.File{}, map[string][]byte{}
 	tree, err := c.Tree()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if dir != "" && dir != "." {
 		tree, err = tree.Tree(dir)
 		if errors.Is(err, object.ErrDirectoryNotFound) {
-			return files, nil
+			return files, raw, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	err = tree.Files().ForEach(func(f *object.File) error {
@@ -133,10 +134,11 @@ func baseCatalog(c *object.Commit, dir string) (map[string]*catalog.File, error)
 		if err != nil {
 			return err
 		}
+		raw[f.Name] = data
 		if cf, perr := catalog.Parse(f.Name, data); perr == nil {
 			files[f.Name] = cf
 		}
 		return nil
 	})
-	return files, err
+	return files, raw, err
 }

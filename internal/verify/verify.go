@@ -137,7 +137,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := baseCatalog(baseCommit, dir)
+	base, baseRaw, err := baseCatalog(baseCommit, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read the catalog at %s: %w", baseCommit.Hash, err)
 	}
@@ -154,7 +154,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 	// Files: the ones that did not parse, and the schema of every changed one.
 	for _, fe := range head.Errors {
-		if b, ok := base[fe.Path]; ok && sameFile(o.Repo, dir, fe.Path, b.Data) {
+		if b, ok := baseRaw[fe.Path]; ok && sameFile(o.Repo, dir, fe.Path, b) {
 			continue
 		}
 		rep.Items = append(rep.Items, Item{File: rel(fe.Path), Line: fe.Line, Change: Schema, Status: Failed, Failures: []string{fe.Err.Error()}})
@@ -176,7 +176,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	var groups []group
 	for _, f := range head.Files {
-		if b, ok := base[f.Path]; ok && bytes.Equal(b.Data, f.Data) {
+		if b, ok := baseRaw[f.Path]; ok && bytes.Equal(b, f.Data) {
 			continue
 		}
 		for _, e := range catalog.ValidateWith(schema, rel(f.Path), f.Data) {
