@@ -127,6 +127,7 @@ var inputs = []struct {
 	{"title", "title", text},
 	{"commit-message", "commit-message", text},
 	{"split-by", "split-by", text},
+	{"skip-mirror", "skip-mirror", boolean}, // verify only
 }
 
 // FlagNames lists every flag an input can set, for the command line's

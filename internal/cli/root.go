@@ -193,7 +193,7 @@ token is masked first, and a run writes step outputs, a job summary and annotati
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
-	root.AddCommand(a.newRunCmd(), a.newCrawlCmd(), a.newValidateCmd(), a.newListCmd(), a.newVersionCmd())
+	root.AddCommand(a.newRunCmd(), a.newCrawlCmd(), a.newValidateCmd(), a.newListCmd(), a.newVersionCmd(), a.newVerifyCmd())
 	// Cobra's completion command, made here rather than on Execute so that
 	// it carries examples like every other command. It takes its output
 	// stream when made, so the streams are set first.
