@@ -166,6 +166,9 @@ func TestOutputs(t *testing.T) {
 	rep.Updates = []report.Update{ubuntu}
 	rep.Failures = []report.Failure{failure, failure}
 	rep.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "created"}
+	rep.Written, rep.Pushed = []string{"etc/images/ubuntu.yml"}, true
+	stopped := &report.Report{Written: []string{}, NotWritten: []string{"etc/images/ubuntu.yml"},
+		Interrupted: &report.Interrupted{Reason: "SIGINT", Phase: "crawling"}}
 	tests := []struct {
 		name string
 		rep  *report.Report
@@ -173,11 +176,17 @@ func TestOutputs(t *testing.T) {
 		n    int // updates in the JSON list
 	}{
 		{"created", rep, map[string]string{"pull-request-number": "7", "pull-request-url": "https://github.com/osism/catalog/pull/7",
-			"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "2"}, 1},
+			"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "2",
+			"written": `["etc/images/ubuntu.yml"]`, "pushed": "true", "interrupted": ""}, 1},
 		{"dry run", &report.Report{DryRun: true}, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0"}, 0},
+			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0",
+			"written": "[]", "pushed": "false", "interrupted": ""}, 0},
+		{"interrupted", stopped, map[string]string{"pull-request-number": "", "pull-request-url": "",
+			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0",
+			"written": "[]", "pushed": "false", "interrupted": "SIGINT"}, 0},
 		{"no report", nil, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0"}, 0},
+			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0",
+			"written": "[]", "pushed": "false", "interrupted": ""}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

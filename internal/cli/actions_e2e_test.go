@@ -186,8 +186,8 @@ func checkOutputs(t *testing.T, r actionRun, want map[string]string, updates ...
 	if strings.Join(got, ", ") != strings.Join(updates, ", ") {
 		t.Errorf("output updates %q, want %q", got, updates)
 	}
-	if len(r.outputs) != 6 {
-		t.Errorf("outputs %v: want the six of action.yml", r.outputs)
+	if len(r.outputs) != 9 {
+		t.Errorf("outputs %v: want the nine of action.yml", r.outputs)
 	}
 }
 
