@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -39,6 +40,7 @@ func (o *Options) addMirrorURL(ch *plan.Change, shortname string) error {
 	if err != nil {
 		return err
 	}
+	ch.MirrorURL = u
 	v.Extra = append(v.Extra, catalog.Field{Key: "mirror_url", YAML: string(bytes.TrimSpace(quoted))})
 	for i := range ch.Versions {
 		if ch.Versions[i].Version == v.Version {
@@ -52,7 +54,51 @@ func (o *Options) addMirrorURL(ch *plan.Change, shortname string) error {
 // operator owns: the added item, the respun item, the pruned and repinned
 // ones. Every other byte of the file stays as it is.
 func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
-	return nil, errors.New("not implemented")
+	e := catalog.VersionEdit{Image: ch.Image.Name}
+	for _, p := range ch.Prune {
+		e.Remove = append(e.Remove, p.Version)
+	}
+	for _, r := range ch.Repin {
+		e.Update = append(e.Update, catalog.ItemUpdate{Version: r.Version, Set: []catalog.KV{{Key: "url", Value: catalog.StringValue(r.To)}}})
+	}
+	if ch.Respin != "" {
+		u := ch.Update
+		date, err := buildDate(u.BuildDate)
+		if err != nil {
+			return nil, err
+		}
+		e.Update = append(e.Update, catalog.ItemUpdate{Version: ch.Respin, Set: []catalog.KV{
+			{Key: "url", Value: catalog.StringValue(u.URL)},
+			{Key: "checksum", Value: catalog.StringValue(u.Checksum)},
+			{Key: "build_date", Value: date},
+		}})
+	}
+	if a := ch.Add; a != nil {
+		date, err := buildDate(a.BuildDate)
+		if err != nil {
+			return nil, err
+		}
+		item := catalog.Item{
+			{Key: "version", Value: catalog.StringValue(a.Version)},
+			{Key: "url", Value: catalog.StringValue(a.URL)},
+		}
+		if ch.MirrorURL != "" {
+			item = append(item, catalog.KV{Key: "mirror_url", Value: catalog.StringValue(ch.MirrorURL)})
+		}
+		item = append(item,
+			catalog.KV{Key: "checksum", Value: catalog.StringValue(a.Checksum)},
+			catalog.KV{Key: "build_date", Value: date})
+		e.Add = append(e.Add, item)
+	}
+	return f.EditVersions(e)
+}
+
+func buildDate(s string) (catalog.Value, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return catalog.Value{}, fmt.Errorf("build date %q: %w", s, err)
+	}
+	return catalog.DateValue(t), nil
 }
 
 // botOwned are the keys of a new entry that come from the sources and the

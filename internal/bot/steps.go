@@ -69,7 +69,12 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	}
 	c.scope, c.Available = sc, sc.available
 	if len(o.Only) == 0 {
-		c.NotUpdated = undescribed(cat, imgs, o.CatalogDir)
+		extra, left := undescribed(cat, imgs, o.CatalogDir)
+		c.NotUpdated = left
+		for _, img := range extra {
+			c.order[img.Name] = len(c.order)
+		}
+		sc.images = append(sc.images, extra...)
 	}
 	broken := map[string]error{}
 	for _, fe := range cat.Errors {
@@ -84,7 +89,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 			// The catalog is the database: an entry stays in the file it is in.
 			file = f.Path
 			known[img.Name] = plan.Known(ci)
-			if !img.Regenerate {
+			if !img.Regenerate && !img.Followed {
 				followed, nu, ok := follow(img, f, ci, path.Join(o.CatalogDir, f.Path))
 				if !ok {
 					c.NotUpdated = append(c.NotUpdated, nu)
@@ -144,36 +149,51 @@ func follow(img source.Image, f *catalog.File, ci *catalog.Image, file string) (
 	if e.LatestURL == "" || e.LatestChecksumURL == "" {
 		return img, report.NotUpdated{}, true
 	}
-	followed, err := upstream.Follow(img, e.LatestURL, e.LatestChecksumURL)
+	st, err := upstream.FollowStream(img, e.LatestURL, e.LatestChecksumURL)
 	if err != nil {
 		return img, report.NotUpdated{Image: img.Name, File: file, Follows: e.LatestURL, Reason: err.Error()}, false
 	}
-	return followed, report.NotUpdated{}, true
+	st.Image.Followed = true
+	return st.Image, report.NotUpdated{}, true
 }
 
-// undescribed lists the catalog's entries that no selected source names.
-func undescribed(cat *catalog.Catalog, imgs []source.Image, catalogDir string) []report.NotUpdated {
+// undescribed sorts the catalog's entries that no selected source names:
+// an enabled one whose latest_url follows a layout the bot knows is kept
+// current all the same (crawl); the others are left as they are, and said
+// so. A disabled entry is never imported by the image manager, so it is not
+// worth a failure when its stream is gone.
+func undescribed(cat *catalog.Catalog, imgs []source.Image, catalogDir string) (crawl []source.Image, left []report.NotUpdated) {
 	names := map[string]bool{}
 	for _, img := range imgs {
 		names[img.Name] = true
 	}
-	var out []report.NotUpdated
 	for _, f := range cat.Files {
 		for _, ci := range f.Images {
 			if names[ci.Name] {
 				continue
 			}
+			names[ci.Name] = true // a duplicate name is the first entry's
 			e := f.Entry(ci)
-			nu := report.NotUpdated{Image: ci.Name, File: path.Join(catalogDir, f.Path), Follows: e.LatestURL}
-			if e.LatestURL != "" {
-				nu.Reason = fmt.Sprintf("follows %s, which no source describes", e.LatestURL)
-			} else {
-				nu.Reason = "no source describes this image"
+			file := path.Join(catalogDir, f.Path)
+			nu := report.NotUpdated{Image: ci.Name, File: file, Follows: e.LatestURL}
+			switch {
+			case e.LatestURL == "" || e.LatestChecksumURL == "":
+				nu.Reason = "no source describes this image, and it has no latest_url to follow"
+			case !e.Enabled:
+				nu.Reason = fmt.Sprintf("disabled, and no source describes it (it follows %s)", e.LatestURL)
+			default:
+				st, err := upstream.FollowStream(source.Image{Name: ci.Name, File: f.Path, Shortname: e.Shortname, Meta: source.Meta{Format: e.Format}}, e.LatestURL, e.LatestChecksumURL)
+				if err == nil {
+					st.Image.Followed = true
+					crawl = append(crawl, st.Image)
+					continue
+				}
+				nu.Reason = err.Error()
 			}
-			out = append(out, nu)
+			left = append(left, nu)
 		}
 	}
-	return out
+	return crawl, left
 }
 
 // Rendered is the state after render: the new bytes of every changed file.

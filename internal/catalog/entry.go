@@ -15,6 +15,7 @@ type Entry struct {
 	LatestChecksumURL string // latest_checksum_url, "" when absent
 	Arch              string // meta.architecture, "" when absent
 	Shortname         string // shortname, "" when absent
+	Format            string // format, "" when absent
 	// Enabled is the entry's enable flag; the image manager's default
 	// (absent) is true.
 	Enabled bool
@@ -30,6 +31,7 @@ func (f *File) Entry(img *Image) Entry {
 	e.LatestURL = strings.TrimSpace(scalarValue(n, "latest_url"))
 	e.LatestChecksumURL = strings.TrimSpace(scalarValue(n, "latest_checksum_url"))
 	e.Shortname = strings.TrimSpace(scalarValue(n, "shortname"))
+	e.Format = strings.TrimSpace(scalarValue(n, "format"))
 	if v := lookup(n, "enable"); v != nil && v.Kind == yaml.ScalarNode {
 		switch strings.ToLower(v.Value) {
 		case "false", "no", "off", "n":

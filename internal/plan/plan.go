@@ -64,6 +64,9 @@ type Change struct {
 	// upstream (docs/catalog.md, "Versions the image manager gets right").
 	Prune []Pruned
 	Repin []Repinned
+	// MirrorURL is the mirror_url written into Add (--mirror-url-template),
+	// "" for none.
+	MirrorURL string
 }
 
 // Pruned is a version removed because its file is no longer published and

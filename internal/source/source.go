@@ -54,6 +54,9 @@ type Image struct {
 	// Release is the release of an image made from a per-release source
 	// by ForRelease ("44" of "Fedora {release}"), else "".
 	Release string `yaml:"-"`
+	// Followed is set once the image's upstream was rebuilt from the stream
+	// its catalog entry follows (its latest_url), rather than the source's.
+	Followed bool `yaml:"-"`
 }
 
 // Upstream says where an image's builds are published. Which fields a
@@ -244,6 +247,11 @@ var Types = map[string]TypeSpec{
 		Required: []string{"url", "checksums", "algorithm", "filename"},
 		Doc:      "dated build directories release-YYYYMMDD[.N]/ next to a release/ alias (cloud-images.ubuntu.com)",
 	},
+	"ubuntu-daily": {
+		Required: []string{"url", "checksums", "algorithm", "filename"},
+		Doc: "dated build directories YYYYMMDD[.N]/ (no release- prefix) next to a current/ alias, the image named " +
+			"alike in both: the daily builds of cloud-images.ubuntu.com/<series>/ and minimal/daily/<series>/",
+	},
 	"debian": {
 		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
 		Doc:      "dated build directories YYYYMMDD-NNNN/ next to a latest/ alias whose names carry no date (cloud.debian.org)",
@@ -258,6 +266,23 @@ var Types = map[string]TypeSpec{
 		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
 		Doc: "alias-checksum in a major-version directory that stands for the current minor-version one: the pinned URL " +
 			"puts the version's major.minor (9.6 of 9.6-20250531.0) in place of the major in url (dl.rockylinux.org)",
+	},
+	"alias-sidecar": {
+		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
+		Doc: "alias-checksum where checksums is the alias's own sidecar (<filename>.CHECKSUM, <filename>.SHA256SUM), " +
+			"which names the alias only: it decides whether anything changed, and the directory's CHECKSUM identifies " +
+			"and confirms the build (dl.rockylinux.org, cloud.centos.org)",
+	},
+	"alias-sidecar-minor": {
+		Required: []string{"url", "checksums", "algorithm", "filename", "pinned"},
+		Doc:      "alias-sidecar in a major-version directory, pinned in the minor-version one as alias-checksum-minor (dl.rockylinux.org)",
+	},
+	"pattern": {
+		Required: []string{"url", "checksums", "algorithm", "pinned"},
+		Doc: "one directory whose checksum file lists every build under its own name, with no alias: pinned is a file " +
+			"name holding HEREBE<regex>DRAGONS (the image manager's convention), read with the markers removed as a " +
+			"regular expression matching whole names; the natsort-newest matching name is the latest build, and the " +
+			"version is the first run of digits and dots the markers matched (cloud.centos.org)",
 	},
 	"fedora": {
 		Required: []string{"url", "checksums", "algorithm", "pinned", "releases"},

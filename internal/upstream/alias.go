@@ -31,10 +31,24 @@ type aliasChecksum struct {
 	// must name the minor directory, which keeps the build after the major
 	// directory moves on to the next minor release.
 	minorDir bool
+	// sidecar: checksums is the alias's own checksum file (Rocky's
+	// <alias>.CHECKSUM, CentOS Stream's <alias>.SHA256SUM), which names the
+	// alias only. It decides whether anything changed; the build is then
+	// identified and confirmed in the directory's CHECKSUM, which lists
+	// every build and is the file upstream signs.
+	sidecar bool
 }
+
+// dirChecksum is the checksum file of a whole directory where Rocky and
+// CentOS Stream also publish a sidecar per image.
+const dirChecksum = "CHECKSUM"
 
 func aliasChecksumType(f Fetcher) Strategy      { return &aliasChecksum{f: f} }
 func aliasChecksumMinorType(f Fetcher) Strategy { return &aliasChecksum{f: f, minorDir: true} }
+func aliasSidecarType(f Fetcher) Strategy       { return &aliasChecksum{f: f, sidecar: true} }
+func aliasSidecarMinorType(f Fetcher) Strategy {
+	return &aliasChecksum{f: f, sidecar: true, minorDir: true}
+}
 
 // buildVersion is what {version} matches in a pinned name: dot- or
 // dash-separated runs of digits (9.8-20260526, 10.2-20260526.0, 20260714.1,
@@ -55,8 +69,8 @@ func pinnedPattern(pinned string) (*regexp.Regexp, error) {
 func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
 	algo := Algorithm(u.Algorithm)
-	sumsURL := join(u.URL, u.Checksums)
-	checksum, err := latestDigest(ctx, s.f, img, sumsURL, u.Filename)
+	latestURL := join(u.URL, u.Checksums)
+	checksum, err := latestDigest(ctx, s.f, img, latestURL, u.Filename)
 	if err != nil {
 		return Result{}, err
 	}
@@ -67,12 +81,19 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 
 	// The same file confirms the build: read it again, this time through
 	// its signature (the GET is shared; only a signature file costs a
-	// request), and trust only what that reading says.
+	// request), and trust only what that reading says. A sidecar names no
+	// build, so the directory's checksum file confirms it instead; that the
+	// build it names has the digest is what counts there, the alias need
+	// not be listed.
+	sumsURL := latestURL
+	if s.sidecar {
+		sumsURL = join(u.URL, dirChecksum)
+	}
 	sums, verified, err := checksums(ctx, s.f, img, sumsURL)
 	if err != nil {
 		return Result{}, fmt.Errorf("checksums: %w", err)
 	}
-	if h, err := sums.Find(u.Filename, algo); err != nil || h != hex {
+	if h, err := sums.Find(u.Filename, algo); !s.sidecar && (err != nil || h != hex) {
 		return Result{}, fmt.Errorf("%s: the signed content does not give %s the digest %s", sumsURL, u.Filename, short(checksum))
 	}
 	pattern, err := pinnedPattern(u.Pinned)

@@ -848,8 +848,15 @@ func TestClientAgainstMirrorFaults(t *testing.T) {
 			m.File("/releases/noble/release-20260705/SHA256SUMS", []byte("sums\n"), mod)
 			m.File("/SHA256SUMS", []byte("0123456789abcdef\n"), mod)
 			m.Fault(tc.path, tc.fault)
+			// Only the stall needs a short timeout; under -race on a busy
+			// machine 50ms can pass before the huge body's first 64 KiB
+			// arrive, which turned that case into a retried timeout.
+			timeout := 10 * time.Second
+			if tc.fault.Stall > 0 {
+				timeout = 50 * time.Millisecond
+			}
 			c := testClient(Options{
-				Timeout: 50 * time.Millisecond,
+				Timeout: timeout,
 				MaxBody: 64 << 10,
 				Mirrors: []Mirror{{From: upstream + "/", To: m.URL + "/"}},
 			})

@@ -27,6 +27,13 @@ func ubuntu(f Fetcher) Strategy {
 	return &datedDirs{f: f, prefix: "release-", build: regexp.MustCompile(`^release-(\d{8}(?:\.\d+)?)$`), latest: "release/", describe: "release-YYYYMMDD[.N]/"}
 }
 
+// ubuntuDaily: the daily builds of cloud-images.ubuntu.com/<series>/ (and
+// minimal/daily/<series>/) live in YYYYMMDD[.N]/ next to current/, named
+// like the image in current/.
+func ubuntuDaily(f Fetcher) Strategy {
+	return &datedDirs{f: f, build: regexp.MustCompile(`^(\d{8}(?:\.\d+)?)$`), latest: "current/", describe: "YYYYMMDD[.N]/"}
+}
+
 func debian(f Fetcher) Strategy {
 	return &datedDirs{f: f, build: regexp.MustCompile(`^(\d{8}-\d{4})$`), latest: "latest/", describe: "YYYYMMDD-NNNN/"}
 }

@@ -47,16 +47,20 @@ type Strategy interface {
 // strategies maps every sources-file type to its strategy. A test checks
 // that it covers source.Types exactly.
 var strategies = map[string]func(Fetcher) Strategy{
-	"ubuntu":   func(f Fetcher) Strategy { return ubuntu(f) },
-	"debian":   func(f Fetcher) Strategy { return debian(f) },
-	"opensuse": func(f Fetcher) Strategy { return openSUSE(f) },
-	"arch":     func(f Fetcher) Strategy { return arch(f) },
-	"flatcar":  func(f Fetcher) Strategy { return flatcar(f) },
-	"alpine":   func(f Fetcher) Strategy { return alpine(f) },
-	"cirros":   func(f Fetcher) Strategy { return cirros(f) },
+	"ubuntu":       func(f Fetcher) Strategy { return ubuntu(f) },
+	"ubuntu-daily": func(f Fetcher) Strategy { return ubuntuDaily(f) },
+	"debian":       func(f Fetcher) Strategy { return debian(f) },
+	"opensuse":     func(f Fetcher) Strategy { return openSUSE(f) },
+	"arch":         func(f Fetcher) Strategy { return arch(f) },
+	"flatcar":      func(f Fetcher) Strategy { return flatcar(f) },
+	"alpine":       func(f Fetcher) Strategy { return alpine(f) },
+	"cirros":       func(f Fetcher) Strategy { return cirros(f) },
 
 	"alias-checksum":       aliasChecksumType,
 	"alias-checksum-minor": aliasChecksumMinorType,
+	"alias-sidecar":        aliasSidecarType,
+	"alias-sidecar-minor":  aliasSidecarMinorType,
+	"pattern":              patternType,
 	"fedora":               fedora,
 }
 

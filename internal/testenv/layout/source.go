@@ -24,13 +24,21 @@ func Source(m *mirror.Server, img source.Image, builds []string) error {
 		// amd64 and arm64 share one SHA256SUMS: lay out both, whichever
 		// this image is.
 		UbuntuArches(m, u.Path, archSiblings(up.Filename), builds, "")
+	case "ubuntu-daily":
+		// What a catalog entry following the daily stream crawls (see
+		// upstream.Follow): <series>/ or minimal/daily/<series>/.
+		UbuntuDaily(m, u.Path, up.Filename, builds, "")
 	case "debian":
 		var debBuilds []string
 		for i, b := range builds {
 			debBuilds = append(debBuilds, fmt.Sprintf("%s-%04d", b, 1990+i))
 		}
+		if codename, ok := strings.CutSuffix(u.Path, "daily/"); ok {
+			DebianDaily(m, codename, strings.TrimSuffix(strings.TrimSuffix(up.Filename, ".qcow2"), "-daily"), debBuilds, "")
+			break
+		}
 		DebianArches(m, u.Path, archSiblings(strings.TrimSuffix(up.Filename, ".qcow2")), debBuilds, "")
-	case "alias-checksum", "alias-checksum-minor", "fedora":
+	case "alias-checksum", "alias-checksum-minor", "alias-sidecar", "alias-sidecar-minor", "pattern", "fedora":
 		return sourceA(m, img, builds)
 	case "opensuse", "arch", "flatcar", "alpine", "cirros":
 		return sourceB(m, img, builds)

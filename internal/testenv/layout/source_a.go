@@ -11,7 +11,7 @@ import (
 )
 
 // sourceA lays out an AlmaLinux, Rocky, CentOS Stream or Fedora image of a
-// sources file for Source. builds are dates (YYYYMMDD), oldest first; each
+// sources file (or one upstream.Follow made of a catalog entry) for Source. builds are dates (YYYYMMDD), oldest first; each
 // becomes a build identifier the way that distribution writes one. The
 // layout follows the host, as the real mirrors differ by host and not by
 // the source's type (AlmaLinux and CentOS Stream share one).
@@ -29,19 +29,19 @@ func sourceA(m *mirror.Server, img source.Image, builds []string) error {
 		if n, _ := strconv.Atoi(major); n >= 10 {
 			build += ".0" // AlmaLinux 10 adds a respin number
 		}
-		AlmaLinux(m, "/"+segs[0]+"/", major, img.Arch, build, "")
-	case u.Host == "dl.rockylinux.org" && len(segs) == 5: // pub/rocky/9/images/x86_64
+		AlmaLinux(m, "/"+segs[0]+"/", major, segs[3], build, "")
+	case (u.Host == "dl.rockylinux.org" || u.Host == "download.rockylinux.org") && len(segs) == 5: // pub/rocky/9/images/x86_64
 		var vs []string
 		for i, b := range builds {
 			vs = append(vs, fmt.Sprintf("%s.%d-%s.0", segs[2], i+4, b))
 		}
-		Rocky(m, "/"+segs[0]+"/"+segs[1]+"/", segs[2], img.Arch, vs, "")
+		Rocky(m, "/"+segs[0]+"/"+segs[1]+"/", segs[2], segs[4], vs, "")
 	case u.Host == "cloud.centos.org" && len(segs) == 4: // centos/9-stream/x86_64/images
 		var vs []string
 		for _, b := range builds {
 			vs = append(vs, b+".0")
 		}
-		CentOSStream(m, "/"+segs[0]+"/", strings.TrimSuffix(segs[1], "-stream"), img.Arch, vs, "")
+		CentOSStream(m, "/"+segs[0]+"/", strings.TrimSuffix(segs[1], "-stream"), segs[2], vs, "")
 	case u.Host == "dl.fedoraproject.org" && img.PerRelease():
 		root := strings.TrimPrefix(img.Upstream.ReleasesURL(), u.Scheme+"://"+u.Host)
 		mod := dateIn(last)
