@@ -44,6 +44,8 @@ func (w *world) args(extra ...string) []string {
 	base := []string{
 		"--catalog", w.catalog,
 		"--only", "Ubuntu 24.04", "--only", "Debian 12",
+		// The catalog has no Debian 12 yet: add it, as an operator would.
+		"--add", "Debian 12",
 		"--mirror", "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/",
 		"--mirror", "https://cloud.debian.org/=" + w.mirror.URL + "/debian/",
 		// The mirror serves no signatures by the real distribution keys;
@@ -128,7 +130,7 @@ func TestRunLocalEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(after, keep) {
 		t.Fatalf("bytes before the managed entry changed:\n%s", after)
 	}
-	if !strings.Contains(after, "mirror_url: https://nbg1.your-objectstorage.com/osism/openstack-images/ubuntu-24.04/20260615-ubuntu-24.04.qcow2") {
+	if !strings.Contains(after, "mirror_url: \n          https://nbg1.your-objectstorage.com/osism/openstack-images/ubuntu-24.04/20260615-ubuntu-24.04.qcow2") {
 		t.Fatalf("a hand-added key of an existing version was lost:\n%s", after)
 	}
 	if w.read("cirros.yml") != cirros {
@@ -174,7 +176,7 @@ func TestRunDryRunPrintsPullRequestAndDiff(t *testing.T) {
 		"diff --git a/etc/images/ubuntu.yml b/etc/images/ubuntu.yml",
 		"+++ b/etc/images/debian.yml",
 		"--- /dev/null",
-		"+      - version: \"20260705\"",
+		"+      - version: '20260705'",
 		report.Marker,
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -258,6 +260,7 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 	w := newWorld(t)
 	env := map[string]string{
 		"IMAGE_CRAWLER_ONLY":    "Ubuntu 24.04\nDebian 12",
+		"IMAGE_CRAWLER_ADD":     "Debian 12",
 		"IMAGE_CRAWLER_MIRROR":  "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/\nhttps://cloud.debian.org/=" + w.mirror.URL + "/debian/",
 		"IMAGE_CRAWLER_CATALOG": w.catalog,
 		// No signatures by the real keys on the test mirror.

@@ -220,7 +220,7 @@ func TestFaultMatrix(t *testing.T) {
 			}
 			args := append([]string{"run",
 				"--catalog", w.catalog,
-				"--only", "Ubuntu 24.04", "--only", "Debian 12",
+				"--only", "Ubuntu 24.04", "--only", "Debian 12", "--add", "Debian 12",
 				"--mirror", "https://cloud-images.ubuntu.com/=" + ubuntuTo,
 				"--mirror", "https://cloud.debian.org/=" + w.mirror.URL + "/debian/",
 				"--signatures", "optional", // the mirror has no signatures by the real keys
@@ -292,7 +292,7 @@ func TestRunDeadline(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	before := snapshot(t, w)
-	args := []string{"run", "--catalog", w.catalog, "--only", "Ubuntu 24.04", "--only", "Debian 12",
+	args := []string{"run", "--catalog", w.catalog, "--only", "Ubuntu 24.04", "--only", "Debian 12", "--add", "Debian 12",
 		"--timeout", "200ms", "--http-timeout", "1h", "--retries", "0",
 		"--mirror", "https://cloud-images.ubuntu.com/=" + hangingServer(t) + "/ubuntu/",
 		"--mirror", "https://cloud.debian.org/=" + hangingServer(t) + "/debian/"}

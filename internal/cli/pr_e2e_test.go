@@ -46,7 +46,7 @@ func (w *forgeWorld) runBot(extra ...string) result {
 		"--repo", "osism/catalog",
 		"--github-api-url", w.gh.URL + "/",
 		"--label", "images",
-		"--only", "Ubuntu 24.04", "--only", "Debian 12",
+		"--only", "Ubuntu 24.04", "--only", "Debian 12", "--add", "Debian 12",
 		"--mirror", "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/",
 		"--mirror", "https://cloud.debian.org/=" + w.mirror.URL + "/debian/",
 		"--signatures", "optional", // no signatures by the real keys on the test mirror
