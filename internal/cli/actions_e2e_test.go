@@ -81,6 +81,7 @@ func (w *forgeWorld) runAction(with, env map[string]string, extraArgs ...string)
 	inputs := actionDefaults(w.t)
 	inputs["token"] = canary // ${{ github.token }}
 	inputs["only"] = "Ubuntu 24.04\nDebian 12"
+	inputs["add"] = "Debian 12" // the catalog has none yet
 	inputs["mirror"] = "https://cloud-images.ubuntu.com/=" + w.mirror.URL + "/ubuntu/\n" +
 		"https://cloud.debian.org/=" + w.mirror.URL + "/debian/"
 	inputs["labels"] = "images"

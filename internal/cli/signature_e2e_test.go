@@ -161,7 +161,7 @@ func (w *signedWorld) sign(t *testing.T, key *openpgp.Entity, v string) {
 
 func (w *signedWorld) args(extra ...string) []string {
 	return append(extra,
-		"--catalog", w.catalog, "--sources", w.sources,
+		"--catalog", w.catalog, "--sources", w.sources, "--add", "Debian 12",
 		"--mirror", "https://cloud-images.ubuntu.com/="+w.mirror.URL+"/ubuntu/",
 		"--mirror", "https://cloud.debian.org/="+w.mirror.URL+"/debian/",
 	)
