@@ -86,7 +86,7 @@ func track(ctx context.Context, o *Options) *reach {
 	r := &reach{ctx: ctx, phase: PhaseStarting, notReached: map[string]bool{}}
 	next := o.Progress
 	o.Progress = func(done, total int, oc upstream.Outcome) {
-		if oc.Err != nil && ctx.Err() != nil && isCancel(oc.Err) {
+		if oc.Err != nil && ctx.Err() != nil && (isCancel(oc.Err) || errors.Is(oc.Err, context.Cause(ctx))) {
 			r.mu.Lock()
 			r.notReached[oc.Image.Name] = true
 			r.mu.Unlock()

@@ -46,6 +46,10 @@ func begin(ctx context.Context, o *Options, rc *reach) (workspace, *Crawled, err
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		ws.Close()
+		return nil, nil, err
+	}
 	rc.phase = PhaseCrawling
 	c, err := crawlStep(ctx, o, ws.Root())
 	if err != nil {

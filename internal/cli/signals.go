@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -73,4 +74,14 @@ func signalCode(ctx context.Context) int {
 		return s.ExitCode()
 	}
 	return 0
+}
+
+// catalogDirFlag drops the trailing slashes of --catalog-dir but keeps a
+// leading one, so an absolute directory reaches bot's check and is refused
+// rather than quietly made relative (docs/operations.md).
+func catalogDirFlag(s string) string {
+	if strings.HasPrefix(s, "/") {
+		return s
+	}
+	return strings.TrimRight(s, "/")
 }
