@@ -26,7 +26,9 @@ the images that changed, and then:
     open, then a unified diff of the catalog.
 
 Exit status: 0 every image crawled; 3 some images failed (the rest still went in);
-2 bad usage, sources file or template; 1 any other failure.`,
+2 bad usage, sources file or template; 1 any other failure or --timeout reached;
+130 SIGINT, 143 SIGTERM (nothing is published after the signal; a second one exits at once).
+See docs/operations.md.`,
 		Example: `  # See what would change in a local checkout, touching nothing:
   image-crawler run --dry-run --catalog ./my-catalog
 
