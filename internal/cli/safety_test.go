@@ -523,3 +523,30 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 		t.Errorf("stderr %q", errOut.String())
 	}
 }
+
+// Interrupted while publishing, after the push: the push cannot be taken
+// back, so the report says it happened and the error says the pull request
+// may lag; no pull request is opened after the signal.
+func TestInterruptedAfterPushSaysSo(t *testing.T) {
+	t.Parallel()
+	w := newForgeWorld(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sig := &Signal{Sig: os.Interrupt}
+	errOut := &watchWriter{match: "msg=pushed", fire: func() { cancel(sig) }}
+	args := append(w.args("run"), "--catalog", w.git.HTTPURL("catalog"), "--repo", "osism/catalog", "--github-api-url", w.gh.URL+"/")
+	r := runIn(t, ctx, errOut, map[string]string{"GITHUB_TOKEN": canary}, args...)
+	if r.code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "interrupted while publishing (SIGINT): the branch was pushed") {
+		t.Errorf("stderr does not say what was published:\n%s", r.stderr)
+	}
+	if w.git.Pushes() != 1 || len(w.openPRs()) != 0 {
+		t.Errorf("%d pushes, open pull requests %v; want the push and no pull request", w.git.Pushes(), w.openPRs())
+	}
+	rep := r.report
+	if rep == nil || !rep.Pushed || len(rep.Written) != 2 || len(rep.NotWritten) != 0 || rep.Interrupted == nil || rep.Interrupted.Phase != "publishing" {
+		t.Errorf("report: %s", r.reportRaw)
+	}
+}
