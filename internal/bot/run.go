@@ -141,7 +141,17 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if ctx.Err() == nil {
 		rc.phase = PhaseRendering
 	}
-	r := renderStep(&o, c)
+	r, err := renderUntil(ctx, &o, c)
+	if err != nil {
+		var updates []plan.Update
+		for _, ch := range c.Changes {
+			updates = append(updates, ch.Update)
+		}
+		rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
+		rep.DryRun = o.DryRun
+		rc.mark(rep, c.order, nil)
+		return &Outcome{Report: rep}, rc.interrupted("")
+	}
 	var paths []string
 	for _, f := range r.Files {
 		paths = append(paths, f.Path)
@@ -181,6 +191,23 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		return out, err
 	}
 	return out, nil
+}
+
+// renderUntil renders, or gives up when ctx ends first: rendering only
+// computes bytes, so a run out of time need not wait for it (a template
+// slow to render cannot hold a run past its deadline).
+func renderUntil(ctx context.Context, o *Options, c *Crawled) (*Rendered, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	done := make(chan *Rendered, 1)
+	go func() { done <- renderStep(o, c) }()
+	select {
+	case r := <-done:
+		return r, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // notWritten are the files of a run that did not reach their place.
