@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
-	"time"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -16,9 +18,29 @@ import (
 
 // validate checks a catalog file as the image manager would: against the
 // catalog repository's own schema (etc/schema.yaml) when it has one, else
-// the built-in copy.
-func (o *Options) validate(rel string, data []byte) []error {
-	return catalog.Validate(rel, data)
+// the built-in copy; and that every entry's latest version by the image
+// manager's natsort is its newest build (docs/catalog.md).
+func (c *Crawled) validate(rel string, data []byte) []error {
+	return append(catalog.ValidateWith(c.Schema, rel, data), catalog.CheckLatest(rel, data)...)
+}
+
+// loadSchema reads the catalog repository's etc/schema.yaml (the folder
+// above the catalog directory) through an os.Root at the repository, so a
+// symbolic link cannot lead it elsewhere.
+func loadSchema(root, catalogDir string) (*catalog.Schema, error) {
+	r, err := os.OpenRoot(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return catalog.BuiltinSchema(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open catalog repository: %w", err)
+	}
+	defer r.Close()
+	s, err := catalog.LoadSchema(r.FS(), catalogDir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog schema: %w", err)
+	}
+	return s, nil
 }
 
 // addMirrorURL writes mirror_url into the version a change adds, when
@@ -63,7 +85,7 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 	}
 	if ch.Respin != "" {
 		u := ch.Update
-		date, err := buildDate(u.BuildDate)
+		date, err := catalog.ParseDate(u.BuildDate)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +96,7 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 		}})
 	}
 	if a := ch.Add; a != nil {
-		date, err := buildDate(a.BuildDate)
+		date, err := catalog.ParseDate(a.BuildDate)
 		if err != nil {
 			return nil, err
 		}
@@ -93,17 +115,9 @@ func editVersions(f *catalog.File, ch *plan.Change) ([]byte, error) {
 	return f.EditVersions(e)
 }
 
-func buildDate(s string) (catalog.Value, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return catalog.Value{}, fmt.Errorf("build date %q: %w", s, err)
-	}
-	return catalog.DateValue(t), nil
-}
-
 // botOwned are the keys of a new entry that come from the sources and the
 // template, not from its sibling.
-var botOwned = map[string]bool{"name": true, "shortname": true, "versions": true, "latest_url": true, "latest_checksum_url": true}
+var botOwned = map[string]bool{"name": true, "shortname": true, "latest_url": true, "latest_checksum_url": true}
 
 // fromSibling makes a rendered new entry look like the operator's own: it
 // takes the sibling entry's keys in the sibling's order, with the sibling's
@@ -140,6 +154,12 @@ func fromSibling(rendered []byte, sibling *yaml.Node) ([]byte, error) {
 			v = mv
 		case key == "meta":
 			v = mergeMeta(sv, mv)
+		case key == "versions":
+			v = mv
+			if v == nil {
+				continue
+			}
+			restyleItems(v, sv)
 		default:
 			v = sv
 		}
@@ -184,6 +204,7 @@ func mergeMeta(sibling, mine *yaml.Node) *yaml.Node {
 			if mv == nil {
 				continue
 			}
+			quoteLike(mv, v)
 			v = mv
 		}
 		used[key] = true
@@ -195,6 +216,39 @@ func mergeMeta(sibling, mine *yaml.Node) *yaml.Node {
 		}
 	}
 	return out
+}
+
+// quoteLike gives a quoted scalar the quote style of the sibling's value
+// of the same key, so a new entry quotes as the operator's do ('44' where
+// they write '43').
+func quoteLike(mine, sibling *yaml.Node) {
+	if mine == nil || sibling == nil || mine.Kind != yaml.ScalarNode || sibling.Kind != yaml.ScalarNode {
+		return
+	}
+	quoted := func(st yaml.Style) bool { return st&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 }
+	if quoted(mine.Style) && quoted(sibling.Style) && !strings.ContainsAny(mine.Value, "'\n\\") {
+		mine.Style = sibling.Style
+	}
+}
+
+// restyleItems quotes the new entry's version items as the sibling's first
+// item quotes the same keys.
+func restyleItems(mine, sibling *yaml.Node) {
+	if mine.Kind != yaml.SequenceNode || sibling.Kind != yaml.SequenceNode || len(sibling.Content) == 0 {
+		return
+	}
+	first := sibling.Content[0]
+	if first.Kind != yaml.MappingNode {
+		return
+	}
+	for _, item := range mine.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			quoteLike(item.Content[i+1], valueOf(first, item.Content[i].Value))
+		}
+	}
 }
 
 func valueOf(m *yaml.Node, key string) *yaml.Node {

@@ -18,7 +18,10 @@ import (
 
 // Crawled is the state after crawl and plan: what would change, and why.
 type Crawled struct {
-	Catalog   *catalog.Catalog
+	Catalog *catalog.Catalog
+	// Schema is the catalog repository's own etc/schema.yaml, or the
+	// built-in copy of the image manager's schema.
+	Schema    *catalog.Schema
 	Changes   []*plan.Change
 	Unchanged []plan.Unchanged
 	Failures  []plan.Failure
@@ -51,7 +54,11 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
-	c := &Crawled{Catalog: cat, target: map[string]string{}, order: map[string]int{}}
+	schema, err := loadSchema(root, o.CatalogDir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Crawled{Catalog: cat, Schema: schema, target: map[string]string{}, order: map[string]int{}}
 	// A per-release source ("Fedora {release}") stands for one image per
 	// release upstream publishes now, which only a listing tells: make it
 	// concrete here, before anything looks at image names. An unlisted
@@ -147,6 +154,10 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 func follow(img source.Image, f *catalog.File, ci *catalog.Image, file string) (source.Image, report.NotUpdated, bool) {
 	e := f.Entry(ci)
 	if e.LatestURL == "" || e.LatestChecksumURL == "" {
+		return img, report.NotUpdated{}, true
+	}
+	if u, c := render.LatestURLs(img); e.LatestURL == u && e.LatestChecksumURL == c {
+		// The entry follows its source's own stream, as the template wrote it.
 		return img, report.NotUpdated{}, true
 	}
 	st, err := upstream.FollowStream(img, e.LatestURL, e.LatestChecksumURL)
@@ -263,7 +274,7 @@ func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*Fi
 	}
 	var baseline map[string]int
 	if file != nil {
-		baseline = problemSet(o.validate(rel, file.Data))
+		baseline = problemSet(c.validate(rel, file.Data))
 	}
 	rejected := func(name string, err error) plan.Failure {
 		return plan.Failure{Image: name, Error: fmt.Sprintf("catalog entry rejected, %s left as it was: %v", path.Join(o.CatalogDir, rel), err)}
@@ -287,12 +298,12 @@ func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*Fi
 	// it does not, make the edits one by one to find the ones at fault, so a
 	// bad edit costs only its own image.
 	accepted := edits
-	out, err := applyAll(o, file, rel, edits, baseline)
+	out, err := applyAll(c, file, rel, edits, baseline)
 	if err != nil {
 		accepted = nil
 		for _, e := range edits {
 			try := append(append([]edit{}, accepted...), e)
-			data, err := applyAll(o, file, rel, try, baseline)
+			data, err := applyAll(c, file, rel, try, baseline)
 			if err != nil {
 				failures = append(failures, rejected(e.change.Image.Name, err))
 				continue
@@ -355,7 +366,7 @@ func prepareEdit(o *Options, c *Crawled, file *catalog.File, ch *plan.Change) (e
 }
 
 // applyAll makes the edits in turn and validates the result.
-func applyAll(o *Options, file *catalog.File, rel string, edits []edit, baseline map[string]int) ([]byte, error) {
+func applyAll(c *Crawled, file *catalog.File, rel string, edits []edit, baseline map[string]int) ([]byte, error) {
 	cur := file
 	var data []byte
 	for i, e := range edits {
@@ -370,7 +381,7 @@ func applyAll(o *Options, file *catalog.File, rel string, edits []edit, baseline
 			}
 		}
 	}
-	if err := newProblems(o, rel, data, baseline); err != nil {
+	if err := newProblems(c, rel, data, baseline); err != nil {
 		return nil, err
 	}
 	return data, nil
@@ -399,10 +410,10 @@ func problemSet(errs []error) map[string]int {
 	return set
 }
 
-func newProblems(o *Options, rel string, data []byte, baseline map[string]int) error {
+func newProblems(c *Crawled, rel string, data []byte, baseline map[string]int) error {
 	left := cloneCounts(baseline)
 	var fresh []string
-	for _, e := range o.validate(rel, data) {
+	for _, e := range c.validate(rel, data) {
 		k := stripLocation(e.Error())
 		if left[k] > 0 {
 			left[k]--

@@ -6,9 +6,11 @@
 // disturb anything it was not asked to change: Load keeps every file's original
 // bytes and records where each image entry lies in them, and File.Apply splices
 // new entries into those bytes, then parses the result again and refuses it if
-// anything besides the requested entries moved. Validate checks a file against
-// the image manager's own schema rules (etc/schema.yaml), as the image manager
-// (PyYAML and yamale) would.
+// anything besides the requested entries moved. File.EditVersions changes only
+// the versions lists of images a file already holds, writing new items in the
+// style of the existing ones, and checks its work the same way. Validate
+// checks a file against the image manager's own schema rules
+// (etc/schema.yaml), as the image manager (PyYAML and yamale) would.
 package catalog
 
 import (

@@ -175,15 +175,37 @@ type expect struct {
 // plan is the edit of one image.
 type plan struct {
 	expects []expect
+	// Data[img.Start:head] and Data[tail:img.End] lie outside the
+	// versions list and must be the same bytes afterwards.
+	head, tail int
 }
 
 func (f *File) editVersions(edits []VersionEdit) ([]byte, error) {
-	p := f.p
-	switch {
-	case p == nil:
+	if f.p == nil {
 		return nil, errors.New("the file was not read by Load")
-	case p.flow && len(edits) > 0:
-		return nil, fmt.Errorf("%w: the images list is written in flow style ([...])", ErrUnsupported)
+	}
+	plans, splices, err := f.planEdits(edits)
+	if err != nil {
+		return nil, err
+	}
+	if len(splices) == 0 {
+		return bytes.Clone(f.Data), nil
+	}
+	out, err := applySplices(f.Data, splices)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.checkVersions(out, plans); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// planEdits works out every image's edit.
+func (f *File) planEdits(edits []VersionEdit) (map[int]*plan, []splice, error) {
+	p := f.p
+	if p.flow && len(edits) > 0 {
+		return nil, nil, fmt.Errorf("%w: the images list is written in flow style ([...])", ErrUnsupported)
 	}
 	nl := "\n"
 	if p.crlf {
@@ -203,24 +225,27 @@ func (f *File) editVersions(edits []VersionEdit) ([]byte, error) {
 	for _, e := range edits {
 		i, err := f.imageIndex(e.Image)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if seen[i] {
-			return nil, fmt.Errorf("%w: image %q is edited twice", ErrBadEdit, e.Image)
+			return nil, nil, fmt.Errorf("%w: image %q is edited twice", ErrBadEdit, e.Image)
 		}
 		seen[i] = true
 		pl, ss, err := f.planVersions(i, e, lists, nl)
 		if err != nil {
-			return nil, fmt.Errorf("image %q: %w", e.Image, err)
+			return nil, nil, fmt.Errorf("image %q: %w", e.Image, err)
 		}
 		if pl != nil {
 			plans[i] = pl
 		}
 		splices = append(splices, ss...)
 	}
-	if len(splices) == 0 {
-		return bytes.Clone(f.Data), nil
-	}
+	return plans, splices, nil
+}
+
+// applySplices makes the changes, in order of their place in data.
+func applySplices(data []byte, splices []splice) ([]byte, error) {
+	splices = slices.Clone(splices)
 	slices.SortStableFunc(splices, func(a, b splice) int {
 		if a.start != b.start {
 			return a.start - b.start
@@ -233,15 +258,11 @@ func (f *File) editVersions(edits []VersionEdit) ([]byte, error) {
 		if s.start < at {
 			return nil, fmt.Errorf("%w: overlapping changes at byte %d", ErrRefused, s.start)
 		}
-		out = append(out, f.Data[at:s.start]...)
+		out = append(out, data[at:s.start]...)
 		out = append(out, s.text...)
 		at = s.end
 	}
-	out = append(out, f.Data[at:]...)
-	if err := f.checkVersions(out, plans); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return append(out, data[at:]...), nil
 }
 
 func (f *File) imageIndex(name string) (int, error) {
@@ -533,7 +554,10 @@ func (f *File) planVersions(i int, e VersionEdit, lists []*vlist, nl string) (*p
 	}
 
 	st := f.itemStyle(i, v, lists)
-	pl := &plan{}
+	pl := &plan{head: v.bound, tail: v.bound}
+	if v.key != nil {
+		pl.head = f.p.lines.start(v.key.Line)
+	}
 	var ss []splice
 	for k, it := range v.items {
 		switch {
@@ -1198,6 +1222,23 @@ func (f *File) checkVersions(out []byte, plans map[int]*plan) error {
 			return refuse("line %d: the top level reads differently", b[i].Line)
 		}
 	}
+	// The bytes between images (comments, blank lines, the rest of the
+	// file) are the same.
+	gap := func(d []byte, imgs []*Image, i int) []byte {
+		lo, hi := 0, len(d)
+		if i > 0 {
+			lo = imgs[i-1].End
+		}
+		if i < len(imgs) {
+			hi = imgs[i].Start
+		}
+		return d[lo:hi]
+	}
+	for i := 0; i <= len(f.Images); i++ {
+		if !bytes.Equal(gap(f.Data, f.Images, i), gap(out, g.Images, i)) {
+			return refuse("the bytes before images[%d] changed", i)
+		}
+	}
 	for i, img := range f.Images {
 		gi := g.Images[i]
 		if gi.Name != img.Name {
@@ -1209,6 +1250,10 @@ func (f *File) checkVersions(out []byte, plans map[int]*plan) error {
 				return refuse("image %q changed", img.Name)
 			}
 			continue
+		}
+		head, tail := f.Data[img.Start:pl.head], f.Data[pl.tail:img.End]
+		if gi.End-gi.Start < len(head)+len(tail) || !bytes.Equal(out[gi.Start:gi.Start+len(head)], head) || !bytes.Equal(out[gi.End-len(tail):gi.End], tail) {
+			return refuse("image %q changed outside its versions list", img.Name)
 		}
 		if err := checkEntry(f.p.items[i], g.p.items[i], pl); err != nil {
 			return refuse("image %q: %w", img.Name, err)
@@ -1259,16 +1304,16 @@ func checkEntry(old, got *yaml.Node, pl *plan) error {
 		if err != nil {
 			return fmt.Errorf("line %d: versions[%d]: %w", it.Line, k, err)
 		}
-		if !pyEqual(v, e.want) {
+		if !pySame(v, e.want) {
 			return fmt.Errorf("line %d: versions[%d] does not read as written", it.Line, k)
 		}
 	}
 	return nil
 }
 
-// pyEqual compares two loaded values as Python's == would (mappings as
+// pySame compares two loaded values as Python's == would (mappings as
 // dicts), except that scalars of one kind compare by their text.
-func pyEqual(a, b *pyValue) bool {
+func pySame(a, b *pyValue) bool {
 	if a.kind != b.kind {
 		return false
 	}
@@ -1280,14 +1325,14 @@ func pyEqual(a, b *pyValue) bool {
 	case pyInt:
 		return a.num.Cmp(b.num) == 0
 	case pyList:
-		return slices.EqualFunc(a.items, b.items, pyEqual)
+		return slices.EqualFunc(a.items, b.items, pySame)
 	case pyMap:
 		if len(a.keys) != len(b.keys) {
 			return false
 		}
 		for i, k := range a.keys {
 			j := slices.IndexFunc(b.keys, func(x *pyValue) bool { return hashKey(x) == hashKey(k) })
-			if j < 0 || !pyEqual(a.vals[i], b.vals[j]) {
+			if j < 0 || !pySame(a.vals[i], b.vals[j]) {
 				return false
 			}
 		}

@@ -77,20 +77,20 @@ func FuzzEditVersions(f *testing.F) {
 		for name, o := range old {
 			g := got[name]
 			if name != img.Name {
-				if !pyEqual(g, o) {
+				if !pySame(g, o) {
 					t.Fatalf("image %q changed", name)
 				}
 				continue
 			}
 			vs, ok := g.get("versions")
-			if !ok || vs.kind != pyList || !pyEqual(vs, &pyValue{kind: pyList, items: want}) {
+			if !ok || vs.kind != pyList || !pySame(vs, &pyValue{kind: pyList, items: want}) {
 				t.Fatalf("the versions of %q do not read as intended:\n%s", name, out)
 			}
 			for i, k := range o.keys {
 				if k.text == "versions" {
 					continue
 				}
-				if v, ok := g.get(k.text); !ok || !pyEqual(v, o.vals[i]) {
+				if v, ok := g.get(k.text); !ok || !pySame(v, o.vals[i]) {
 					t.Fatalf("%s.%s changed", name, k.text)
 				}
 			}
@@ -161,6 +161,14 @@ func listOf(img *pyValue) []*pyValue {
 // removing items either reads back as intended or is refused with an error.
 func FuzzEditVersionsLayout(f *testing.F) {
 	seed(f)
+	for _, s := range []string{
+		"images:\n  - name: A\n    versions:\n      - &v\n        version: '1'\n        url: |\n          x\n          # y\n      - <<: *v\n        version: '2'\n",
+		"images:\n  - name: A\n    versions:\n    # c\n    - version: 1\n      url: a\n        b\n    tags: []\n",
+		"images:\n  - name: A\n    versions:   # c\n      -   version: \"1\"  # c\n          url: 'a''b'\n\n\n      # c\n      - version: \"2\"\n        url: |+\n          x\n\n  - name: B\n    versions: [ ]\n",
+		"images:\r\n  - name: A\r\n    versions:\r\n      - version: '1'\r\n        url: a\r\n    tags: []",
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, ferr := parseFile("f.yml", data)
 		if ferr != nil || file.p.flow {
@@ -191,13 +199,13 @@ func FuzzEditVersionsLayout(f *testing.F) {
 			for name, o := range old {
 				g := got[name]
 				if name != img.Name {
-					if !pyEqual(g, o) {
+					if !pySame(g, o) {
 						t.Fatalf("image %q changed", name)
 					}
 					continue
 				}
 				vs, ok := g.get("versions")
-				if !ok || !pyEqual(vs, &pyValue{kind: pyList, items: want}) {
+				if !ok || !pySame(vs, &pyValue{kind: pyList, items: want}) {
 					t.Fatalf("the versions of %q do not read as intended:\n%s", name, out)
 				}
 			}

@@ -13,7 +13,7 @@ import (
 	"github.com/aymanbagabas/go-udiff"
 )
 
-var buildDay = time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC)
+var sampleBuildDay = time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC)
 
 // nextItem is the item a new build of img would get: the keys of its last
 // item, given in a scrambled order, so the test sees EditVersions order
@@ -21,7 +21,7 @@ var buildDay = time.Date(2026, 5, 26, 0, 0, 0, 0, time.UTC)
 func nextItem(img *Image, version string) Item {
 	sum := sha256.Sum256([]byte(img.Name + version))
 	it := Item{
-		{"build_date", DateValue(buildDay)},
+		{"build_date", DateValue(sampleBuildDay)},
 		{"checksum", StringValue(fmt.Sprintf("sha256:%x", sum))},
 		{"version", StringValue(version)},
 	}
@@ -364,7 +364,7 @@ func TestEditVersionsTypes(t *testing.T) {
 				continue
 			}
 			vs := pyVersions(t, out, "Cirros")
-			if got := vs[len(vs)-1]; !pyEqual(got, pyItem(it)) {
+			if got := vs[len(vs)-1]; !pySame(got, pyItem(it)) {
 				t.Errorf("%q does not read back", s)
 			}
 			insertedLines(t, data, out)
@@ -440,6 +440,50 @@ func TestEditVersionsFolding(t *testing.T) {
 		}
 		if got := strings.Join(insertedLines(t, f.Data, out), ""); got != c.want {
 			t.Errorf("%s %s: added\n%s\nwant\n%s", c.image, c.url, got, c.want)
+		}
+	}
+}
+
+// TestCheckVersionsRefuses: the re-parse guard refuses a result that
+// differs from the plan anywhere, even where it still parses.
+func TestCheckVersionsRefuses(t *testing.T) {
+	t.Parallel()
+	f := loadFile(t, "testdata/versions/shapes.yml")
+	e := VersionEdit{Image: "Commented", Remove: []string{"1.0"},
+		Update: []ItemUpdate{{Version: "1.1", Set: []KV{kvs("url", "https://example.org/u.img")}}},
+		Add:    []Item{{kvs("version", "1.2"), kvs("url", "https://example.org/1.2.img"), kvd("build_date", 2026, 5, 26)}}}
+	plans, splices, err := f.planEdits([]VersionEdit{e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := applySplices(f.Data, splices)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.checkVersions(good, plans); err != nil {
+		t.Fatalf("the planned result is refused: %v", err)
+	}
+	tamper := []struct{ name, old, new string }{
+		{"comment above the file", "# An operator's", "# An operators'"},
+		{"comment in the entry", "# kept off on purpose", "# kept off"},
+		{"another key of the entry", "enable: false", "enable: true"},
+		{"comment after the list", "    # a note after the list", "    # a note"},
+		{"blank line between images", "    tags: []\n\n  - name: Empty Flow", "    tags: []\n  - name: Empty Flow"},
+		{"another image", "  - name: Nothing\n    versions:\n", "  - name: Nothing\n    versions: []\n"},
+		{"updated value", "https://example.org/u.img", "https://example.org/v.img"},
+		{"added value", "https://example.org/1.2.img", "https://example.org/1.3.img"},
+		{"added date as a string", "build_date: 2026-05-26", "build_date: '2026-05-26'"},
+		{"kept key of the updated item", "checksum: sha256:bbbb", "checksum: sha256:bbbc"},
+		{"item dropped", "      - version: '1.2'\n        url: https://example.org/1.2.img\n        build_date: 2026-05-26\n", ""},
+		{"key added to the new item", "      - version: '1.2'\n", "      - version: '1.2'\n        x: 1\n"},
+	}
+	for _, c := range tamper {
+		if !bytes.Contains(good, []byte(c.old)) {
+			t.Fatalf("%s: %q not in the result:\n%s", c.name, c.old, good)
+		}
+		bad := bytes.Replace(good, []byte(c.old), []byte(c.new), 1)
+		if err := f.checkVersions(bad, plans); !errors.Is(err, ErrRefused) {
+			t.Errorf("%s: got %v, want ErrRefused", c.name, err)
 		}
 	}
 }

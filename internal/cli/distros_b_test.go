@@ -33,6 +33,9 @@ var mirrorsB = [][2]string{
 	{"https://cloud-images.ubuntu.com/", "/ubuntu/"},
 	{"https://cloud.debian.org/", "/debian/"},
 	{"https://dl-cdn.alpinelinux.org/", "/"},
+	// The hand-written Cirros entry records GitHub release URLs; a run that
+	// adds a version checks that the older ones still download.
+	{"https://github.com/", "/github/"},
 }
 
 // Builds on the mirror; the last of each is the latest.
@@ -216,12 +219,15 @@ func newWorldB(t *testing.T) *world {
 	layout.Flatcar(m, "/flatcar/arm64-usr/", flatcarB, "arm64")
 	layout.Arch(m, "/arch/images/", archBuildsB, "")
 	layout.Cirros(m, "/cirros/", cirrosBuildsB, "")
+	m.BigFile("/github/cirros-dev/cirros/releases/download/0.6.3/cirros-0.6.3-x86_64-disk.img", layout.ImageSize, time.Date(2024, 9, 26, 0, 0, 0, 0, time.UTC))
 	layout.Alpine(m, "/alpine/", []string{"3.21", "3.22", "3.23"}, alpineBuildsB, "")
 	return w
 }
 
 func argsB(w *world, ws []wantB, extra ...string) []string {
-	args := append(extra, "--catalog", w.catalog, "--signatures", "optional")
+	// --add-all: the catalog holds a few hand-written entries, and these
+	// tests want every image of the sources written.
+	args := append(extra, "--catalog", w.catalog, "--signatures", "optional", "--add-all")
 	for _, m := range mirrorsB {
 		args = append(args, "--mirror", m[0]+"="+w.mirror.URL+m[1])
 	}
@@ -329,10 +335,12 @@ func checkUpdatesB(t *testing.T, got []report.Update, ws []wantB) {
 }
 
 func TestDistrosBOpenSUSEDateVersionedCatalog(t *testing.T) {
-	// osism's opensuse.yml versions Leap 15.6 by date (20240603); the
-	// crawler versions builds by their Build number (19.146), which sorts
-	// below a date as a version. Across the two naming schemes the build
-	// dates decide: 19.146 is the newer build and is added after it.
+	// osism's opensuse.yml versions Leap 15.6 by date (20240603); upstream
+	// names builds by their Build number (19.146), which the image manager's
+	// natsort puts before a date, so it would never use it. The new build
+	// is written in the entry's own scheme, its build date (20260620), with
+	// the build number in the report; the old version keeps its mirror_url
+	// and stays.
 	w := newWorldB(t)
 	src, err := os.ReadFile(filepath.Join("testdata", "distros-b", "osism-opensuse.yml"))
 	if err != nil {
@@ -343,21 +351,27 @@ func TestDistrosBOpenSUSEDateVersionedCatalog(t *testing.T) {
 	}
 	x := leapWantB("15.6", "x86_64")
 	x.prev = "20240603"
+	x.version = strings.ReplaceAll(x.date, "-", "")
 	r := w.run(nil, argsB(w, []wantB{x}, "run")...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	checkUpdatesB(t, r.report.Updates, []wantB{x})
-	got := w.read("opensuse.yml")
-	old := strings.Index(got, "version: '20240603'")
-	if old < 0 {
-		old = strings.Index(got, `version: "20240603"`)
+	if id := r.report.Updates[0].BuildID; id != "19.146" {
+		t.Errorf("build_id %q, want 19.146", id)
 	}
-	if old < 0 || !strings.Contains(got, "20240603-openSUSE-Leap-15.6-Minimal-VM.x86_64-Cloud.qcow2") || strings.Index(got, `version: "19.146"`) < old {
-		t.Fatalf("opensuse.yml does not keep 20240603 (with its mirror_url) before 19.146:\n%s", got)
+	got := w.read("opensuse.yml")
+	if !strings.HasPrefix(got, string(src)) {
+		t.Fatalf("opensuse.yml changed more than its new version item:\n%s", got)
+	}
+	if added := got[len(src):]; !strings.Contains(added, "- version: '"+x.version+"'") || !strings.Contains(added, `checksum: "`+x.checksum+`"`) {
+		t.Fatalf("the new item is not in the entry's style:\n%s", added)
 	}
 	if errs := catalog.Validate("opensuse.yml", []byte(got)); len(errs) > 0 {
 		t.Fatalf("opensuse.yml fails the schema: %v", errs)
+	}
+	if errs := catalog.CheckLatest("opensuse.yml", []byte(got)); len(errs) > 0 {
+		t.Fatalf("the image manager would not take the new build: %v", errs)
 	}
 }
 

@@ -15,15 +15,19 @@ func (a *app) newRunCmd() *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Crawl upstream, regenerate the catalog, and open or update the pull request",
-		Long: `run crawls upstream for every image in the sources file, regenerates the catalog entries of
-the images that changed, and then:
+		Short: "Crawl upstream, update the catalog, and open or update the pull request",
+		Long: `run crawls upstream for every image the catalog holds (an empty catalog: every image of the
+sources file), adds each new build to its entry's versions in the entry's own style, prunes versions
+whose files are gone, and then:
 
   - with --catalog a git URL: clones it, commits on the bot's branch, pushes, and opens or updates
     one pull request (GITHUB_TOKEN authenticates);
   - with --catalog a local directory: writes the regenerated files in place and commits nothing;
   - with --dry-run: changes nothing anywhere, and prints the pull request title and body it would
     open, then a unified diff of the catalog.
+
+Images the catalog lacks are listed, not added: --add NAME or --add-all adds them. See
+docs/catalog.md for what the bot changes and what stays the operator's.
 
 Exit status: 0 every image crawled; 3 some images failed (the rest still went in);
 2 bad usage, sources file or template; 1 any other failure or --timeout reached;
@@ -79,6 +83,11 @@ See docs/operations.md.`,
 func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 	w := a.ios.Out
 	rep := out.Report
+	if dryRun && len(rep.Updates) == 0 && out.Diff == "" && len(out.Intent) == 0 {
+		fmt.Fprintf(w, "Nothing to change: %d unchanged, %d failed, %d available not in the catalog.\n", len(rep.Unchanged), len(rep.Failures), len(rep.Available))
+		a.printProblems(rep)
+		return
+	}
 	if dryRun {
 		fmt.Fprintf(w, "# %s\n\n%s\n", out.Title, out.Body)
 		for _, line := range out.Intent {

@@ -3,10 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +20,7 @@ import (
 
 func (a *app) newValidateCmd() *cobra.Command {
 	var sourcesPath, templatesDir, catalogLoc, catalogDir string
+	var allowEmpty bool
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the sources file, the templates and the catalog files",
@@ -26,8 +29,11 @@ func (a *app) newValidateCmd() *cobra.Command {
   - the sources file (keys, types, URLs), every error naming file:line;
   - the templates: each image of the sources file is rendered with a sample version, and the
     result must validate against the image manager's schema;
-  - every catalog file under --catalog/--catalog-dir: it must parse and satisfy the image
-    manager's schema (etc/schema.yaml of osism/openstack-image-manager).
+  - every catalog file under --catalog/--catalog-dir: it must parse and satisfy the catalog
+    repository's own schema (etc/schema.yaml, the folder above --catalog-dir) or, without one,
+    the built-in copy of the image manager's; and each entry's latest version by the image
+    manager's natsort must be its newest build_date;
+  - that there is a catalog file at all (--allow-empty for a catalog meant to start empty).
 
 Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog file is bad.`,
 		Example: `  image-crawler validate --catalog .
@@ -52,6 +58,12 @@ Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog fi
 					fmt.Fprintf(w, "ok  templates %s (%d images rendered)\n", templatesName(templatesDir), len(src.Images))
 				}
 			}
+			schema, err := validateSchema(catalogLoc, catalogDir)
+			if err != nil {
+				bad = append(bad, err)
+			} else if schema != catalog.BuiltinSchema() {
+				fmt.Fprintf(w, "ok  schema %s\n", schema.Source())
+			}
 			dir := filepath.Join(catalogLoc, filepath.FromSlash(catalogDir))
 			cat, err := catalog.Load(dir)
 			if err != nil {
@@ -61,11 +73,15 @@ Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog fi
 					bad = append(bad, prefixed(catalogDir, fe))
 				}
 				for _, f := range cat.Files {
-					errs := catalog.Validate(path.Join(catalogDir, f.Path), f.Data)
+					rel := path.Join(catalogDir, f.Path)
+					errs := append(catalog.ValidateWith(schema, rel, f.Data), catalog.CheckLatest(rel, f.Data)...)
 					bad = append(bad, errs...)
 					if len(errs) == 0 {
-						fmt.Fprintf(w, "ok  %s (%d images)\n", path.Join(catalogDir, f.Path), len(f.Images))
+						fmt.Fprintf(w, "ok  %s (%d images)\n", rel, len(f.Images))
 					}
+				}
+				if len(cat.Files) == 0 && len(cat.Errors) == 0 && !allowEmpty {
+					bad = append(bad, fmt.Errorf("no catalog file (*.yml, *.yaml) in %s: check --catalog and --catalog-dir (pass --allow-empty for a catalog that is meant to start empty)", dir))
 				}
 			}
 			for _, e := range append(usage, bad...) {
@@ -85,7 +101,19 @@ Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog fi
 	cmd.Flags().StringVar(&templatesDir, "templates", "", "directory of Jinja2 templates (default: the built-in ones)")
 	cmd.Flags().StringVar(&catalogLoc, "catalog", ".", "local directory of the catalog repository")
 	cmd.Flags().StringVar(&catalogDir, "catalog-dir", "etc/images", "folder inside it that holds the catalog files")
+	cmd.Flags().BoolVar(&allowEmpty, "allow-empty", false, "a catalog without any catalog file is fine (a new catalog the first run will fill)")
 	return cmd
+}
+
+// validateSchema is the catalog repository's own etc/schema.yaml, or the
+// built-in copy of the image manager's schema when it has none.
+func validateSchema(catalogLoc, catalogDir string) (*catalog.Schema, error) {
+	r, err := os.OpenRoot(catalogLoc)
+	if err != nil {
+		return catalog.BuiltinSchema(), nil
+	}
+	defer r.Close()
+	return catalog.LoadSchema(r.FS(), strings.Trim(catalogDir, "/"))
 }
 
 func prefixed(dir string, err error) error {

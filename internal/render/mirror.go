@@ -39,7 +39,14 @@ func ParseMirrorURL(src string) (*MirrorURL, error) {
 	if err != nil {
 		return nil, &TemplateError{File: mirrorFile, Err: err}
 	}
-	return &MirrorURL{tpl: tpl, src: src}, nil
+	m := &MirrorURL{tpl: tpl, src: src}
+	// A typo (image.shortnme) or a result that is no URL is the user's
+	// input: say so once, before anything is crawled, not per image.
+	sample := source.Image{Name: "Sample 1.0", Shortname: "sample-1.0", Arch: "x86_64", Meta: source.Meta{Format: "qcow2"}}
+	if _, err := m.Render(sample, "", Version{Version: "20260101", URL: "https://example.org/sample.qcow2", Checksum: "sha256:00", BuildDate: "2026-01-01"}); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Render writes the mirror_url of version v of img. shortname, when not

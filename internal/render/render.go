@@ -210,9 +210,7 @@ func Context(img source.Image, versions []Version) map[string]any {
 			"extra":      extra,
 		})
 	}
-	u := img.Upstream
-	latestDir := strings.TrimSuffix(u.URL, "/") + "/" + strings.TrimPrefix(u.Latest, "/")
-	latestDir = strings.TrimSuffix(latestDir, "/") + "/"
+	latestURL, latestChecksumURL := LatestURLs(img)
 	image := map[string]any{
 		"name":                img.Name,
 		"shortname":           img.Shortname,
@@ -229,16 +227,29 @@ func Context(img source.Image, versions []Version) map[string]any {
 		"enable":              boolOr(img.Meta.Enable, true),
 		"tags":                tags,
 		"meta":                meta,
-		"latest_url":          "",
-		"latest_checksum_url": "",
-	}
-	if u.URL != "" && u.Filename != "" {
-		image["latest_url"] = latestDir + u.Filename
-	}
-	if u.URL != "" && u.Checksums != "" {
-		image["latest_checksum_url"] = latestDir + u.Checksums
+		"latest_url":          latestURL,
+		"latest_checksum_url": latestChecksumURL,
 	}
 	return map[string]any{"image": image, "versions": vs}
+}
+
+// LatestURLs are the latest_url and latest_checksum_url a template writes
+// for img: its latest alias image and checksum file ("" when the source
+// names none). An entry holding exactly these follows its source's stream.
+func LatestURLs(img source.Image) (latestURL, latestChecksumURL string) {
+	u := img.Upstream
+	if u.URL == "" {
+		return "", ""
+	}
+	latestDir := strings.TrimSuffix(u.URL, "/") + "/" + strings.TrimPrefix(u.Latest, "/")
+	latestDir = strings.TrimSuffix(latestDir, "/") + "/"
+	if u.Filename != "" {
+		latestURL = latestDir + u.Filename
+	}
+	if u.Checksums != "" {
+		latestChecksumURL = latestDir + u.Checksums
+	}
+	return latestURL, latestChecksumURL
 }
 
 func orDefault(s, def string) string {
