@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -189,6 +190,33 @@ func readEntry(root *os.Root, name string) ([]byte, error) {
 // maxFileSize bounds what Load reads into memory; the largest osism catalog
 // file is about 13 KiB.
 const maxFileSize = 8 << 20
+
+// readCapped reads name from fsys if it is a regular file, up to
+// maxFileSize. Stat comes first so that a FIFO is never opened (opening one
+// waits for a writer); catalog files are read with readRegular, which also
+// checks the opened file.
+func readCapped(fsys fs.FS, name string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w (%v)", ErrNotRegular, fi.Mode().Type())
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB; not a catalog file", maxFileSize>>20)
+	}
+	return data, nil
+}
 
 func duplicateNames(files []*File) []*FileError {
 	type place struct {
