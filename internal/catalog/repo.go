@@ -149,7 +149,7 @@ func (r *Repo) current(rel string) ([]byte, bool, error) {
 	if err != nil || !exists {
 		return nil, false, err
 	}
-	data, err := readRegular(r.root, p)
+	data, err := readEntry(r.root, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -167,7 +167,10 @@ type Change struct {
 	Created  bool
 }
 
-// Replace writes the changes, each atomically (see WriteFile), after making
+// Replace writes the changes, each atomically (a temporary file next to it
+// is written, synced and renamed over it, so a reader sees the old file or
+// the new one and never half of one; an existing file keeps its mode; missing
+// directories are made), after making
 // sure every file is still the bytes the run read: if one is not, it
 // returns a *ConflictError and writes nothing. The caller holds Lock, so no
 // other run writes in between. written lists the files (relative to the
