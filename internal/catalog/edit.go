@@ -298,16 +298,9 @@ func (f *File) check(out []byte, wants []want) error {
 	refuse := func(format string, args ...any) error {
 		return fmt.Errorf("refusing the edit, it would change more than the entries it writes: "+format, args...)
 	}
-	mode := modeAuto
-	if f.p.conservative {
-		mode = modeConservative
-	}
-	g, ferr := parseFileMode(f.Path, out, mode)
-	if ferr != nil {
-		return refuse("the result does not parse: %w", ferr)
-	}
-	if !f.p.conservative && g.p.conservative {
-		return refuse("comments between images can no longer be told apart from image content")
+	g, err := f.reparse(out)
+	if err != nil {
+		return refuse("%w", err)
 	}
 	if len(g.Images) != len(wants) {
 		return refuse("the result holds %d images, want %d", len(g.Images), len(wants))
@@ -358,4 +351,22 @@ func NewFile(entries [][]byte) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// reparse parses an edited file the way f was parsed: an edit must not turn
+// a file whose comments could be told apart from its entries into one where
+// they cannot.
+func (f *File) reparse(out []byte) (*File, error) {
+	mode := modeAuto
+	if f.p.conservative {
+		mode = modeConservative
+	}
+	g, ferr := parseFileMode(f.Path, out, mode)
+	if ferr != nil {
+		return nil, fmt.Errorf("the result does not parse: %w", ferr)
+	}
+	if !f.p.conservative && g.p.conservative {
+		return nil, errors.New("comments between images can no longer be told apart from image content")
+	}
+	return g, nil
 }

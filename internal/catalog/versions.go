@@ -1198,16 +1198,9 @@ func (f *File) checkVersions(out []byte, plans map[int]*plan) error {
 	refuse := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrRefused}, args...)...)
 	}
-	mode := modeAuto
-	if f.p.conservative {
-		mode = modeConservative
-	}
-	g, ferr := parseFileMode(f.Path, out, mode)
-	if ferr != nil {
-		return refuse("the result does not parse: %w", ferr)
-	}
-	if !f.p.conservative && g.p.conservative {
-		return refuse("comments between images can no longer be told apart from image content")
+	g, err := f.reparse(out)
+	if err != nil {
+		return refuse("%w", err)
 	}
 	if len(g.Images) != len(f.Images) || g.Indent != f.Indent {
 		return refuse("the images list changed shape")
