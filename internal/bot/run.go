@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"sort"
 	"strings"
 
@@ -290,6 +293,9 @@ func (l *localWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) 
 	if o.DryRun {
 		return nil
 	}
+	if err := os.MkdirAll(l.root, 0o755); err != nil {
+		return fmt.Errorf("make catalog directory: %w", err)
+	}
 	repo, err := catalog.OpenRepo(l.root, o.CatalogDir)
 	if err != nil {
 		return err
@@ -321,6 +327,11 @@ func (l *localWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) 
 // repository root: no symbolic link, no FIFO (docs/operations.md).
 func loadCatalog(ctx context.Context, root, dir string) (*catalog.Catalog, error) {
 	repo, err := catalog.OpenRepo(root, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A local directory that does not exist yet holds an empty
+		// catalog; Publish makes it.
+		return &catalog.Catalog{Dir: dir}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"syscall"
+
+	"github.com/osism/image-crawler/internal/catalog"
 )
 
 // Signal is the cancel cause of a run that a signal ended. Main exits with
@@ -84,4 +87,23 @@ func catalogDirFlag(s string) string {
 		return s
 	}
 	return strings.TrimRight(s, "/")
+}
+
+// loadCatalogIn loads the catalog for validate as run and crawl do: through
+// one os.Root at the repository, refusing a --catalog-dir outside it and
+// any symbolic link on the way (docs/operations.md).
+func loadCatalogIn(ctx context.Context, repo, dir string) (*catalog.Catalog, error) {
+	dir = catalogDirFlag(dir)
+	if err := catalog.CheckDir(dir); err != nil {
+		return nil, fmt.Errorf("--catalog-dir: %w", err)
+	}
+	r, err := catalog.OpenRepo(repo, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &catalog.Catalog{Dir: dir}, nil // no repository: no catalog file, which validate reports
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.Load(ctx)
 }
