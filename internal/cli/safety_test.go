@@ -550,3 +550,17 @@ func TestInterruptedAfterPushSaysSo(t *testing.T) {
 		t.Errorf("report: %s", r.reportRaw)
 	}
 }
+
+// validate reads the catalog the way run does: not outside the repository,
+// not through a symbolic link.
+func TestValidateStaysInside(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	if r := w.runPlain(nil, "validate", "--catalog", w.catalog, "--catalog-dir", "../.."); r.code == ExitOK || !strings.Contains(r.stderr, "--catalog-dir") {
+		t.Errorf("--catalog-dir ../..: exit %d\n%s", r.code, r.stderr)
+	}
+	linkOut(t, w.catalog, "etc/images")
+	if r := w.runPlain(nil, "validate", "--catalog", w.catalog); r.code == ExitOK || !strings.Contains(r.stderr, "symbolic link") {
+		t.Errorf("symlinked etc/images: exit %d\n%s", r.code, r.stderr)
+	}
+}
