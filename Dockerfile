@@ -1,4 +1,11 @@
-# image-crawler: the GitHub Action's image, and a container for any scheduler.
+# image-crawler built from source: the same image the releases publish
+# (ghcr.io/osism/image-crawler, which the action runs; GoReleaser makes it from
+# its prebuilt binaries with Dockerfile.release), for people who build their own.
+#
+#   docker build --build-arg VERSION="$(git describe --tags --always)" -t image-crawler .
+#
+# VERSION is stamped into the binary (image-crawler version); without it the
+# build says "dev", since the build context holds no .git to describe.
 #
 # The build stage runs ./build.sh and nothing else, the same script CI runs and
 # tests (static binary, size budget): no Docker engine is needed to check what

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,29 +11,8 @@ import (
 	"testing"
 
 	"github.com/osism/image-crawler/internal/report"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 func ptr(s string) *string { return &s }
 
@@ -102,7 +80,7 @@ func TestSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "testdata/summary/"+tt.name+".md", Summary(tt.rep, tt.err))
+			golden.Assert(t, "testdata/summary/"+tt.name+".md", Summary(tt.rep, tt.err))
 		})
 	}
 	for _, name := range []string{"nothing-new", "closed"} {
@@ -165,7 +143,8 @@ func TestOutputs(t *testing.T) {
 	rep := newReport()
 	rep.Updates = []report.Update{ubuntu}
 	rep.Failures = []report.Failure{failure, failure}
-	rep.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "created"}
+	rep.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "created",
+		HeadSHA: "0123456789abcdef0123456789abcdef01234567"}
 	rep.Written, rep.Pushed = []string{"etc/images/ubuntu.yml"}, true
 	stopped := &report.Report{Written: []string{}, NotWritten: []string{"etc/images/ubuntu.yml"},
 		Interrupted: &report.Interrupted{Reason: "SIGINT", Phase: "crawling"}}
@@ -177,15 +156,16 @@ func TestOutputs(t *testing.T) {
 	}{
 		{"created", rep, map[string]string{"pull-request-number": "7", "pull-request-url": "https://github.com/osism/catalog/pull/7",
 			"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "2",
-			"written": `["etc/images/ubuntu.yml"]`, "pushed": "true", "interrupted": ""}, 1},
+			"pull-request-head-sha": "0123456789abcdef0123456789abcdef01234567",
+			"written":               `["etc/images/ubuntu.yml"]`, "pushed": "true", "interrupted": ""}, 1},
 		{"dry run", &report.Report{DryRun: true}, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0",
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0",
 			"written": "[]", "pushed": "false", "interrupted": ""}, 0},
 		{"interrupted", stopped, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0",
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0",
 			"written": "[]", "pushed": "false", "interrupted": "SIGINT"}, 0},
 		{"no report", nil, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0",
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0",
 			"written": "[]", "pushed": "false", "interrupted": ""}, 0},
 	}
 	for _, tt := range tests {

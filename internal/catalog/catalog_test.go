@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
 
 func TestLoadRealFiles(t *testing.T) {
@@ -103,7 +105,7 @@ func TestLoadRealFiles(t *testing.T) {
 			}
 		}
 	}
-	golden(t, "load-osism.json", dumpCatalog(t, c))
+	golden.Assert(t, "testdata/golden/load-osism.json", dumpCatalog(t, c))
 }
 
 // dumpCatalog is the catalog as JSON, without the file bytes.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
 
 // bumped is an image's own entry re-rendered for a new build: what the bot
@@ -125,7 +127,7 @@ func TestApplyGolden(t *testing.T) {
 			if !bytes.Equal(f.Data, data) {
 				t.Fatal("Apply modified File.Data")
 			}
-			golden(t, "apply/"+c.name+".yml", out)
+			golden.Assert(t, "testdata/golden/apply/"+c.name+".yml", out)
 			checkEdited(t, f, e, out)
 			if errs := Validate(c.name, out); len(errs) > 0 {
 				t.Errorf("the edited file fails the schema: %v", errs)
@@ -443,7 +445,7 @@ func TestCheckCatchesCorruptedSplices(t *testing.T) {
 func TestNewFile(t *testing.T) {
 	t.Parallel()
 	out := NewFile([][]byte{entry("One", "1"), crlf(entry("Two", "2"))})
-	golden(t, "newfile.yml", out)
+	golden.Assert(t, "testdata/golden/newfile.yml", out)
 	f, ferr := parseFile("new.yml", out)
 	if ferr != nil {
 		t.Fatal(ferr)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
 
 func TestValidateRealFiles(t *testing.T) {
@@ -451,7 +453,7 @@ func TestValidateInvalidFixtures(t *testing.T) {
 			fmt.Fprintln(&out, e)
 		}
 	}
-	golden(t, "invalid.txt", out.Bytes())
+	golden.Assert(t, "testdata/golden/invalid.txt", out.Bytes())
 }
 
 // TestResolveLikePyYAML pins the YAML 1.1 typing of plain scalars.

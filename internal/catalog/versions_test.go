@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,7 +91,7 @@ func TestEditVersionsOsismAdd(t *testing.T) {
 					t.Errorf("added a blank line")
 				}
 			}
-			golden(t, "versions/add-"+strings.TrimSuffix(filepath.Base(p), ".yml")+".diff", diff(f.Path, f.Data, out))
+			golden.Assert(t, "testdata/golden/versions/add-"+strings.TrimSuffix(filepath.Base(p), ".yml")+".diff", diff(f.Path, f.Data, out))
 			g, ferr := parseFile(f.Path, out)
 			if ferr != nil {
 				t.Fatal(ferr)
@@ -244,7 +245,7 @@ func TestEditVersionsGolden(t *testing.T) {
 				}
 				return
 			}
-			golden(t, "versions/"+c.name+".diff", diff(f.Path, data, out))
+			golden.Assert(t, "testdata/golden/versions/"+c.name+".diff", diff(f.Path, data, out))
 			if c.inserts {
 				if !endsWithBreak(data) {
 					data = append(data, '\n')

@@ -14,6 +14,7 @@ import (
 	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/testenv/fakegithub"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
@@ -187,8 +188,8 @@ func checkOutputs(t *testing.T, r actionRun, want map[string]string, updates ...
 	if strings.Join(got, ", ") != strings.Join(updates, ", ") {
 		t.Errorf("output updates %q, want %q", got, updates)
 	}
-	if len(r.outputs) != 9 {
-		t.Errorf("outputs %v: want the nine of action.yml", r.outputs)
+	if len(r.outputs) != 10 {
+		t.Errorf("outputs %v: want the ten of action.yml", r.outputs)
 	}
 }
 
@@ -233,7 +234,7 @@ func TestActionLifecycle(t *testing.T) {
 		"pull-request-number": "1", "pull-request-url": "https://github.com/osism/catalog/pull/1",
 		"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "0",
 	}, "Ubuntu 24.04 new 20260705", "Debian 12 new 20250210-2019")
-	golden(t, "testdata/actions/summary.golden.md", r.summary)
+	golden.Assert(t, "testdata/actions/summary.golden.md", r.summary)
 	if an := annotations(r.stdout); len(an) != 0 {
 		t.Errorf("a clean run annotated: %q", an)
 	}
@@ -292,7 +293,7 @@ func TestActionLifecycle(t *testing.T) {
 		!strings.HasPrefix(an[1], "::warning title=image-crawler%3A respin of Ubuntu 24.04 20260705::Upstream replaced the published build 20260705 of Ubuntu 24.04: checksum sha256:") {
 		t.Errorf("annotations:\n%s", strings.Join(an, "\n"))
 	}
-	golden(t, "testdata/actions/summary-respin.golden.md", strings.ReplaceAll(r.summary, w.mirror.URL, "http://mirror.test"))
+	golden.Assert(t, "testdata/actions/summary-respin.golden.md", strings.ReplaceAll(r.summary, w.mirror.URL, "http://mirror.test"))
 }
 
 func TestActionInputPrecedence(t *testing.T) {

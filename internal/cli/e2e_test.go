@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,11 +11,10 @@ import (
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/report"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const (
 	ubuntuFile = "ubuntu-24.04-server-cloudimg-amd64.img"
@@ -123,8 +121,8 @@ func TestRunLocalEndToEnd(t *testing.T) {
 	}
 
 	after := w.read("ubuntu.yml")
-	golden(t, "testdata/golden/ubuntu.yml", after)
-	golden(t, "testdata/golden/debian.yml", w.read("debian.yml"))
+	golden.Assert(t, "testdata/golden/ubuntu.yml", after)
+	golden.Assert(t, "testdata/golden/debian.yml", w.read("debian.yml"))
 	// The hand-written entry and the comments survive byte for byte.
 	keep := before[:strings.Index(before, "  - name: Ubuntu 24.04")]
 	if !strings.HasPrefix(after, keep) {
@@ -322,23 +320,6 @@ func checkUpdate(t *testing.T, u *report.Update, prev, version, date, sum, url, 
 	if gotPrev != prev || u.Version != version || u.BuildDate != date || u.Checksum != sum || u.URL != url || u.Kind != kind {
 		t.Errorf("%s: got %s -> %s %s %s %s %s\nwant %s -> %s %s %s %s %s", u.Image,
 			gotPrev, u.Version, u.BuildDate, u.Checksum, u.URL, u.Kind, prev, version, date, sum, url, kind)
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if string(want) != got {
-		t.Fatalf("%s differs:\n--- got\n%s", path, got)
 	}
 }
 

@@ -51,6 +51,17 @@ type crawlFlags struct {
 	committerName  string
 	committerEmail string
 	signoff        bool
+
+	signCommits   bool
+	dashboard     bool
+	failAfter     time.Duration
+	reviewers     []string
+	teamReviewers []string
+	assignees     []string
+	milestone     int
+	title         string
+	commitMessage string
+	splitBy       string
 }
 
 func (f *crawlFlags) register(cmd *cobra.Command) {
@@ -87,6 +98,7 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.committerName, "committer-name", "", "commit committer name (default: the author's)")
 	fl.StringVar(&f.committerEmail, "committer-email", "", "commit committer email (default: the author's); the bot recognises its own commits by it")
 	fl.BoolVar(&f.signoff, "signoff", false, "add a Signed-off-by trailer to the commit")
+	f.registerForge(cmd)
 }
 
 // options turns flags into the bot's options, loading the sources file and
@@ -153,7 +165,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if retries == 0 {
 		retries = -1 // upstream.Options: 0 means the default, -1 none
 	}
+	proxy := a.proxy()
 	client := upstream.NewClient(upstream.Options{
+		Transport: crawlTransport(proxy, f.perHost),
 		UserAgent: buildinfo.UserAgent(),
 		Mirrors:   mirrors,
 		PerHost:   f.perHost,
@@ -162,6 +176,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		MaxBody:   f.maxBody,
 		Logger:    logger,
 	})
+	if err := f.checkForge(); err != nil {
+		return bot.Options{}, usageErr(err)
+	}
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
 	committer := author
 	if f.committerName != "" {
@@ -170,7 +187,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if f.committerEmail != "" {
 		committer.Email = f.committerEmail
 	}
-	return bot.Options{
+	o := bot.Options{
 		Catalog:       f.catalog,
 		CatalogDir:    catalogDirFlag(f.catalogDir),
 		Sources:       src,
@@ -190,10 +207,23 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Author:        author,
 		Committer:     committer,
 		Signoff:       f.signoff,
+		SignCommits:   f.signCommits,
+		Dashboard:     f.dashboard,
+		FailAfter:     f.failAfter,
+		Reviewers:     f.reviewers,
+		TeamReviewers: f.teamReviewers,
+		Assignees:     f.assignees,
+		Milestone:     f.milestone,
 		Signatures:    f.signatures,
 		SignaturesOff: f.signatures == source.SignatureOff,
 		Logger:        logger,
-	}, nil
+		SplitBy:       f.splitBy,
+		Proxy:         proxy,
+	}
+	if err := f.messageTemplates(&o); err != nil {
+		return bot.Options{}, usageErr(err)
+	}
+	return o, nil
 }
 
 func loadTemplates(dir string) (*render.Renderer, error) {

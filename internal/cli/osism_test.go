@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/osism/image-crawler/internal/testenv/golden"
 	"maps"
 	"os"
 	"path/filepath"
@@ -219,7 +220,7 @@ func TestOsismCatalogGetsOnlyNewVersionItems(t *testing.T) {
 		}
 		diff.WriteString(udiff.Unified("a/etc/images/"+name, "b/etc/images/"+name, before[name], after[name]))
 	}
-	golden(t, "testdata/golden/osism.diff", diff.String())
+	golden.Assert(t, "testdata/golden/osism.diff", diff.String())
 
 	// Shipped images the catalog lacks are offered, not added; entries no
 	// source describes are named.
@@ -529,7 +530,7 @@ images:
 		t.Fatalf("Fedora 43's entry changed:\n%s", got)
 	}
 	added := got[len(fedora43):]
-	golden(t, "testdata/golden/fedora-new-release.yml", added)
+	golden.Assert(t, "testdata/golden/fedora-new-release.yml", added)
 	for _, want := range []string{
 		"- name: Fedora 44\n    enable: false\n    shortname: fedora-44\n", "min_disk: 5", "visibility: private",
 		"hw_disk_bus: virtio", "os_version: '44'", "provided_until: 2026-12-15", "tags: [fedora, team-a]",

@@ -5,14 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-
 	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/signedubuntu"
 )
 
 // signedSources is a sources file like the shipped one, but Ubuntu trusts a
@@ -88,45 +85,20 @@ images:
         provided_until: none
 `
 
-var (
-	sigKeysOnce sync.Once
-	sigKeys     [2]*openpgp.Entity // the trusted key, and a stranger
-	sigKeysErr  error
-)
-
-func e2eKeys(t *testing.T) (trusted, stranger *openpgp.Entity) {
-	t.Helper()
-	sigKeysOnce.Do(func() {
-		for i := range sigKeys {
-			if sigKeys[i], sigKeysErr = openpgp.NewEntity("Test Cloud Image Signing Key", "", "cdimage@example.org", nil); sigKeysErr != nil {
-				return
-			}
-		}
-	})
-	if sigKeysErr != nil {
-		t.Fatal(sigKeysErr)
-	}
-	return sigKeys[0], sigKeys[1]
-}
-
 // signedWorld is the e2e world with every Ubuntu build's SHA256SUMS signed
 // by the trusted key, and a sources file that trusts it.
 type signedWorld struct {
 	*world
+	*signedubuntu.World
 	sources string
-	trusted *openpgp.Entity
-	other   *openpgp.Entity
 }
 
 var ubuntuBuilds = []string{"20260601", "20260615", "20260705"}
 
 func newSignedWorld(t *testing.T) *signedWorld {
 	t.Helper()
-	trusted, other := e2eKeys(t)
-	w := &signedWorld{world: newWorld(t), trusted: trusted, other: other}
-	for _, v := range ubuntuBuilds {
-		w.sign(t, trusted, v)
-	}
+	base := newWorld(t)
+	w := &signedWorld{world: base, World: signedubuntu.New(t, base.mirror, ubuntuBase, ubuntuBuilds)}
 	dir := t.TempDir()
 	w.sources = filepath.Join(dir, "sources.yaml")
 	if err := os.WriteFile(w.sources, []byte(signedSources), 0o644); err != nil {
@@ -135,28 +107,10 @@ func newSignedWorld(t *testing.T) *signedWorld {
 	if err := os.Mkdir(filepath.Join(dir, "keys"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	var pub bytes.Buffer
-	aw, _ := armor.Encode(&pub, openpgp.PublicKeyType, nil)
-	if err := trusted.Serialize(aw); err != nil {
-		t.Fatal(err)
-	}
-	aw.Close()
-	if err := os.WriteFile(filepath.Join(dir, "keys", "test-signing-key.asc"), pub.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "keys", "test-signing-key.asc"), w.Trusted.Public(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return w
-}
-
-// sign publishes SHA256SUMS.gpg for build v, made by key over the
-// SHA256SUMS the mirror serves now.
-func (w *signedWorld) sign(t *testing.T, key *openpgp.Entity, v string) {
-	t.Helper()
-	p := ubuntuBase + "release-" + v + "/SHA256SUMS"
-	var sig bytes.Buffer
-	if err := openpgp.DetachSign(&sig, key, bytes.NewReader(get(t, w.mirror, p)), nil); err != nil {
-		t.Fatal(err)
-	}
-	w.mirror.File(p+".gpg", sig.Bytes(), time.Time{})
 }
 
 func (w *signedWorld) args(extra ...string) []string {
@@ -231,7 +185,7 @@ func TestSignatureFailuresWriteNothing(t *testing.T) {
 				w.mirror.File(ubuntuBase+p, body, time.Time{})
 			}
 		}, "signature does not match content"},
-		{"signed by another key", func(t *testing.T, w *signedWorld) { w.sign(t, w.other, "20260705") },
+		{"signed by another key", func(t *testing.T, w *signedWorld) { w.Sign(t, w.Stranger, "20260705") },
 			"signature by unknown key 0x"},
 		{"signature missing", func(t *testing.T, w *signedWorld) { w.mirror.Remove(ubuntuBase + "release-20260705/SHA256SUMS.gpg") },
 			"SHA256SUMS.gpg is not published, and the signature of SHA256SUMS is required"},
@@ -267,7 +221,7 @@ func TestSignaturesOverride(t *testing.T) {
 	t.Run("off", func(t *testing.T) {
 		t.Parallel()
 		w := newSignedWorld(t)
-		w.sign(t, w.other, "20260705") // would fail verification, were it checked
+		w.Sign(t, w.Stranger, "20260705") // would fail verification, were it checked
 		r := w.run(nil, w.args("run", "--dry-run", "--signatures", "off")...)
 		if r.code != ExitOK {
 			t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -310,7 +264,7 @@ func TestSignaturesOverride(t *testing.T) {
 	t.Run("optional still refuses a bad signature", func(t *testing.T) {
 		t.Parallel()
 		w := newSignedWorld(t)
-		w.sign(t, w.other, "20260705")
+		w.Sign(t, w.Stranger, "20260705")
 		r := w.run(nil, w.args("run", "--dry-run", "--signatures", "optional")...)
 		if r.code != 3 || len(r.report.Failures) != 1 || !strings.Contains(r.report.Failures[0].Error, "signature by unknown key") {
 			t.Fatalf("exit %d %+v", r.code, r.report)

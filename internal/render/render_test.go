@@ -1,8 +1,6 @@
 package render
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,9 +9,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/osism/image-crawler/internal/source"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func sampleImage(t *testing.T, name string) source.Image {
 	t.Helper()
@@ -49,27 +46,8 @@ func TestDefaultTemplateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", strings.ReplaceAll(name, " ", "_")+".golden"), out)
+			golden.Assert(t, filepath.Join("testdata", strings.ReplaceAll(name, " ", "_")+".golden"), out)
 		})
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if string(want) != string(got) {
-		t.Fatalf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 

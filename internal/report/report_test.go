@@ -3,17 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/testenv/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func sample() *Report {
 	r := New([]plan.Update{
@@ -67,18 +64,7 @@ func TestBodyGolden(t *testing.T) {
 	r := sample()
 	r.Warnings = []string{"signature verification is off"}
 	got := Body(r, BodyOptions{SignaturesOff: true})
-	path := filepath.Join("testdata", "body.golden.md")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		os.WriteFile(path, []byte(got), 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("body differs from %s:\n%s", path, got)
-	}
+	golden.Assert(t, filepath.Join("testdata", "body.golden.md"), got)
 }
 
 func TestBodyEscapesUpstreamText(t *testing.T) {

@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-	"github.com/ProtonMail/go-crypto/openpgp/clearsign"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/osism/image-crawler/internal/testenv/pgptest"
 )
 
 // now is the fixed "present" of the tests; keys are made relative to it.
@@ -24,69 +23,53 @@ func at(t time.Time) *packet.Config {
 	return &packet.Config{Time: func() time.Time { return t }, RSABits: 2048, DefaultHash: crypto.SHA256}
 }
 
-// Keys are slow to make; the tests share a few.
-var (
-	keysOnce                      sync.Once
-	goodKey, otherKey, expiredKey *openpgp.Entity
-	revokedKey, futureKey         *openpgp.Entity
-	keyErr                        error
-)
-
-func keys(t testing.TB) {
-	t.Helper()
-	keysOnce.Do(func() {
-		mk := func(name string, cfg *packet.Config) *openpgp.Entity {
-			if keyErr != nil {
-				return nil
-			}
-			var e *openpgp.Entity
-			e, keyErr = openpgp.NewEntity(name, "test", name+"@example.org", cfg)
-			return e
-		}
-		goodKey = mk("good", at(now.Add(-24*time.Hour)))
-		otherKey = mk("other", at(now.Add(-24*time.Hour)))
-		// Made two years ago, valid for one: expired a year ago.
-		old := at(now.AddDate(-2, 0, 0))
-		old.KeyLifetimeSecs = 365 * 24 * 3600
-		expiredKey = mk("expired", old)
-		revokedKey = mk("revoked", at(now.Add(-24*time.Hour)))
-		if keyErr == nil {
-			// Superseded, not compromised: go-crypto treats a compromised
-			// key as revoked at every date, so it could not sign the fixture.
-			keyErr = revokedKey.RevokeKey(packet.KeySuperseded, "test", at(now.Add(-time.Hour)))
-		}
-		futureKey = mk("future", at(now.Add(-24*time.Hour)))
-	})
-	if keyErr != nil {
-		t.Fatal(keyErr)
-	}
+// testKeys are the keys the tests share. They are slow to make, so they are
+// made once, by whichever test asks first: every test calls keys.
+type testKeys struct {
+	good, other, expired, revoked, future *pgptest.Key
 }
 
-func publicKey(t testing.TB, e *openpgp.Entity, armored bool) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if !armored {
-		if err := e.Serialize(&buf); err != nil {
-			t.Fatal(err)
+var makeKeys = sync.OnceValues(func() (*testKeys, error) {
+	var err error
+	mk := func(name string, cfg *packet.Config) *pgptest.Key {
+		if err != nil {
+			return nil
 		}
-		return buf.Bytes()
+		var k *pgptest.Key
+		k, err = pgptest.Generate(name, cfg)
+		return k
 	}
-	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
+	var k testKeys
+	k.good = mk("good", at(now.Add(-24*time.Hour)))
+	k.other = mk("other", at(now.Add(-24*time.Hour)))
+	// Made two years ago, valid for one: expired a year ago.
+	old := at(now.AddDate(-2, 0, 0))
+	old.KeyLifetimeSecs = 365 * 24 * 3600
+	k.expired = mk("expired", old)
+	k.revoked = mk("revoked", at(now.Add(-24*time.Hour)))
+	if err == nil {
+		// Superseded, not compromised: go-crypto treats a compromised
+		// key as revoked at every date, so it could not sign the fixture.
+		err = k.revoked.RevokeKey(packet.KeySuperseded, "test", at(now.Add(-time.Hour)))
+	}
+	k.future = mk("future", at(now.Add(-24*time.Hour)))
+	return &k, err
+})
+
+func keys(t testing.TB) *testKeys {
+	t.Helper()
+	k, err := makeKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Serialize(w); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return buf.Bytes()
+	return k
 }
 
-func keyring(t testing.TB, es ...*openpgp.Entity) *Keyring {
+func keyring(t testing.TB, ks ...*pgptest.Key) *Keyring {
 	t.Helper()
 	var files [][]byte
-	for _, e := range es {
-		files = append(files, publicKey(t, e, true))
+	for _, k := range ks {
+		files = append(files, k.Public(t))
 	}
 	kr, err := LoadKeyring(files...)
 	if err != nil {
@@ -95,49 +78,18 @@ func keyring(t testing.TB, es ...*openpgp.Entity) *Keyring {
 	return kr
 }
 
-func detach(t testing.TB, e *openpgp.Entity, content []byte, armored bool, cfg *packet.Config) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	var err error
-	if armored {
-		err = openpgp.ArmoredDetachSign(&buf, e, bytes.NewReader(content), cfg)
-	} else {
-		err = openpgp.DetachSign(&buf, e, bytes.NewReader(content), cfg)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func clearSign(t testing.TB, e *openpgp.Entity, content []byte, cfg *packet.Config) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := clearsign.Encode(&buf, e.PrivateKey, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(content); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 const sums = `b5b9bec91eee65489a5745f6ee620573b23337cbb1eb4501ce200b157a01f3a0 *ubuntu-24.04-server-cloudimg-amd64.img
 04670211a2ccef4fe22ebf8c0caaefadb73d204efbeff398ae262418129f5077 *ubuntu-24.04-server-cloudimg-arm64.img
 `
 
 func TestVerify(t *testing.T) {
-	keys(t)
+	k := keys(t)
 	content := []byte(sums)
 	tampered := []byte(strings.Replace(sums, "b5b9", "b5b8", 1))
 	signedAt := at(now.Add(-time.Hour))
-	good := keyring(t, goodKey)
-	goodID := "0x" + goodKey.PrimaryKey.KeyIdString()
-	clear := clearSign(t, goodKey, content, signedAt)
+	good := keyring(t, k.good)
+	goodID := "0x" + k.good.PrimaryKey.KeyIdString()
+	clear := k.good.ClearSign(t, content, signedAt)
 
 	tests := []struct {
 		name     string
@@ -148,34 +100,34 @@ func TestVerify(t *testing.T) {
 		wantErr  error
 		wantText string // error text fragment
 	}{
-		{name: "detached binary", content: content, sig: detach(t, goodKey, content, false, signedAt), kr: good, want: content},
-		{name: "detached armored", content: content, sig: detach(t, goodKey, content, true, signedAt), kr: good, want: content},
-		{name: "one of several keys", content: content, sig: detach(t, goodKey, content, false, signedAt), kr: keyring(t, otherKey, goodKey), want: content},
+		{name: "detached binary", content: content, sig: k.good.Detach(t, content, signedAt), kr: good, want: content},
+		{name: "detached armored", content: content, sig: k.good.DetachArmored(t, content, signedAt), kr: good, want: content},
+		{name: "one of several keys", content: content, sig: k.good.Detach(t, content, signedAt), kr: keyring(t, k.other, k.good), want: content},
 		{name: "clear-signed signature file", content: []byte("ignored: the .asc carries the text"), sig: clear, kr: good, want: content},
 		{name: "clear-signed checksum file", content: clear, kr: good, want: content},
 		{name: "clear-signed with CRLF line ends", content: bytes.ReplaceAll(clear, []byte("\n"), []byte("\r\n")), kr: good, want: content},
 
-		{name: "tampered content", content: tampered, sig: detach(t, goodKey, content, false, signedAt), kr: good,
+		{name: "tampered content", content: tampered, sig: k.good.Detach(t, content, signedAt), kr: good,
 			wantErr: ErrMismatch, wantText: "signature does not match content (key " + goodID + ")"},
 		{name: "tampered clear-signed text", content: bytes.Replace(clear, []byte("b5b9"), []byte("b5b8"), 1), kr: good,
 			wantErr: ErrMismatch, wantText: "signature does not match content"},
-		{name: "signature of another file", content: content, sig: detach(t, goodKey, []byte("other file\n"), true, signedAt), kr: good,
+		{name: "signature of another file", content: content, sig: k.good.DetachArmored(t, []byte("other file\n"), signedAt), kr: good,
 			wantErr: ErrMismatch},
-		{name: "wrong key", content: content, sig: detach(t, otherKey, content, false, signedAt), kr: good,
-			wantErr: ErrUnknownKey, wantText: "signature by unknown key 0x" + otherKey.PrimaryKey.KeyIdString()},
-		{name: "expired key", content: content, sig: detach(t, expiredKey, content, false, at(now.AddDate(-2, 0, 1))), kr: keyring(t, expiredKey),
-			wantErr: ErrExpired, wantText: "key 0x" + expiredKey.PrimaryKey.KeyIdString() + " expired on " + now.AddDate(-1, 0, 0).Format(time.DateOnly)},
-		{name: "revoked key", content: content, sig: detach(t, revokedKey, content, false, at(now.Add(-2*time.Hour))), kr: keyring(t, revokedKey),
+		{name: "wrong key", content: content, sig: k.other.Detach(t, content, signedAt), kr: good,
+			wantErr: ErrUnknownKey, wantText: "signature by unknown key 0x" + k.other.PrimaryKey.KeyIdString()},
+		{name: "expired key", content: content, sig: k.expired.Detach(t, content, at(now.AddDate(-2, 0, 1))), kr: keyring(t, k.expired),
+			wantErr: ErrExpired, wantText: "key 0x" + k.expired.PrimaryKey.KeyIdString() + " expired on " + now.AddDate(-1, 0, 0).Format(time.DateOnly)},
+		{name: "revoked key", content: content, sig: k.revoked.Detach(t, content, at(now.Add(-2*time.Hour))), kr: keyring(t, k.revoked),
 			wantErr: ErrRevoked, wantText: "is revoked"},
-		{name: "signature dated in the future", content: content, sig: detach(t, futureKey, content, false, at(now.Add(48*time.Hour))), kr: keyring(t, futureKey),
+		{name: "signature dated in the future", content: content, sig: k.future.Detach(t, content, at(now.Add(48*time.Hour))), kr: keyring(t, k.future),
 			wantErr: ErrExpired, wantText: "in the future"},
 		{name: "missing signature", content: content, kr: good, wantErr: ErrNoSignature},
 		{name: "empty signature file", content: content, sig: []byte("\n \n"), kr: good, wantErr: ErrNoSignature},
 		{name: "garbage signature", content: content, sig: []byte("not a signature at all"), kr: good, wantErr: ErrMalformed},
 		{name: "HTML where a signature was expected", content: content, sig: []byte("<html><body>404</body></html>"), kr: good, wantErr: ErrMalformed},
-		{name: "a key where a signature was expected", content: content, sig: publicKey(t, goodKey, true), kr: good,
+		{name: "a key where a signature was expected", content: content, sig: k.good.Public(t), kr: good,
 			wantErr: ErrMalformed, wantText: "want -----BEGIN PGP SIGNATURE-----"},
-		{name: "a binary key where a signature was expected", content: content, sig: publicKey(t, goodKey, false), kr: good, wantErr: ErrMalformed},
+		{name: "a binary key where a signature was expected", content: content, sig: k.good.PublicBinary(t), kr: good, wantErr: ErrMalformed},
 		{name: "unsigned text after the clear-signed block", content: append(bytes.Clone(clear), "deadbeef *evil.img\n"...), kr: good,
 			wantErr: ErrMalformed, wantText: "unsigned text after the signature"},
 		{name: "Hash header disagrees", content: bytes.Replace(clear, []byte("Hash: SHA256"), []byte("Hash: SHA512"), 1), kr: good,
@@ -291,18 +243,9 @@ func TestVerifyGnuPGFixtures(t *testing.T) {
 }
 
 func TestLoadKeyring(t *testing.T) {
-	keys(t)
-	var priv bytes.Buffer
-	w, _ := armor.Encode(&priv, openpgp.PrivateKeyType, nil)
-	if err := goodKey.SerializePrivate(w, nil); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	var binPriv bytes.Buffer
-	if err := otherKey.SerializePrivate(&binPriv, nil); err != nil {
-		t.Fatal(err)
-	}
-	two := append(publicKey(t, goodKey, true), publicKey(t, otherKey, true)...)
+	k := keys(t)
+	priv, binPriv := k.good.Private(t), k.other.PrivateBinary(t)
+	two := append(k.good.Public(t), k.other.Public(t)...)
 
 	tests := []struct {
 		name    string
@@ -310,15 +253,15 @@ func TestLoadKeyring(t *testing.T) {
 		want    int    // keys loaded
 		wantErr string // fragment
 	}{
-		{"armored", [][]byte{publicKey(t, goodKey, true)}, 1, ""},
-		{"binary", [][]byte{publicKey(t, goodKey, false)}, 1, ""},
+		{"armored", [][]byte{k.good.Public(t)}, 1, ""},
+		{"binary", [][]byte{k.good.PublicBinary(t)}, 1, ""},
 		{"two armored blocks in one file", [][]byte{two}, 2, ""},
-		{"two files", [][]byte{publicKey(t, goodKey, true), publicKey(t, otherKey, false)}, 2, ""},
+		{"two files", [][]byte{k.good.Public(t), k.other.PublicBinary(t)}, 2, ""},
 		{"none", nil, 0, "no keys"},
 		{"empty file", [][]byte{[]byte("  \n")}, 0, "key file 1: empty key file"},
-		{"armored private key", [][]byte{priv.Bytes()}, 0, "want an armored public key"},
-		{"binary private key", [][]byte{binPriv.Bytes()}, 0, "holds private key material"},
-		{"garbage", [][]byte{publicKey(t, goodKey, true), []byte("hello")}, 0, "key file 2: not an OpenPGP public key"},
+		{"armored private key", [][]byte{priv}, 0, "want an armored public key"},
+		{"binary private key", [][]byte{binPriv}, 0, "holds private key material"},
+		{"garbage", [][]byte{k.good.Public(t), []byte("hello")}, 0, "key file 2: not an OpenPGP public key"},
 		{"unterminated armor", [][]byte{[]byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n")}, 0, "no END line"},
 	}
 	for _, tt := range tests {

@@ -9,10 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-
 	"github.com/osism/image-crawler/internal/signature"
+	"github.com/osism/image-crawler/internal/testenv/pgptest"
 	"github.com/osism/image-crawler/sources"
 )
 
@@ -131,42 +129,15 @@ images:
       login: ubuntu
 `
 
-func testKey(t *testing.T, private bool) []byte {
-	t.Helper()
-	e, err := openpgp.NewEntity("Test", "", "test@example.org", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	typ := openpgp.PublicKeyType
-	if private {
-		typ = openpgp.PrivateKeyType
-	}
-	w, err := armor.Encode(&buf, typ, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if private {
-		err = e.SerializePrivate(w, nil)
-	} else {
-		err = e.Serialize(w)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	return buf.Bytes()
-}
-
 func TestKeyFiles(t *testing.T) {
 	dir := t.TempDir()
-	own := testKey(t, false)
+	own := pgptest.New(t, "own", nil).Public(t)
 	if err := os.MkdirAll(filepath.Join(dir, "mykeys"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for name, data := range map[string][]byte{
 		"mykeys/own.asc":  own,
-		"mykeys/priv.asc": testKey(t, true),
+		"mykeys/priv.asc": pgptest.New(t, "priv", nil).Private(t),
 		"mykeys/junk.asc": []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot base64 at all!!\n-----END PGP PUBLIC KEY BLOCK-----\n"),
 		"mykeys/sig.asc":  []byte("-----BEGIN PGP SIGNATURE-----\n\n-----END PGP SIGNATURE-----\n"),
 	} {

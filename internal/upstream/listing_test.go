@@ -3,7 +3,6 @@ package upstream
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -15,9 +14,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+	"github.com/osism/image-crawler/internal/testenv/golden"
+)
 
 // listingFixtures maps each listing under testdata/listings to the URL it is
 // (or imitates being) served from.
@@ -129,20 +128,7 @@ func TestParseListingGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			got := formatEntries(base, parseListingFile(t, name))
-			golden := filepath.Join("testdata", "listings", strings.TrimSuffix(name, filepath.Ext(name))+".golden")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("entries differ from %s (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			golden.Assert(t, filepath.Join("testdata", "listings", strings.TrimSuffix(name, filepath.Ext(name))+".golden"), got)
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/pgptest"
+	"github.com/osism/image-crawler/internal/testenv/signedubuntu"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
@@ -344,12 +346,12 @@ func TestFollowedStreams(t *testing.T) {
 // SHA256SUMS.gpg are signed by the key that signs the release builds, and
 // the crawl verifies them with it. A daily signed by another key fails.
 func TestFollowedUbuntuDailyVerifies(t *testing.T) {
-	trusted, stranger := testSigners(t)
+	trusted, stranger := pgptest.Shared(t, "trusted"), pgptest.Shared(t, "stranger")
 	const file = "noble-server-cloudimg-amd64.img"
 	builds := []string{"20260704", "20260705"}
 	for _, tt := range []struct {
 		name    string
-		by      *signer
+		by      *pgptest.Key
 		wantErr string
 	}{
 		{"signed by the source's key", trusted, ""},
@@ -360,9 +362,9 @@ func TestFollowedUbuntuDailyVerifies(t *testing.T) {
 			layout.UbuntuDaily(w.m, "/ubuntu/noble/", file, builds, "")
 			for _, dir := range []string{"20260704", "20260705", "current"} {
 				p := "/ubuntu/noble/" + dir + "/SHA256SUMS"
-				w.m.File(p+".gpg", tt.by.detach(t, get(t, w.m, p)), time.Time{})
+				w.m.File(p+".gpg", tt.by.Detach(t, signedubuntu.Get(t, w.m, p), nil), time.Time{})
 			}
-			src := (&signedWorld{}).image(source.SignatureRequired, "{checksums}.gpg", trusted)
+			src := (&signedWorld{}).image(t, source.SignatureRequired, "{checksums}.gpg", trusted)
 			st, err := FollowStream(src, "https://cloud-images.ubuntu.com/noble/current/"+file, "https://cloud-images.ubuntu.com/noble/current/SHA256SUMS")
 			if err != nil || st.SignatureNote != "" || st.Image.Upstream.SignatureMode() != source.SignatureRequired {
 				t.Fatalf("follow: %+v %v", st, err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,9 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"github.com/osism/image-crawler/internal/testenv/golden"
+)
 
 // noRedirects lets tests look at redirects instead of following them.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -109,25 +108,8 @@ func TestListingGolden(t *testing.T) {
 			if !bytes.Equal(body, again) {
 				t.Errorf("the %v listing differs between two requests", tc.order)
 			}
-			checkGolden(t, tc.golden, body)
+			golden.Assert(t, filepath.Join("testdata", tc.golden+".golden"), body)
 		})
-	}
-}
-
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("listing differs from %s (run go test -update if the change is intended):\n%s", file, lineDiff(want, got))
 	}
 }
 
@@ -613,18 +595,25 @@ func TestMaxInFlight(t *testing.T) {
 	s.File("/stalled", []byte("x"), day0)
 	s.Fault("/stalled", Fault{Stall: time.Hour})
 	ctx, cancel := context.WithCancel(t.Context())
+	// A stall sends the headers first: once a client has them, the server
+	// is in the middle of answering it.
+	headers := make(chan error, 3)
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Go(func() {
 			req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"/stalled", nil)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp, err := http.DefaultClient.Do(req)
+			headers <- err
+			if err == nil {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
 		})
 	}
-	for s.Count() < 3 {
-		time.Sleep(time.Millisecond)
+	for range 3 {
+		if err := <-headers; err != nil {
+			t.Fatal(err)
+		}
 	}
 	if got := s.MaxInFlight(); got != 3 {
 		t.Errorf("MaxInFlight = %d with three stalled requests, want 3", got)
