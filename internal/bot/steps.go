@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -51,7 +50,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	cat, err := catalog.Load(filepath.Join(root, filepath.FromSlash(o.CatalogDir)))
+	cat, err := loadCatalog(ctx, root, o.CatalogDir)
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}

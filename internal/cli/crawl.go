@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -39,6 +40,12 @@ func (a *app) newCrawlCmd() *cobra.Command {
 				err = ferr
 			}
 			if err != nil {
+				if rep != nil {
+					// An interrupted crawl still says what it reached.
+					if rerr := writeReport(f.report, rep.WriteJSON); rerr != nil {
+						return errors.Join(err, rerr)
+					}
+				}
 				return err
 			}
 			if err := writeReport(f.report, rep.WriteJSON); err != nil {
