@@ -1,5 +1,5 @@
 // Command crawlbench measures an end-to-end crawl against a local mirror
-// with a fixed latency per request. See README.md ("Speed").
+// with a fixed latency per request. See docs/development.md ("Speed").
 //
 //	go run ./cmd/crawlbench -latency 50ms -images 1000
 package main

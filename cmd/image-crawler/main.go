@@ -1,5 +1,5 @@
 // Command image-crawler keeps OpenStack image catalogs current through pull
-// requests. See README.md.
+// requests. See README.md and docs/reference.md.
 package main
 
 import (

@@ -19,8 +19,8 @@ import (
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
-// Options configure one run. Zero values are the CONTRACT.md defaults where
-// one exists.
+// Options configure one run. Zero values are the documented defaults
+// (docs/reference.md) where one exists.
 type Options struct {
 	Catalog    string // local directory, or an https://, http:// or file:// git URL
 	CatalogDir string // folder of catalog files inside the repository
@@ -147,7 +147,7 @@ func (o *Options) check() error {
 	return nil
 }
 
-// ExitCode maps an outcome to CONTRACT.md's exit status: 0 all crawled, 3
+// ExitCode maps an outcome to the exit status of docs/operations.md: 0 all crawled, 3
 // some images failed (the rest still proceeded).
 func ExitCode(failures int) int {
 	if failures > 0 {

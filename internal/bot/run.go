@@ -30,7 +30,7 @@ type Outcome struct {
 	Dashboard *DashboardStatus
 }
 
-// ExitCode is the CONTRACT.md exit status for a completed run; with the
+// ExitCode is the exit status (docs/operations.md) of a completed run; with the
 // dashboard on, DashboardStatus.ExitCode.
 func (o *Outcome) ExitCode() int {
 	if o.Dashboard != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
-// crawlFlags are the flags run and crawl share (CONTRACT.md).
+// crawlFlags are the flags run and crawl share (docs/reference.md).
 type crawlFlags struct {
 	catalog     string
 	catalogDir  string

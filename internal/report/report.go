@@ -1,5 +1,5 @@
 // Package report turns the outcome of a run into what people and scripts
-// read: the JSON report of CONTRACT.md, the pull request title and body, the
+// read: the JSON report (docs/reference.md), the pull request title and body, the
 // commit message, and the terminal table.
 package report
 
