@@ -87,6 +87,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	defer ws.Close()
 	r := renderStep(&o, c)
+	disableStep(&o, c, r)
 	var paths []string
 	for _, f := range r.Files {
 		paths = append(paths, f.Path)
@@ -184,4 +185,5 @@ func (c *Crawled) fill(rep *report.Report, changes []*plan.Change) {
 	}
 	rep.NotUpdated = append(rep.NotUpdated, c.NotUpdated...)
 	rep.Available = append(rep.Available, c.Available...)
+	rep.EndOfLife = append(rep.EndOfLife, c.EndOfLife...)
 }
