@@ -117,6 +117,7 @@ var inputs = []struct {
 	{"add-all", "add-all", boolean},
 	{"mirror-url-template", "mirror-url-template", text},
 	{"regenerate", "regenerate", boolean},
+	{"disable-eol", "disable-eol", boolean},
 }
 
 // FlagNames lists every flag an input can set, for the command line's
