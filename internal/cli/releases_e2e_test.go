@@ -213,7 +213,13 @@ func TestEndOfLife(t *testing.T) {
 	w := newDiscoveryWorld(t)
 	layout.Debian(w.mirror, "/debian/images/cloud/bullseye/", "debian-11-genericcloud-amd64", []string{"20261101-1990"}, "")
 	// Debian 11 ended on 2026-08-31 (distro-info-data, eol-lts): a new
-	// catalog does not get it; --add does.
+	// catalog does not get it, nor does --add-all; --add does.
+	for _, extra := range [][]string{nil, {"--add-all"}} {
+		r := w.run(nil, w.args(append([]string{"run", "--dry-run", "--only", "Debian 11", "--only", "Debian 12"}, extra...)...)...)
+		if got := updatedImages(r); !slices.Equal(got, []string{"Debian 12"}) || !slices.Equal(r.report.Available, []string{"Debian 11"}) {
+			t.Fatalf("%v: updates %v, available %v", extra, got, r.report.Available)
+		}
+	}
 	r := w.run(nil, w.args("run", "--only", "Debian 11", "--only", "Debian 12", "--add", "Debian 11")...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
