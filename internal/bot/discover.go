@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/osism/image-crawler/internal/lifecycle"
 	"path"
 	"slices"
 	"strings"
@@ -34,6 +35,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		if img.PerRelease() {
 			perRelease = append(perRelease, img)
 			base[img.Line] = i * orderStride
+			c.order[img.Name] = i * orderStride
 			continue
 		}
 		plain = append(plain, img)
@@ -43,20 +45,26 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		return nil, &UsageError{err}
 	}
 
+	// The releases the catalog already holds do not depend on discovery:
+	// they are crawled at once, with the others. Discovery only adds the
+	// releases the catalog lacks.
+	early, heldLines := c.heldReleases(o, perRelease)
+	plainAndHeld := append(slices.Clone(plain), early...)
+
 	type discovered struct {
 		imgs   []source.Image
 		failed []upstream.Outcome
 	}
 	var disc chan discovered
-	if len(perRelease) > 0 {
+	if discover := needDiscovery(perRelease, early, o.Only); len(discover) > 0 {
 		disc = make(chan discovered, 1)
 		go func() {
-			x, f := upstream.Discover(ctx, o.Fetcher, perRelease, o.Only, upstream.DiscoverOptions{Tables: o.tables(), Now: o.Now()})
+			x, f := upstream.Discover(ctx, o.Fetcher, discover, o.Only, upstream.DiscoverOptions{Tables: o.tables(), Now: o.Now()})
 			disc <- discovered{x, f}
 		}()
 	}
 
-	sc, _ := decideScope(cat, plain, o.Add, ended, true)
+	sc, _ := decideScope(cat, plainAndHeld, o.Add, ended, true)
 	c.scope = sc
 	for _, fe := range cat.Errors {
 		o.Logger.Warn("catalog file does not parse; it will not be rewritten", "file", fe.Path, "error", fe.Error())
@@ -77,24 +85,57 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		return nil, err
 	}
 
-	all := plain
+	all := plainAndHeld
 	var rest []source.Image
+	// discard are held releases a successful discovery no longer offers:
+	// as before discovery ran beside the crawl, they are left to the rules
+	// for entries no source describes.
+	discard := map[string]bool{}
 	if disc != nil {
 		d := <-disc
+		failedLines := map[int]bool{}
 		for _, oc := range d.failed {
 			c.order[oc.Image.Name] = base[oc.Image.Line]
+			if oc.Image.PerRelease() && !c.discoveryNeeded(o, oc.Image, heldLines[oc.Image.Line]) {
+				// No image of the catalog waited for this listing: the
+				// releases it holds were crawled all the same, and only new
+				// releases could not be looked for.
+				failedLines[oc.Image.Line] = true
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s: new releases not looked for: %v", oc.Image.Name, oc.Err))
+				continue
+			}
 			c.Failures = append(c.Failures, plan.Failure{Image: oc.Image.Name, Error: oc.Err.Error()})
 		}
 		seen := map[int]int{}
+		offered := map[string]bool{}
 		for _, img := range d.imgs {
 			seen[img.Line]++
 			c.order[img.Name] = base[img.Line] + seen[img.Line]
+			offered[img.Name] = true
 		}
-		sc2, _ := decideScope(cat, d.imgs, o.Add, ended, true)
+		discovered := map[int]bool{}
+		for _, img := range perRelease {
+			discovered[img.Line] = !failedLines[img.Line]
+		}
+		var kept []source.Image
+		for _, img := range early {
+			if discovered[img.Line] && !offered[img.Name] && slices.ContainsFunc(d.imgs, func(x source.Image) bool { return x.Line == img.Line }) {
+				discard[img.Name] = true
+				continue
+			}
+			if !offered[img.Name] {
+				kept = append(kept, img)
+			}
+		}
+		sc2, _ := decideScope(cat, append(slices.Clone(kept), d.imgs...), o.Add, ended, true)
 		sc.fresh, sc.sibling = mergeMaps(sc.fresh, sc2.fresh), mergeMaps(sc.sibling, sc2.sibling)
 		sc.available = append(sc.available, sc2.available...)
-		rest = sc2.images
-		all = append(slices.Clone(plain), d.imgs...)
+		for _, img := range sc2.images {
+			if !slices.ContainsFunc(early, func(x source.Image) bool { return x.Name == img.Name }) {
+				rest = append(rest, img)
+			}
+		}
+		all = append(append(slices.Clone(plain), kept...), d.imgs...)
 	}
 	if _, err := matchAdd(all, o.Add.Names); err != nil {
 		return abort(&UsageError{err})
@@ -118,7 +159,96 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		return abort(err)
 	}
 	outcomes := upstream.Crawl(ctx, o.Fetcher, second.imgs, second.known, o.Concurrency, progress.report)
-	return append(<-firstDone, outcomes...), nil
+	for _, oc := range <-firstDone {
+		if !discard[oc.Image.Name] {
+			outcomes = append(outcomes, oc)
+		}
+	}
+	if len(discard) > 0 {
+		sc.images = slices.DeleteFunc(sc.images, func(img source.Image) bool { return discard[img.Name] })
+	}
+	return outcomes, nil
+}
+
+// heldReleases makes concrete the releases of series-directory sources
+// ({codename}) that the catalog holds (and --only selects), without asking
+// upstream: their crawl does not depend on discovery. A release the tables
+// do not know, or (unless --only names it) know as past its end of life,
+// which discovery is likely to drop, is left to discovery, as are numbered sources (Fedora), whose
+// mirrors drop old releases. heldLines are the sources that hold any.
+func (c *Crawled) heldReleases(o *Options, perRelease []source.Image) ([]source.Image, map[int]bool) {
+	var out []source.Image
+	lines := map[int]bool{}
+	now := o.Now()
+	for _, img := range perRelease {
+		if !img.Upstream.ByCodename() {
+			continue
+		}
+		for _, f := range c.Catalog.Files {
+			for _, ci := range f.Images {
+				r, ok := img.ReleaseNamed(ci.Name)
+				if !ok || (len(o.Only) > 0 && !slices.Contains(o.Only, ci.Name)) {
+					continue
+				}
+				rel, ok := o.tables().Lookup(img.Type, r)
+				// One past its end waits for discovery, unless --only asks
+				// for it by name.
+				if !ok || rel.Codename == "" || len(o.Only) == 0 && lifecycle.StateOn(rel.EOL, now) == lifecycle.Ended {
+					continue
+				}
+				codename := rel.Codename
+				if slices.ContainsFunc(out, func(x source.Image) bool { return x.Name == ci.Name }) {
+					continue
+				}
+				out = append(out, img.ForCodename(r, codename))
+				c.order[ci.Name] = c.order[img.Name] // refined once discovery answers
+				lines[img.Line] = true
+			}
+		}
+	}
+	return out, lines
+}
+
+// discoveryNeeded says whether a failed release listing of a per-release
+// source costs the catalog an image: in a new catalog, for --add, or where
+// the catalog holds releases of it that were not crawled without it.
+func (c *Crawled) discoveryNeeded(o *Options, img source.Image, crawledHeld bool) bool {
+	empty := len(c.Catalog.Errors) == 0
+	holds := false
+	for _, f := range c.Catalog.Files {
+		if len(f.Images) > 0 {
+			empty = false
+		}
+		for _, ci := range f.Images {
+			if _, ok := img.ReleaseNamed(ci.Name); ok {
+				holds = true
+			}
+		}
+	}
+	added := o.Add.All || slices.ContainsFunc(o.Add.Names, func(n string) bool {
+		low := img
+		low.Name = strings.ToLower(img.Name)
+		return low.MatchesName(strings.ToLower(strings.TrimSpace(n)))
+	})
+	return empty || added || holds && !crawledHeld
+}
+
+// needDiscovery is the per-release sources whose releases must be listed:
+// all of them, unless --only names nothing but releases the catalog holds.
+func needDiscovery(perRelease, held []source.Image, only []string) []source.Image {
+	if len(only) == 0 {
+		return perRelease
+	}
+	var out []source.Image
+	for _, img := range perRelease {
+		for _, n := range only {
+			if img.MatchesName(n) && !slices.ContainsFunc(held, func(x source.Image) bool { return x.Name == n }) {
+				out = append(out, img)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // batch is a set of images ready to crawl, with what the catalog knows of

@@ -46,6 +46,9 @@ type Crawled struct {
 	// EndOfLife are the enabled catalog images whose release's support
 	// ended or ends within 90 days (docs/lifecycle.md).
 	EndOfLife []report.EndOfLife
+	// Warnings are things a person should know that are not failures (a
+	// release listing that failed while the releases held were crawled).
+	Warnings []string
 	// eolRel is, for each of EndOfLife, its file relative to the catalog
 	// directory.
 	eolRel []string
