@@ -57,7 +57,7 @@ type Site struct {
 	// Images is how many catalog images the site publishes: a series
 	// source ({codename}) stands for one per release laid out.
 	Images int
-	byHost  map[string]int
+	byHost map[string]int
 }
 
 // seriesReleases are the releases Serve lays out for a source that lists
