@@ -128,3 +128,28 @@ func TestDiscoveryBesideTheCrawl(t *testing.T) {
 		t.Fatalf("updates %v, failures %+v", got, rep.Failures)
 	}
 }
+
+// --only naming nothing but releases already held lists no releases.
+func TestNeedDiscovery(t *testing.T) {
+	ubuntu := source.Image{Name: "Ubuntu {release}", Line: 1, Upstream: source.Upstream{Releases: 3, URL: "https://h/releases/{codename}/"}}
+	debian := source.Image{Name: "Debian {release}", Line: 2, Upstream: source.Upstream{Releases: 3, URL: "https://h/cloud/{codename}/"}}
+	held := []source.Image{ubuntu.ForCodename("24.04", "noble")}
+	tests := []struct {
+		only []string
+		want string
+	}{
+		{nil, "Ubuntu {release}, Debian {release}"},
+		{[]string{"Ubuntu 24.04"}, ""},
+		{[]string{"Ubuntu 24.04", "Debian 12"}, "Debian {release}"},
+		{[]string{"Ubuntu 26.04"}, "Ubuntu {release}"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, img := range needDiscovery([]source.Image{ubuntu, debian}, held, tt.only) {
+			got = append(got, img.Name)
+		}
+		if strings.Join(got, ", ") != tt.want {
+			t.Errorf("needDiscovery(%q) = %q, want %q", tt.only, got, tt.want)
+		}
+	}
+}
