@@ -169,7 +169,9 @@ func codenameReleases(ctx context.Context, f Fetcher, img source.Image, dirs []s
 			if img.Type == "ubuntu" && !r.LTS && !u.Interim {
 				continue
 			}
+			mu.Lock() // probes already under way append too
 			out = append(out, release{r.Version, c})
+			mu.Unlock()
 			continue
 		}
 		wg.Go(func() {
@@ -188,7 +190,11 @@ func codenameReleases(ctx context.Context, f Fetcher, img source.Image, dirs []s
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	_ = probe // a directory that is not a release yet is no failure
+	// A directory that answers with an HTTP error is not a release (yet);
+	// one that could not be asked at all leaves the set unknown.
+	if len(probe) > 0 {
+		return nil, fmt.Errorf("list releases: %w", probe[0])
+	}
 	return out, nil
 }
 
