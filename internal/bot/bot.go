@@ -9,6 +9,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/osism/image-crawler/internal/lifecycle"
 	"log/slog"
 	"time"
 
@@ -84,6 +85,12 @@ type Options struct {
 	// request then says loudly that nothing was verified. Setting it alone
 	// is the same as Signatures "off".
 	SignaturesOff bool
+
+	// DisableEOL is --disable-eol: propose enable: false for enabled
+	// images past the end of their release's support (docs/lifecycle.md).
+	DisableEOL bool
+	// Lifecycle are the release tables; nil means the built-in snapshot.
+	Lifecycle *lifecycle.Tables
 
 	Logger *slog.Logger
 	Now    func() time.Time

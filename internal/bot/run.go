@@ -163,6 +163,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		rc.mark(rep, c.order, nil)
 		return &Outcome{Report: rep}, rc.interrupted("")
 	}
+	disableStep(&o, c, r)
 	var paths []string
 	for _, f := range r.Files {
 		paths = append(paths, f.Path)
@@ -360,4 +361,6 @@ func (c *Crawled) fill(rep *report.Report, changes []*plan.Change) {
 	}
 	rep.NotUpdated = append(rep.NotUpdated, c.NotUpdated...)
 	rep.Available = append(rep.Available, c.Available...)
+	rep.EndOfLife = append(rep.EndOfLife, c.EndOfLife...)
+	rep.Warnings = append(rep.Warnings, c.Warnings...)
 }

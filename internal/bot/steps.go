@@ -39,6 +39,18 @@ type Crawled struct {
 	order map[string]int
 	// scope says which images get new entries, and their siblings.
 	scope *scope
+	// sources are the selected source images by name, per-release ones
+	// made concrete.
+	sources map[string]source.Image
+	// EndOfLife are the enabled catalog images whose release's support
+	// ended or ends within 90 days (docs/lifecycle.md).
+	EndOfLife []report.EndOfLife
+	// Warnings are things a person should know that are not failures (a
+	// release listing that failed while the releases held were crawled).
+	Warnings []string
+	// eolRel is, for each of EndOfLife, its file relative to the catalog
+	// directory.
+	eolRel []string
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
@@ -59,68 +71,12 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 		return nil, err
 	}
 	c := &Crawled{Catalog: cat, Schema: schema, target: map[string]string{}, order: map[string]int{}}
-	// A per-release source ("Fedora {release}") stands for one image per
-	// release upstream publishes now, which only a listing tells: make it
-	// concrete here, before anything looks at image names. An unlisted
-	// releases directory fails that source alone.
-	imgs, unexpanded := upstream.ExpandReleases(ctx, o.Fetcher, imgs, o.Only)
-	for _, oc := range unexpanded {
-		c.Failures = append(c.Failures, plan.Failure{Image: oc.Image.Name, Error: oc.Err.Error()})
-	}
-	for i, img := range imgs {
-		c.order[img.Name] = i
-	}
-	sc, err := decideScope(cat, imgs, o.Add)
+	outcomes, err := c.crawlAll(ctx, o, imgs)
 	if err != nil {
-		return nil, &UsageError{err}
-	}
-	c.scope, c.Available = sc, sc.available
-	if len(o.Only) == 0 {
-		extra, left := undescribed(cat, imgs, o.CatalogDir)
-		c.NotUpdated = left
-		for _, img := range extra {
-			c.order[img.Name] = len(c.order)
-		}
-		sc.images = append(sc.images, extra...)
-	}
-	broken := map[string]error{}
-	for _, fe := range cat.Errors {
-		broken[fe.Path] = fe
-		o.Logger.Warn("catalog file does not parse; it will not be rewritten", "file", fe.Path, "error", fe.Error())
-	}
-	known := map[string]upstream.Known{}
-	var crawl []source.Image
-	for _, img := range sc.images {
-		file := img.File
-		if f, ci, ok := cat.Lookup(img.Name); ok {
-			// The catalog is the database: an entry stays in the file it is in.
-			file = f.Path
-			known[img.Name] = plan.Known(ci)
-			if !img.Regenerate && !img.Followed {
-				followed, nu, ok := follow(img, f, ci, path.Join(o.CatalogDir, f.Path))
-				if !ok {
-					c.NotUpdated = append(c.NotUpdated, nu)
-					continue
-				}
-				img = followed
-			}
-		}
-		c.target[img.Name] = file
-		if err, ok := broken[file]; ok {
-			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: fmt.Sprintf("catalog file %s does not parse, so it is left alone: %v", path.Join(o.CatalogDir, file), err)})
-			continue
-		}
-		if o.Signatures != "" {
-			// --signatures overrides every source at once (docs/cli.md);
-			// strategies only ever see the image's own setting.
-			img.Upstream.Signature = o.Signatures
-		}
-		crawl = append(crawl, img)
-	}
-	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
-	outcomes := upstream.Crawl(ctx, o.Fetcher, crawl, known, o.Concurrency, o.Progress)
+	sc := c.scope
+	c.Available = sc.available
 	now := o.Now()
 	for _, oc := range outcomes {
 		name := oc.Image.Name
@@ -140,10 +96,13 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 			c.Unchanged = append(c.Unchanged, *d.Unchanged)
 		default:
 			d.Change.Update.NewImage = sc.fresh[name]
+			d.Change.Update.ReleaseNotes = releaseNotes(oc.Image, d.Change.Update)
 			c.Changes = append(c.Changes, d.Change)
 		}
 	}
 	sort.SliceStable(c.NotUpdated, func(i, j int) bool { return c.NotUpdated[i].File < c.NotUpdated[j].File })
+	c.sortByOrder()
+	c.endOfLife(o)
 	return c, nil
 }
 

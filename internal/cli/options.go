@@ -39,6 +39,7 @@ type crawlFlags struct {
 	addAll            bool
 	mirrorURLTemplate string
 	regenerate        bool
+	disableEOL        bool
 
 	repo           string
 	base           string
@@ -85,6 +86,7 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.add, "add", nil, "add this image of the sources to a catalog that lacks it (repeatable, any case); see `image-crawler list`")
 	fl.BoolVar(&f.addAll, "add-all", false, "add every image of the sources that the catalog lacks")
 	fl.StringVar(&f.mirrorURLTemplate, "mirror-url-template", "", "Jinja2 template of the mirror_url written into every version the bot adds, e.g. 'https://mirror.example.org/{{ image.shortname }}/{{ version.version }}-{{ image.shortname }}.{{ image.format }}'")
+	fl.BoolVar(&f.disableEOL, "disable-eol", false, "propose enable: false for enabled images past the end of their release's support (docs/lifecycle.md)")
 	fl.BoolVar(&f.regenerate, "regenerate", false, "own whole catalog entries: render every updated entry from the templates, as for a new one (default: change only its versions)")
 
 	fl.StringVar(&f.repo, "repo", "", "GitHub repository OWNER/NAME for the pull request (default: derived from an https://github.com/... catalog URL)")
@@ -194,6 +196,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Templates:     tpl,
 		Only:          f.only,
 		Add:           bot.AddOptions{Names: f.add, All: f.addAll},
+		DisableEOL:    f.disableEOL,
 		MirrorURL:     mirrorURL,
 		Fetcher:       client,
 		Concurrency:   f.concurrency,

@@ -54,6 +54,9 @@ type Image struct {
 	// Release is the release of an image made from a per-release source
 	// by ForRelease ("44" of "Fedora {release}"), else "".
 	Release string `yaml:"-"`
+	// Codename is the series name of such an image when its source lists
+	// releases by codename ("noble"), else "".
+	Codename string `yaml:"-"`
 	// Followed is set once the image's upstream was rebuilt from the stream
 	// its catalog entry follows (its latest_url), rather than the source's.
 	Followed bool `yaml:"-"`
@@ -85,6 +88,22 @@ type Upstream struct {
 	// for one image for each of the newest Releases releases listed in the
 	// directory above {release} in URL (see ReleasePlaceholder).
 	Releases int `yaml:"releases"`
+	// ReleasesOnly, instead of Releases, names the releases the entry
+	// stands for, each once upstream lists it (docs/sources.md).
+	ReleasesOnly []string `yaml:"releases_only"`
+	// ReleasePattern is what a release directory's {release} or
+	// {codename} may be (a regular expression; default a dotted number for
+	// {release}, lower-case letters for {codename}). Majors only: "[0-9]+".
+	ReleasePattern string `yaml:"release_pattern"`
+	// Interim lets codename discovery offer Ubuntu's interim releases too,
+	// not only LTS releases.
+	Interim bool `yaml:"interim"`
+	// EOL is the end of free support of the release (YYYY-MM-DD), for
+	// distributions the built-in tables do not cover (docs/lifecycle.md).
+	EOL string `yaml:"eol"`
+	// ReleaseNotes is the link to the release notes of a build, with
+	// {version}, {release} and {build} placeholders (docs/sources.md).
+	ReleaseNotes string `yaml:"release_notes"`
 	// Signature is required, optional or off: whether the checksum file's
 	// upstream signature must verify. Empty means required when Keys names
 	// a key and off when it does not. See SignatureMode.
@@ -514,7 +533,7 @@ func (img *Image) validate() []string {
 	set := map[string]string{
 		"url": u.URL, "latest": u.Latest, "checksums": u.Checksums, "algorithm": u.Algorithm,
 		"filename": u.Filename, "pinned": u.Pinned, "version_url": u.VersionURL,
-		"releases": releasesField(u.Releases),
+		"releases": releasesField(u.Releases, u.ReleasesOnly),
 	}
 	msgs = append(msgs, img.validateReleases()...)
 	for _, k := range spec.Required {
