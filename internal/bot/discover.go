@@ -137,7 +137,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		}
 		all = append(append(slices.Clone(plain), kept...), d.imgs...)
 	}
-	if _, err := matchAdd(all, o.Add.Names); err != nil {
+	if err := c.checkAdd(o, all); err != nil {
 		return abort(&UsageError{err})
 	}
 	c.sources = map[string]source.Image{}
@@ -356,4 +356,45 @@ func (c *Crawled) sortByOrder() {
 	slices.SortStableFunc(c.Unchanged, func(a, b plan.Unchanged) int { return c.order[a.Image] - c.order[b.Image] })
 	slices.SortStableFunc(c.Failures, func(a, b plan.Failure) int { return c.order[a.Image] - c.order[b.Image] })
 	slices.SortStableFunc(c.Available, func(a, b string) int { return c.order[a] - c.order[b] })
+}
+
+// checkAdd resolves every --add name. A name no source has is bad usage; a
+// name of a per-release source ("Debian 12" of "Debian {release}") that
+// upstream does not list now fails as that image, like a crawl that finds
+// nothing, and the rest of the run proceeds.
+func (c *Crawled) checkAdd(o *Options, all []source.Image) error {
+	found, _ := matchAdd(all, o.Add.Names)
+	var unknown []string
+	for _, n := range o.Add.Names {
+		n = strings.TrimSpace(n)
+		if slices.ContainsFunc(all, func(img source.Image) bool { return strings.EqualFold(img.Name, n) && found[img.Name] }) {
+			continue
+		}
+		if i := slices.IndexFunc(o.Sources.Images, func(img source.Image) bool { return img.PerRelease() && matchesFold(img, n) }); i >= 0 {
+			// The family's listing failed or lacks the release: report
+			// it under the name asked for, once.
+			family := o.Sources.Images[i].Name
+			if j := slices.IndexFunc(c.Failures, func(f plan.Failure) bool { return f.Image == family }); j >= 0 {
+				c.Failures[j].Image = n
+				continue
+			}
+			c.Failures = append(c.Failures, plan.Failure{Image: n, Error: "--add: upstream does not list this release now"})
+			continue
+		}
+		unknown = append(unknown, fmt.Sprintf("%q", n))
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("--add %s: no such image in the sources (see `image-crawler list`)", strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
+// matchesFold is MatchesName, ignoring case.
+func matchesFold(img source.Image, name string) bool {
+	if img.MatchesName(name) {
+		return true
+	}
+	lower := img
+	lower.Name = strings.ToLower(img.Name)
+	return lower.MatchesName(strings.ToLower(name))
 }

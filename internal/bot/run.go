@@ -90,9 +90,11 @@ func stoppedEarly(o *Options, rc *reach) (*report.Report, error) {
 	var names []string
 	order := map[string]int{}
 	if imgs, err := o.Sources.Select(o.Only); err == nil {
-		for i, img := range imgs {
-			names = append(names, img.Name)
-			order[img.Name] = i
+		for _, img := range imgs {
+			for _, n := range concreteNames(o, img.Name) {
+				order[n] = len(names)
+				names = append(names, n)
+			}
 		}
 	}
 	rc.mark(rep, order, names)

@@ -87,6 +87,9 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 	rep := out.Report
 	if dryRun && len(rep.Updates) == 0 && out.Diff == "" && len(out.Intent) == 0 {
 		fmt.Fprintf(w, "Nothing to change: %d unchanged, %d failed, %d available not in the catalog.\n", len(rep.Unchanged), len(rep.Failures), len(rep.Available))
+		if len(rep.EndOfLife) > 0 {
+			fmt.Fprintf(w, "\n%s", report.EndOfLifeSection(rep.EndOfLife))
+		}
 		a.printProblems(rep)
 		return
 	}
