@@ -1,5 +1,5 @@
 // Command crawlbench measures an end-to-end crawl against a local mirror
-// with a fixed latency per request. See README.md ("Speed").
+// with a fixed latency per request. See docs/benchmarks.md.
 //
 //	go run ./cmd/crawlbench -latency 50ms -images 1000
 package main
@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/osism/image-crawler/internal/cli"
@@ -33,7 +34,21 @@ func main() {
 	flag.IntVar(&c.Concurrency, "concurrency", 0, "--concurrency of the measured runs (0: the default)")
 	flag.BoolVar(&c.Serial, "serial", true, "also measure --concurrency 1 (slow: images x requests x latency)")
 	flag.IntVar(&c.Repeat, "repeat", 3, "runs of each measurement with limits > 1; the median is kept")
+	flag.IntVar(&c.PerHost, "per-host", 0, "--per-host of the measured runs, and the floor's divisor (0: the default, 6)")
+	sets := flag.String("sets", "shipped,synthetic", "sets to measure, comma-separated: shipped, synthetic")
+	flag.Func("predecessor", "NAME=COMMAND: also time this crawler on the same mirrors when its program is installed (repeatable; see docs/benchmarks.md)", func(s string) error {
+		p, err := crawlbench.ParsePredecessor(s)
+		if err == nil {
+			c.Predecessors = append(c.Predecessors, p)
+		}
+		return err
+	})
 	flag.Parse()
+	for _, s := range strings.Split(*sets, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			c.Sets = append(c.Sets, s)
+		}
+	}
 	rows, err := crawlbench.Run(ctx, c)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crawlbench:", err)
