@@ -109,6 +109,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
 	}
+	if err := checkKeys(src, f.only, f.signatures); err != nil {
+		return bot.Options{}, usageErr(err)
+	}
 	tpl, err := loadTemplates(f.templates)
 	if err != nil {
 		return bot.Options{}, usageErr(err)
