@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -51,11 +50,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	cat, err := catalog.Load(filepath.Join(root, filepath.FromSlash(o.CatalogDir)))
-	if err != nil {
-		return nil, fmt.Errorf("load catalog: %w", err)
-	}
-	schema, err := loadSchema(root, o.CatalogDir)
+	cat, schema, err := o.loadCatalog(root)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +116,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
-	outcomes := upstream.Crawl(ctx, o.Fetcher, crawl, known, o.Concurrency, o.Progress)
+	outcomes := o.crawl(ctx, crawl, known)
 	now := o.Now()
 	for _, oc := range outcomes {
 		name := oc.Image.Name

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/osism/image-crawler/internal/catalog"
+)
+
+// Preloaded is a local catalog and its schema, read in the background while
+// the rest of the run starts (the sources file, the templates): reading the
+// catalog is the largest part of the time before the first request, and
+// nothing else needs to wait for it.
+type Preloaded struct {
+	root, catalogDir string
+
+	done      chan struct{}
+	cat       *catalog.Catalog
+	catErr    error
+	schema    *catalog.Schema
+	schemaErr error
+}
+
+// Preload starts reading the catalog of a local --catalog directory; a git
+// URL is cloned first, so there is nothing to preload (nil). The run takes
+// what Preload read when its workspace is that directory (Options.Preloaded),
+// and reads the catalog itself otherwise.
+func Preload(catalogLoc, catalogDir string) *Preloaded {
+	if IsGitURL(catalogLoc) {
+		return nil
+	}
+	if catalogLoc == "" {
+		catalogLoc = "."
+	}
+	if catalogDir == "" {
+		catalogDir = "etc/images"
+	}
+	p := &Preloaded{root: catalogLoc, catalogDir: catalogDir, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.cat, p.catErr, p.schema, p.schemaErr = readCatalog(p.root, p.catalogDir)
+	}()
+	return p
+}
+
+// loadCatalog is the catalog under root and its schema: the preloaded ones
+// when they were read from the same place, else read now.
+func (o *Options) loadCatalog(root string) (*catalog.Catalog, *catalog.Schema, error) {
+	cat, catErr, schema, schemaErr := func() (*catalog.Catalog, error, *catalog.Schema, error) {
+		if p := o.Preloaded; p != nil && p.root == root && p.catalogDir == o.CatalogDir {
+			<-p.done
+			return p.cat, p.catErr, p.schema, p.schemaErr
+		}
+		return readCatalog(root, o.CatalogDir)
+	}()
+	if catErr != nil {
+		return nil, nil, fmt.Errorf("load catalog: %w", catErr)
+	}
+	if schemaErr != nil {
+		return nil, nil, schemaErr
+	}
+	return cat, schema, nil
+}
+
+// readCatalog reads the catalog files and the schema side by side.
+func readCatalog(root, catalogDir string) (cat *catalog.Catalog, catErr error, schema *catalog.Schema, schemaErr error) {
+	var wg sync.WaitGroup
+	wg.Go(func() { schema, schemaErr = loadSchema(root, catalogDir) })
+	cat, catErr = catalog.Load(filepath.Join(root, filepath.FromSlash(catalogDir)))
+	wg.Wait()
+	return cat, catErr, schema, schemaErr
+}
