@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	cli.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], iostreams.System(), os.LookupEnv)
 	stop()
