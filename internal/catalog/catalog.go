@@ -33,6 +33,18 @@ type Catalog struct {
 	Dir    string
 	Files  []*File      // sorted by Path
 	Errors []*FileError // files that did not parse (never to be rewritten), and duplicate image names
+
+	// byName indexes the images Load found, the first of a name in file
+	// order, so a run's lookup of every image is not quadratic; indexed
+	// is len(Files) when it was built (Lookup scans a catalog built or
+	// changed otherwise).
+	byName  map[string]imageAt
+	indexed int
+}
+
+type imageAt struct {
+	file *File
+	img  *Image
 }
 
 // File is one catalog file.
@@ -172,6 +184,14 @@ func Load(dir string) (*Catalog, error) {
 		}
 		c.Files = append(c.Files, files[i])
 	}
+	c.byName, c.indexed = make(map[string]imageAt), len(c.Files)
+	for _, f := range c.Files {
+		for _, img := range f.Images {
+			if _, dup := c.byName[img.Name]; !dup {
+				c.byName[img.Name] = imageAt{f, img}
+			}
+		}
+	}
 	c.Errors = append(c.Errors, duplicateNames(c.Files)...)
 	slices.SortStableFunc(c.Errors, func(a, b *FileError) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line))
@@ -222,6 +242,10 @@ func duplicateNames(files []*File) []*FileError {
 // Lookup finds the image with this name. With duplicate names (see Errors) it
 // returns the first in file order.
 func (c *Catalog) Lookup(name string) (*File, *Image, bool) {
+	if c.byName != nil && c.indexed == len(c.Files) {
+		at, ok := c.byName[name]
+		return at.file, at.img, ok
+	}
 	for _, f := range c.Files {
 		for _, img := range f.Images {
 			if img.Name == name {
