@@ -2,7 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/osism/image-crawler/internal/catalog"
@@ -16,6 +18,7 @@ type Preloaded struct {
 	root, catalogDir string
 
 	done      chan struct{}
+	skipped   bool // too large to read beside the sources (preloadMax)
 	cat       *catalog.Catalog
 	catErr    error
 	schema    *catalog.Schema
@@ -39,9 +42,39 @@ func Preload(catalogLoc, catalogDir string) *Preloaded {
 	p := &Preloaded{root: catalogLoc, catalogDir: catalogDir, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
+		if catalogBytes(filepath.Join(p.root, filepath.FromSlash(p.catalogDir))) > preloadMax {
+			p.skipped = true
+			return
+		}
 		p.cat, p.catErr, p.schema, p.schemaErr = readCatalog(p.root, p.catalogDir)
 	}()
 	return p
+}
+
+// preloadMax is the largest catalog Preload reads beside the sources file.
+// A larger one is read after it, as without Preload: both parsed at once
+// would hold twice the memory, and a catalog of thousands of entries gains
+// nothing from being read a few milliseconds early. The image manager's own
+// catalog is about 100 KB.
+const preloadMax = 1 << 20
+
+// catalogBytes is the size of the catalog files under dir, as far as it
+// can tell; it stops counting past preloadMax.
+func catalogBytes(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || n > preloadMax {
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".yml", ".yaml":
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // loadCatalog is the catalog under root and its schema: the preloaded ones
@@ -49,8 +82,9 @@ func Preload(catalogLoc, catalogDir string) *Preloaded {
 func (o *Options) loadCatalog(root string) (*catalog.Catalog, *catalog.Schema, error) {
 	cat, catErr, schema, schemaErr := func() (*catalog.Catalog, error, *catalog.Schema, error) {
 		if p := o.Preloaded; p != nil && p.root == root && p.catalogDir == o.CatalogDir {
-			<-p.done
-			return p.cat, p.catErr, p.schema, p.schemaErr
+			if <-p.done; !p.skipped {
+				return p.cat, p.catErr, p.schema, p.schemaErr
+			}
 		}
 		return readCatalog(root, o.CatalogDir)
 	}()

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,5 +83,25 @@ func TestPreloadError(t *testing.T) {
 	_, _, errNow := (&Options{CatalogDir: "etc/images"}).loadCatalog(root)
 	if errPre == nil || errNow == nil || errPre.Error() != errNow.Error() || !strings.HasPrefix(errPre.Error(), "load catalog: ") {
 		t.Fatalf("preloaded: %v; read now: %v; want the same load catalog error", errPre, errNow)
+	}
+}
+
+// A catalog too large to hold beside the sources file is read by the run
+// itself, after them.
+func TestPreloadSkipsALargeCatalog(t *testing.T) {
+	root := t.TempDir()
+	writeCatalog(t, root, "Before")
+	big := append([]byte("# padding\n"), bytes.Repeat([]byte("#\n"), preloadMax/2+1)...)
+	if err := os.WriteFile(filepath.Join(root, "etc", "images", "big.yml"), append(big, "---\nimages:\n  - name: Big\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := Preload(root, "etc/images")
+	<-p.done
+	if !p.skipped || p.cat != nil {
+		t.Fatalf("a catalog of more than %d bytes was preloaded", preloadMax)
+	}
+	writeCatalog(t, root, "After")
+	if got := names(t, &Options{CatalogDir: "etc/images", Preloaded: p}, root); got != "Big,After" {
+		t.Errorf("catalog = %q, want it read now: Big,After", got)
 	}
 }
