@@ -28,6 +28,8 @@ type Options struct {
 
 	Sources   *source.File
 	Templates *render.Renderer
+	// Preloaded is the catalog Preload started reading, if any.
+	Preloaded *Preloaded
 	Only      []string
 	// Add names images the catalog lacks that this run adds (--add,
 	// --add-all). An empty catalog gets every selected image anyway.
@@ -36,9 +38,14 @@ type Options struct {
 	// (--mirror-url-template); nil writes none.
 	MirrorURL *render.MirrorURL
 
-	Fetcher     upstream.Fetcher
+	Fetcher upstream.Fetcher
+	// Concurrency bounds the images crawled at once; 0 means no global
+	// bound: each host's images are bounded by PerHost instead.
 	Concurrency int
-	Progress    upstream.Progress
+	// PerHost is the Fetcher's limit of requests under way to one host
+	// (default 6), which sizes the crawl when Concurrency is 0.
+	PerHost  int
+	Progress upstream.Progress
 
 	DryRun bool
 
@@ -121,8 +128,11 @@ func (o *Options) defaults() {
 	if o.Committer.Name == "" {
 		o.Committer = o.Author
 	}
-	if o.Concurrency < 1 {
-		o.Concurrency = 8
+	if o.Concurrency < 0 {
+		o.Concurrency = 0
+	}
+	if o.PerHost < 1 {
+		o.PerHost = 6
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -77,7 +77,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	}
 	firstDone := make(chan []upstream.Outcome, 1)
 	go func() {
-		firstDone <- upstream.Crawl(ctx, o.Fetcher, first.imgs, first.known, o.Concurrency, progress.report)
+		firstDone <- o.crawl(ctx, first.imgs, first.known, progress.report)
 	}()
 	abort := func(err error) ([]upstream.Outcome, error) {
 		cancel()
@@ -158,7 +158,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := ctxDone(ctx); err != nil {
 		return abort(err)
 	}
-	outcomes := upstream.Crawl(ctx, o.Fetcher, second.imgs, second.known, o.Concurrency, progress.report)
+	outcomes := o.crawl(ctx, second.imgs, second.known, progress.report)
 	for _, oc := range <-firstDone {
 		if !discard[oc.Image.Name] {
 			outcomes = append(outcomes, oc)

@@ -62,11 +62,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	cat, err := loadCatalog(ctx, root, o.CatalogDir)
-	if err != nil {
-		return nil, fmt.Errorf("load catalog: %w", err)
-	}
-	schema, err := loadSchema(root, o.CatalogDir)
+	cat, schema, err := o.loadCatalog(ctx, root)
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +218,9 @@ func renderStep(o *Options, c *Crawled) *Rendered {
 type edit struct {
 	change *plan.Change
 	apply  func(f *catalog.File) ([]byte, error)
+	// appended is the whole new entry when the edit only appends it, so
+	// that appends in a row go in at once (batchAppends).
+	appended []byte
 }
 
 func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*FileChange, []*plan.Change, []plan.Failure) {
@@ -316,18 +315,14 @@ func prepareEdit(o *Options, c *Crawled, file *catalog.File, ch *plan.Change) (e
 			return edit{}, fmt.Errorf("new entry from %s: %w", sib.img.Name, err)
 		}
 	}
-	return edit{change: ch, apply: func(f *catalog.File) ([]byte, error) {
-		if f == nil {
-			return catalog.NewFile([][]byte{entry}), nil
-		}
-		return f.Apply(catalog.Edit{Append: [][]byte{entry}})
-	}}, nil
+	return appendEdit(ch, entry), nil
 }
 
 // applyAll makes the edits in turn and validates the result.
 func applyAll(c *Crawled, file *catalog.File, rel string, edits []edit, baseline map[string]int) ([]byte, error) {
 	cur := file
 	var data []byte
+	edits = batchAppends(edits)
 	for i, e := range edits {
 		out, err := e.apply(cur)
 		if err != nil {

@@ -243,6 +243,8 @@ func TestUsageErrors(t *testing.T) {
 		{"bad only", w.args("crawl", "--only", "Nope 1"), `"Nope 1"`},
 		{"bad signatures", []string{"run", "--signatures", "maybe"}, "--signatures"},
 		{"missing templates", []string{"run", "--templates", "/nonexistent"}, "templates"},
+		{"negative concurrency", w.args("crawl", "--concurrency", "-1"), "--concurrency -1: want 0 (no global bound) or more"},
+		{"no per-host slot", w.args("crawl", "--per-host", "0"), "--per-host 0: want at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

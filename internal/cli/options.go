@@ -75,7 +75,7 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
-	fl.IntVar(&f.concurrency, "concurrency", 64, "images crawled at once (requests per mirror host are limited by --per-host)")
+	fl.IntVar(&f.concurrency, "concurrency", 0, "images crawled at once; 0: no global bound, --per-host alone limits a run")
 	fl.IntVar(&f.perHost, "per-host", 6, "requests under way at once to one mirror host (as many as a web browser opens), so no mirror is hammered")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
 	fl.DurationVar(&f.httpTimeout, "http-timeout", 30*time.Second, "advanced: deadline of one upstream request attempt, body included")
@@ -111,6 +111,8 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		return bot.Options{}, usageErr(err)
 	}
 	a.logger = logger
+	// The catalog is read while the sources and templates load.
+	preloaded := bot.Preload(f.catalog, catalogDirFlag(f.catalogDir))
 	src, err := source.Load(f.sources)
 	if err != nil {
 		return bot.Options{}, usageErr(err)
@@ -121,6 +123,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		fmt.Fprintln(a.ios.ErrOut, "WARNING: --signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
+	}
+	if err := checkKeys(src, f.only, f.signatures); err != nil {
+		return bot.Options{}, usageErr(err)
 	}
 	tpl, err := loadTemplates(f.templates)
 	if err != nil {
@@ -148,8 +153,8 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		}
 		mirrors = append(mirrors, mm)
 	}
-	if f.concurrency < 1 {
-		return bot.Options{}, usageErr(fmt.Errorf("--concurrency %d: want at least 1", f.concurrency))
+	if f.concurrency < 0 {
+		return bot.Options{}, usageErr(fmt.Errorf("--concurrency %d: want 0 (no global bound) or more", f.concurrency))
 	}
 	if f.perHost < 1 {
 		return bot.Options{}, usageErr(fmt.Errorf("--per-host %d: want at least 1", f.perHost))
@@ -194,12 +199,14 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		CatalogDir:    catalogDirFlag(f.catalogDir),
 		Sources:       src,
 		Templates:     tpl,
+		Preloaded:     preloaded,
 		Only:          f.only,
 		Add:           bot.AddOptions{Names: f.add, All: f.addAll},
 		DisableEOL:    f.disableEOL,
 		MirrorURL:     mirrorURL,
 		Fetcher:       client,
 		Concurrency:   f.concurrency,
+		PerHost:       f.perHost,
 		Repo:          f.repo,
 		Base:          f.base,
 		Branch:        f.branch,

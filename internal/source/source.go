@@ -120,9 +120,12 @@ type Upstream struct {
 	// looked up among the keys built into the binary (sources/keys/), so a
 	// user's sources file can name the shipped keys.
 	Keys []string `yaml:"keys"`
-	// KeyData holds the contents of Keys, in order, read and checked when
-	// the sources file was loaded.
+	// KeyData holds the contents of Keys, in order, read when the sources
+	// file was loaded and parsed only by CheckKeys (keycheck.go).
 	KeyData [][]byte `yaml:"-"`
+
+	keyPath  string // the sources file, for CheckKeys's errors
+	keyLines []int  // the line of each KeyData item
 }
 
 // Signature modes.
