@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/osism/image-crawler/internal/redact"
+)
+
+// tokenVars are every environment variable that may hold a GitHub token the
+// process can see, whether or not the bot uses it: each is masked
+// everywhere (docs/security.md). lookupTokens picks the one to use.
+var tokenVars = []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"}
+
+// registerSecrets makes every token of the environment a secret that all
+// redaction masks, in the report and the pull request body as well as on
+// the terminal.
+func (a *app) registerSecrets() {
+	for _, k := range tokenVars {
+		if v, ok := a.env(k); ok {
+			redact.Register(strings.TrimSpace(v))
+		}
+	}
+}
