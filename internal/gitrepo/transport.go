@@ -3,8 +3,8 @@ package gitrepo
 import (
 	"net/http"
 
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/osism/image-crawler/internal/redact"
 )
