@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -27,6 +29,39 @@ func TestEveryKnownTokenRedacted(t *testing.T) {
 		for _, tok := range []string{used, second, third} {
 			if strings.Contains(out, tok) {
 				t.Fatalf("token %s leaked into %s:\n%s", tok[:9], name, out)
+			}
+		}
+	}
+}
+
+// A catalog file name with a newline cannot make validate print a workflow
+// command under Actions: no line of stdout or stderr starts with "::" except
+// the annotations validate writes itself (docs/security.md).
+func TestValidateCannotInjectWorkflowCommands(t *testing.T) {
+	t.Parallel()
+	w := newActionWorld(t)
+	for _, name := range []string{
+		"a\n::error file=README.md,line=1::forged\n.yml",
+		"b\n::stop-commands::pwned\n.yml",
+		"c\n  ::add-mask::ok  etc\n.yml",
+	} {
+		if err := os.WriteFile(filepath.Join(w.catalog, "etc/images", name), []byte("images:\n  - name: Broken\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := w.runAction(map[string]string{"command": "validate", "catalog": w.catalog}, nil)
+	if r.code != ExitError {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+		for _, line := range strings.Split(out, "\n") {
+			l := strings.TrimLeft(line, " \t\r")
+			if !strings.HasPrefix(l, "::") {
+				continue
+			}
+			if !strings.HasPrefix(l, "::error title=image-crawler validate") && !strings.HasPrefix(l, "::add-mask::"+canary) &&
+				!strings.HasPrefix(l, "::group::") && !strings.HasPrefix(l, "::endgroup::") {
+				t.Fatalf("%s holds a forged workflow command: %q\n%s", name, line, out)
 			}
 		}
 	}

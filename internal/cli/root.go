@@ -82,6 +82,7 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 		Out:    redact.NewWriter(ios.Out, secrets...),
 		ErrOut: redact.NewWriter(ios.ErrOut, secrets...),
 	}
+	defer a.guardOutput()()
 	root := a.newRoot()
 	root.SetArgs(args)
 	root.SetOut(a.ios.Out)

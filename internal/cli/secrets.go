@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 
+	"github.com/osism/image-crawler/internal/actions"
 	"github.com/osism/image-crawler/internal/redact"
 )
 
@@ -19,5 +20,21 @@ func (a *app) registerSecrets() {
 		if v, ok := a.env(k); ok {
 			redact.Register(strings.TrimSpace(v))
 		}
+	}
+}
+
+// guardOutput keeps every line printed in Actions, by any command, from being
+// taken for a workflow command (docs/security.md): a file name or YAML key
+// with a newline could otherwise forge annotations or stop command
+// processing. The package's own annotations still pass.
+func (a *app) guardOutput() func() {
+	if a.gha == nil {
+		return func() {}
+	}
+	out, errOut := actions.NewSafeWriter(a.ios.Out), actions.NewSafeWriter(a.ios.ErrOut)
+	a.ios.Out, a.ios.ErrOut = out, errOut
+	return func() {
+		_ = out.Flush()
+		_ = errOut.Flush()
 	}
 }
