@@ -184,4 +184,5 @@ func (c *Crawled) fill(rep *report.Report, changes []*plan.Change) {
 	}
 	rep.NotUpdated = append(rep.NotUpdated, c.NotUpdated...)
 	rep.Available = append(rep.Available, c.Available...)
+	rep.Warnings = append(rep.Warnings, c.Warnings...)
 }

@@ -40,6 +40,9 @@ type Crawled struct {
 	order map[string]int
 	// scope says which images get new entries, and their siblings.
 	scope *scope
+	// Warnings are what the crawl passed over without failing: build
+	// directories skipped on the way to the newest complete one.
+	Warnings []string
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
@@ -125,6 +128,9 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	now := o.Now()
 	for _, oc := range outcomes {
 		name := oc.Image.Name
+		if oc.Result.Skipped != "" {
+			c.Warnings = append(c.Warnings, name+": "+oc.Result.Skipped)
+		}
 		if oc.Err != nil {
 			c.Failures = append(c.Failures, plan.Failure{Image: name, Error: oc.Err.Error()})
 			continue

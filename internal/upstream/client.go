@@ -131,6 +131,9 @@ type Response struct {
 	Status        int       // final status, after redirects
 	Body          []byte    // nil for HEAD
 	LastModified  time.Time // zero if absent or unparsable
+	// LastModifiedHeader is the Last-Modified header as sent, so that an
+	// unparsable one is told apart from a missing one.
+	LastModifiedHeader string
 	ContentLength int64     // HEAD: as announced, -1 if unknown; GET: len(Body)
 	ContentType   string    // media type of the Content-Type header, lower case, "" if absent
 	// Fetched is the URL the body really came from: after --mirror rewriting
@@ -511,6 +514,7 @@ func (c *Client) attempt(ctx context.Context, method, from, wire, via string, n 
 		}
 	}
 	if lm := resp.Header.Get("Last-Modified"); lm != "" {
+		out.LastModifiedHeader = lm
 		if t, err := http.ParseTime(lm); err == nil {
 			out.LastModified = t
 		}

@@ -37,6 +37,13 @@ type Result struct {
 	BuildDate   string // YYYY-MM-DD
 	ChecksumURL string // the checksum file the pinned checksum was confirmed in
 	Verified    bool   // the checksum file's upstream signature verified
+
+	// Skipped says which build directories were passed over on the way to
+	// this one (a build whose checksum file is not published yet, a
+	// directory whose name holds no plausible date), for the report's
+	// warnings: one sentence, "" if none. A string, not a slice, so that
+	// Results stay comparable.
+	Skipped string
 }
 
 // Strategy resolves the newest build of one image. One per source type.
