@@ -127,15 +127,15 @@ type Options struct {
 // Response is a successful (2xx) answer. Responses are shared between all
 // callers that asked for the same URL: treat them, Body included, as read-only.
 type Response struct {
-	URL           string    // the URL asked for (before mirror rewrite)
-	Status        int       // final status, after redirects
-	Body          []byte    // nil for HEAD
-	LastModified  time.Time // zero if absent or unparsable
+	URL          string    // the URL asked for (before mirror rewrite)
+	Status       int       // final status, after redirects
+	Body         []byte    // nil for HEAD
+	LastModified time.Time // zero if absent or unparsable
 	// LastModifiedHeader is the Last-Modified header as sent, so that an
 	// unparsable one is told apart from a missing one.
 	LastModifiedHeader string
-	ContentLength int64     // HEAD: as announced, -1 if unknown; GET: len(Body)
-	ContentType   string    // media type of the Content-Type header, lower case, "" if absent
+	ContentLength      int64  // HEAD: as announced, -1 if unknown; GET: len(Body)
+	ContentType        string // media type of the Content-Type header, lower case, "" if absent
 	// Fetched is the URL the body really came from: after --mirror rewriting
 	// and redirects. Links in a listing are relative to it.
 	Fetched string
