@@ -163,6 +163,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		MaxBody:   f.maxBody,
 		Logger:    logger,
 	})
+	client.AllowRedirects(src.Hosts()...) // docs/security.md
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
 	committer := author
 	if f.committerName != "" {

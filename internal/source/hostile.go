@@ -218,3 +218,19 @@ func (img *Image) checkText() []string {
 	}
 	return msgs
 }
+
+// Hosts are the upstream URLs the file names (upstream.url and version_url
+// of every image), the places a redirect may lead to (docs/security.md).
+func (f *File) Hosts() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, img := range f.Images {
+		for _, u := range []string{img.Upstream.URL, img.Upstream.VersionURL} {
+			if u != "" && !seen[u] {
+				seen[u] = true
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}

@@ -3,7 +3,9 @@ package upstream
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +100,66 @@ func TestLastModifiedRefused(t *testing.T) {
 			var ide *ImplausibleDateError
 			if tt.name != "unparsable" && !errors.As(err, &ide) {
 				t.Fatalf("not an ImplausibleDateError: %v", err)
+			}
+		})
+	}
+}
+
+// A redirect to another host (here another loopback port, standing in for
+// an internal address or cloud metadata) is refused unless the sources file
+// or --mirror names that host, and nothing of its answer reaches the error.
+func TestRedirectsStayOnNamedHosts(t *testing.T) {
+	const secret = "AKIAIOSFODNN7EXAMPLE-metadata-secret"
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, secret)
+	}))
+	defer other.Close()
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/same":
+			http.Redirect(w, r, "/target", http.StatusFound)
+		case "/target":
+			io.WriteString(w, "fine")
+		default:
+			http.Redirect(w, r, other.URL+"/latest/meta-data", http.StatusFound)
+		}
+	}))
+	defer origin.Close()
+	tests := []struct {
+		name    string
+		opts    Options
+		allow   []string
+		path    string
+		want    string
+		wantErr string
+	}{
+		{"same host", Options{}, nil, "/same", "fine", ""},
+		{"another port", Options{}, nil, "/away", "", "to another host, " + strings.TrimPrefix(other.URL, "http://") + ", refused"},
+		{"named by the sources file", Options{}, []string{other.URL + "/"}, "/away", secret, ""},
+		{"named as a redirect host option", Options{RedirectHosts: []string{other.URL}}, nil, "/away", secret, ""},
+		{"a --mirror target", Options{Mirrors: []Mirror{{From: "https://example.org/", To: other.URL + "/"}}}, nil, "/away", secret, ""},
+		{"same name, other port", Options{}, []string{"127.0.0.1"}, "/away", "", "refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Retries = -1
+			c := NewClient(tt.opts)
+			c.AllowRedirects(tt.allow...)
+			resp, err := c.Get(context.Background(), origin.URL+tt.path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("the other host's answer reached the error: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(resp.Body) != tt.want {
+				t.Fatalf("body %q, want %q", resp.Body, tt.want)
 			}
 		})
 	}
