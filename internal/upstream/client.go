@@ -193,10 +193,12 @@ type Client struct {
 
 	flight singleflight.Group
 
-	mu    sync.Mutex
-	done  map[string]fetchResult   // "METHOD url" -> remembered answer
-	slots map[string]chan struct{} // host -> semaphore of PerHost
-	stats Stats
+	mu   sync.Mutex
+	done map[string]fetchResult // "METHOD url" -> remembered answer
+	// cached is the body bytes done holds, at most MaxCachedBytes.
+	cached int64
+	slots  map[string]chan struct{} // host -> semaphore of PerHost
+	stats  Stats
 }
 
 type fetchResult struct {
@@ -341,7 +343,14 @@ func (c *Client) shared(ctx context.Context, method, from string) (*Response, er
 			// about the URL; remembering it would fail every later caller.
 			if err == nil || ctx.Err() == nil {
 				c.mu.Lock()
-				c.done[key] = out.fetchResult
+				// Bodies are remembered up to MaxCachedBytes in all; past
+				// that an answer is shared with the callers waiting for it
+				// but asked for again later, so a mirror serving many big
+				// files cannot fill the memory (docs/security.md).
+				if size := bodySize(resp); c.cached+size <= MaxCachedBytes {
+					c.cached += size
+					c.done[key] = out.fetchResult
+				}
 				c.mu.Unlock()
 				out.remembered = true
 			}
@@ -368,6 +377,17 @@ func (c *Client) shared(ctx context.Context, method, from string) (*Response, er
 		}
 		return copyResponse(out.resp), out.err
 	}
+}
+
+// MaxCachedBytes bounds the response bodies a Client remembers for its
+// lifetime (one run).
+const MaxCachedBytes = 64 << 20
+
+func bodySize(r *Response) int64 {
+	if r == nil {
+		return 0
+	}
+	return int64(len(r.Body))
 }
 
 // copyResponse hands every caller its own struct; the body bytes stay shared.

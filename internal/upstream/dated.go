@@ -62,7 +62,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 	}
 	hex := strings.TrimPrefix(checksum, string(algo)+":")
 
-	entries, err := fetchListing(ctx, s.f, u.URL)
+	entries, err := fetchListingFunc(ctx, s.f, u.URL, func(name string, dir bool) bool { return dir && s.build.MatchString(name) })
 	if err != nil {
 		return Result{}, fmt.Errorf("list builds: %w", err)
 	}

@@ -128,6 +128,12 @@ func fetchSums(ctx context.Context, f Fetcher, u string) (*Sums, error) {
 
 // fetchListing fetches and parses a directory listing.
 func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
+	return fetchListingFunc(ctx, f, dir, nil)
+}
+
+// fetchListingFunc is fetchListing keeping only the entries keep accepts,
+// so that a huge listing costs only what the strategy can use.
+func fetchListingFunc(ctx context.Context, f Fetcher, dir string, keep func(name string, dir bool) bool) ([]Entry, error) {
 	resp, err := f.Get(ctx, dir)
 	if err != nil {
 		return nil, err
@@ -147,7 +153,7 @@ func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
 			base = fu
 		}
 	}
-	entries, err := ParseListing(bytes.NewReader(resp.Body), base)
+	entries, err := ParseListingFunc(bytes.NewReader(resp.Body), base, keep)
 	if err != nil {
 		return nil, fmt.Errorf("parse listing %s: %w", dir, err)
 	}
