@@ -164,22 +164,30 @@ func (s *boundedStructure) Execute(r *exec.Renderer, tag *nodes.ControlStructure
 	if err := s.ControlStructure.Execute(r, tag); err != nil {
 		return err
 	}
-	mcs, ok := s.ControlStructure.(*controlStructures.MacroControlStructure)
-	if !ok {
-		return nil
+	// A macro is defined, or imported by from ... import, as a function in
+	// the context: wrap it so that each call counts, and recursion stops at
+	// MaxDepth.
+	switch cs := s.ControlStructure.(type) {
+	case *controlStructures.MacroControlStructure:
+		s.b.wrapMacro(r, cs.Name)
+	case *controlStructures.FromImportControlStructure:
+		for alias := range cs.As {
+			s.b.wrapMacro(r, alias)
+		}
 	}
-	// A macro is defined as a function in the context: wrap it so that
-	// each call counts, and recursion stops at MaxDepth.
-	name := mcs.Name
+	return nil
+}
+
+// wrapMacro counts every call of the macro named name against b.
+func (b *budget) wrapMacro(r *exec.Renderer, name string) {
 	v, ok := r.Environment.Context.Get(name)
 	if !ok {
-		return nil
+		return
 	}
 	m, ok := v.(exec.Macro)
 	if !ok {
-		return nil
+		return
 	}
-	b := s.b
 	r.Environment.Context.Set(name, exec.Macro(func(params *exec.VarArgs) *exec.Value {
 		defer b.leave()
 		if err := b.enter("macro " + name); err != nil {
@@ -187,7 +195,6 @@ func (s *boundedStructure) Execute(r *exec.Renderer, tag *nodes.ControlStructure
 		}
 		return m(params)
 	}))
-	return nil
 }
 
 // boundedRange is range() counted against b: range(300000000) would

@@ -26,6 +26,7 @@ func TestTemplateBombs(t *testing.T) {
 		{"mutual include", map[string]string{"image.yml.j2": `{% include "a.j2" %}`, "a.j2": `{% include "b.j2" %}`, "b.j2": `x{% include "a.j2" %}`}, "nests deeper than 32 levels", true},
 		{"extends itself", map[string]string{"image.yml.j2": `{% extends "a.j2" %}`, "a.j2": `{% extends "image.yml.j2" %}`}, "while parsing", true},
 		{"recursive macro", map[string]string{"image.yml.j2": `{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}`}, "nests deeper than 32 levels", true},
+		{"recursive macro imported with from", map[string]string{"m.j2": `{% macro f() %}{{ f() }}{% endmacro %}`, "image.yml.j2": `{% from "m.j2" import f %}{{ f() }}`}, "nests deeper than 32 levels", true},
 		{"range", map[string]string{"image.yml.j2": `{% for i in range(300000000) %}{% endfor %}`}, "range() yields more than 100000", true},
 		{"nested ranges", map[string]string{"image.yml.j2": `{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}`}, "range() yields more than 100000", true},
 		{"nested literal loops", map[string]string{"image.yml.j2": `{% set l = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32] %}{% for a in l %}{% for b in l %}{% for c in l %}{% for d in l %}{% for e in l %}{% if e %}{% endif %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}`}, "more than 100000 steps", true},
@@ -53,6 +54,42 @@ func TestTemplateBombs(t *testing.T) {
 			}
 			if tt.limit && !errors.Is(err, ErrLimit) {
 				t.Fatalf("error does not wrap ErrLimit: %v", err)
+			}
+		})
+	}
+}
+
+// The bounds leave Jinja2's structure alone: extends and blocks, imports,
+// from-imports and call blocks render as before.
+func TestBoundedStructuresStillWork(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"extends", map[string]string{"base.j2": "A{% block b %}base{% endblock %}Z", "image.yml.j2": `{% extends "base.j2" %}{% block b %}child{% endblock %}`}, "AchildZ"},
+		{"from", map[string]string{"m.j2": `{% macro hi(x) %}hi {{ x }}{% endmacro %}`, "image.yml.j2": `{% from "m.j2" import hi %}{{ hi("a") }}`}, "hi a"},
+		{"import", map[string]string{"m.j2": `{% macro hi(x) %}hi {{ x }}{% endmacro %}`, "image.yml.j2": `{% import "m.j2" as m %}{{ m.hi("a") }}`}, "hi a"},
+		{"call", map[string]string{"image.yml.j2": `{% macro w() %}[{{ caller() }}]{% endmacro %}{% call w() %}in{% endcall %}`}, "[in]"},
+		{"loops and ranges", map[string]string{"image.yml.j2": `{% for i in range(3) %}{{ i }}{% endfor %}{{ "x" | center(5) }}`}, "012  x  "},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for n, s := range tt.files {
+				fsys[n] = &fstest.MapFile{Data: []byte(s)}
+			}
+			r, err := Load(fsys, "tpl")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &limitWriter{b: r.budget}
+			r.budget.reset(w)
+			if err := r.templates["image.yml.j2"].Execute(w, nil); err != nil {
+				t.Fatal(err)
+			}
+			if string(w.buf) != tt.want {
+				t.Fatalf("got %q, want %q", w.buf, tt.want)
 			}
 		})
 	}
