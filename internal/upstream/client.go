@@ -337,6 +337,14 @@ func (c *Client) shared(ctx context.Context, method, from string) (*Response, er
 		led := make(chan struct{})
 		ch := c.flight.DoChan(key, func() (any, error) {
 			close(led)
+			// Another flight may have finished between the look-up above
+			// and this one starting: its answer is remembered by now.
+			c.mu.Lock()
+			r, ok := c.done[key]
+			c.mu.Unlock()
+			if ok {
+				return flightOutcome{fetchResult: r, remembered: true}, nil
+			}
 			resp, err := c.fetch(ctx, method, from)
 			out := flightOutcome{fetchResult: fetchResult{resp, err}}
 			// A failure caused by the calling context going away says nothing
