@@ -47,6 +47,9 @@ func Command(w io.Writer, name string, props []Property, message string) error {
 	b.WriteString("\n")
 	// One Write per command: a redacting writer redacts per Write, and
 	// the runner reads whole lines.
+	if sw, ok := w.(*SafeWriter); ok {
+		return sw.writeCommand(b.String())
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -76,6 +76,9 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	now := o.Now()
 	for _, oc := range outcomes {
 		name := oc.Image.Name
+		if oc.Result.Skipped != "" {
+			c.Warnings = append(c.Warnings, name+": "+oc.Result.Skipped)
+		}
 		if oc.Err != nil {
 			c.Failures = append(c.Failures, plan.Failure{Image: name, Error: oc.Err.Error()})
 			continue

@@ -433,8 +433,8 @@ func TestDistrosAFedoraNameChange(t *testing.T) {
 }
 
 // Checksum files in forms the real ones may take: CentOS Stream's sorted by
-// digest, and naming the current build twice (a broken second line after
-// the right one).
+// digest. One that names the current build twice with two digests is
+// ambiguous: that image fails, the others proceed.
 func TestDistrosAChecksumTraps(t *testing.T) {
 	w := newWorldA(t)
 	path := "/centos/centos/10-stream/x86_64/images/CHECKSUM"
@@ -445,7 +445,6 @@ func TestDistrosAChecksumTraps(t *testing.T) {
 	for _, p := range pairs {
 		b.WriteString(p[0])
 	}
-	fmt.Fprintf(&b, "SHA256 (CentOS-Stream-GenericCloud-10-20260720.1.x86_64.qcow2) = %s\n", strings.Repeat("e", 64))
 	w.mirror.File(path, b.Bytes(), time.Date(2026, 7, 20, 14, 0, 0, 0, time.UTC))
 
 	r := w.run(nil, w.args("crawl", "--json", "--only", "CentOS Stream 10", "--only", "AlmaLinux 10")...)
@@ -453,6 +452,15 @@ func TestDistrosAChecksumTraps(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	checkUpdates(t, r.report, []wantA{centosWant("10", "x86_64"), almaWant("10", "x86_64")})
+
+	fmt.Fprintf(&b, "SHA256 (CentOS-Stream-GenericCloud-10-20260720.1.x86_64.qcow2) = %s\n", strings.Repeat("e", 64))
+	w.mirror.File(path, b.Bytes(), time.Date(2026, 7, 20, 14, 0, 0, 0, time.UTC))
+	r = w.run(nil, w.args("crawl", "--json", "--only", "CentOS Stream 10", "--only", "AlmaLinux 10")...)
+	if r.code != ExitFailures || len(r.report.Failures) != 1 || r.report.Failures[0].Image != "CentOS Stream 10" ||
+		!strings.Contains(r.report.Failures[0].Error, "ambiguous checksum file") {
+		t.Fatalf("exit %d, report %+v", r.code, r.report)
+	}
+	checkUpdates(t, r.report, []wantA{almaWant("10", "x86_64")})
 }
 
 func fetch(t *testing.T, u string) []byte {

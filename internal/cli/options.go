@@ -186,6 +186,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if err := f.checkForge(); err != nil {
 		return bot.Options{}, usageErr(err)
 	}
+	client.AllowRedirects(src.Hosts()...) // docs/security.md
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
 	committer := author
 	if f.committerName != "" {

@@ -61,6 +61,7 @@ type app struct {
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env LookupEnv) int {
 	a := &app{env: env, gha: actions.Detect(actions.LookupEnv(env))}
+	a.registerSecrets()
 	secrets := a.lookupTokens()
 	if len(secrets) > 0 {
 		a.token = secrets[0]
@@ -81,6 +82,7 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 		Out:    redact.NewWriter(ios.Out, secrets...),
 		ErrOut: redact.NewWriter(ios.ErrOut, secrets...),
 	}
+	defer a.guardOutput()()
 	root := a.newRoot()
 	root.SetArgs(args)
 	root.SetOut(a.ios.Out)

@@ -95,7 +95,6 @@ type Repo struct {
 	repo     *git.Repository
 	base     string
 	baseHead plumbing.Hash
-	proxy    transport.ProxyOptions
 }
 
 // Clone clones the base branch only, at depth 1, into a directory on disk
@@ -104,7 +103,8 @@ type Repo struct {
 // into again: go-git's fetches into shallow repositories are unreliable, so
 // each run clones afresh.
 func Clone(ctx context.Context, o CloneOptions) (*Repo, error) {
-	r := &Repo{url: o.URL, token: o.Token, base: o.Base, proxy: proxyOptions(o.Proxy)}
+	r := &Repo{url: o.URL, token: o.Token, base: o.Base}
+	useProxy(o.URL, o.Proxy)
 	op := "clone " + redact.String(o.URL, o.Token)
 	if o.Base != "" {
 		op += " (branch " + o.Base + ")"
@@ -129,7 +129,6 @@ func Clone(ctx context.Context, o CloneOptions) (*Repo, error) {
 		SingleBranch: true,
 		Depth:        1,
 		Tags:         git.NoTags,
-		ProxyOptions: r.proxy,
 	}
 	if o.Base != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(o.Base)
@@ -271,7 +270,6 @@ func (r *Repo) RemoteBranch(ctx context.Context, branch string, bot Identity) (B
 		Depth:         1,
 		NoCheckout:    true,
 		Tags:          git.NoTags,
-		ProxyOptions:  r.proxy,
 	})
 	if err != nil {
 		return BranchState{}, r.scrub(r.describe(op, err, false))
@@ -474,7 +472,7 @@ func (r *Repo) Push(ctx context.Context, branch, expect string) error {
 		return r.scrub(fmt.Errorf("%s: no commit on local branch %s: call Commit first", op, branch))
 	}
 	spec := config.RefSpec(fmt.Sprintf("%s:%s", ref, ref))
-	opts := &git.PushOptions{RemoteName: remoteName, Auth: r.auth(), ProxyOptions: r.proxy}
+	opts := &git.PushOptions{RemoteName: remoteName, Auth: r.auth()}
 	if expect == "" {
 		opts.RefSpecs = []config.RefSpec{spec}
 	} else {
@@ -508,7 +506,6 @@ func (r *Repo) DeleteBranch(ctx context.Context, branch, expect string) error {
 		Auth:              r.auth(),
 		RefSpecs:          []config.RefSpec{config.RefSpec(":" + ref.String())},
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(expect + ":" + ref.String())},
-		ProxyOptions:      r.proxy,
 	})
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
@@ -540,7 +537,7 @@ func (r *Repo) pushFailed(ctx context.Context, op string, ref plumbing.Reference
 // remoteHead is ls-remote for one branch: its hash, or "" if absent.
 func (r *Repo) remoteHead(ctx context.Context, ref plumbing.ReferenceName) (string, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.url}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth(), ProxyOptions: r.proxy})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth()})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return "", nil
 	}
@@ -553,22 +550,6 @@ func (r *Repo) remoteHead(ctx context.Context, ref plumbing.ReferenceName) (stri
 		}
 	}
 	return "", nil
-}
-
-// proxyOptions turns a proxy URL into go-git's form, the credentials apart.
-func proxyOptions(u *url.URL) transport.ProxyOptions {
-	if u == nil {
-		return transport.ProxyOptions{}
-	}
-	c := *u
-	var o transport.ProxyOptions
-	if c.User != nil {
-		o.Username = c.User.Username()
-		o.Password, _ = c.User.Password()
-		c.User = nil
-	}
-	o.URL = c.String()
-	return o
 }
 
 func (r *Repo) auth() transport.AuthMethod {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing/fstest"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -15,8 +16,10 @@ import (
 // the text image-crawler would write without the template
 // (docs/pull-requests.md).
 type Message struct {
-	tpl  *exec.Template
-	name string
+	tpl    *exec.Template
+	name   string
+	mu     sync.Mutex // one rendering at a time: they share budget
+	budget *budget
 }
 
 // ParseMessage parses a message template; name is the flag it came from,
@@ -26,11 +29,12 @@ func ParseMessage(name, src string) (*Message, error) {
 		return nil, nil
 	}
 	fsys := fstest.MapFS{"message": {Data: []byte(src)}}
-	tpl, err := exec.NewTemplate("message", newConfig(), &fsLoader{fsys: fsys}, environment())
+	b := &budget{}
+	tpl, err := exec.NewTemplate("message", newConfig(), &fsLoader{fsys: fsys}, environment(b))
 	if err != nil {
 		return nil, &TemplateError{File: name, Err: err}
 	}
-	return &Message{tpl: tpl, name: name}, nil
+	return &Message{tpl: tpl, name: name, budget: b}, nil
 }
 
 // Render renders the template over report (any value that marshals to a
@@ -47,11 +51,17 @@ func (m *Message) Render(report any, def string) (string, error) {
 		return "", &TemplateError{File: m.name, Err: fmt.Errorf("the report is not a JSON object: %w", err)}
 	}
 	vars["default"] = def
-	out, err := m.tpl.ExecuteToString(exec.NewContext(vars))
+	// Bounded like every template: no runaway loop or output (docs/security.md).
+	m.mu.Lock()
+	w := &limitWriter{b: m.budget}
+	m.budget.reset(w)
+	err = m.budget.result(m.tpl.Execute(w, exec.NewContext(vars)))
+	m.budget.reset(nil)
+	m.mu.Unlock()
 	if err != nil {
 		return "", &TemplateError{File: m.name, Err: err}
 	}
-	out = strings.TrimSpace(out)
+	out := strings.TrimSpace(string(w.buf))
 	if out == "" {
 		return "", &TemplateError{File: m.name, Err: fmt.Errorf("renders to nothing")}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing/fstest"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -18,8 +19,10 @@ import (
 // `mirror_url`, so it needs the key before it can mirror anything
 // (docs/templates.md).
 type MirrorURL struct {
-	tpl *exec.Template
-	src string
+	tpl    *exec.Template
+	src    string
+	mu     sync.Mutex // one rendering at a time: they share budget
+	budget *budget
 }
 
 // mirrorFile is the name the template has in messages.
@@ -35,11 +38,12 @@ func ParseMirrorURL(src string) (*MirrorURL, error) {
 		return nil, &TemplateError{File: mirrorFile, Err: fmt.Errorf("must be one line")}
 	}
 	fsys := fstest.MapFS{"mirror_url": {Data: []byte(src)}}
-	tpl, err := exec.NewTemplate("mirror_url", newConfig(), &fsLoader{fsys: fsys}, environment())
+	b := &budget{}
+	tpl, err := exec.NewTemplate("mirror_url", newConfig(), &fsLoader{fsys: fsys}, environment(b))
 	if err != nil {
 		return nil, &TemplateError{File: mirrorFile, Err: err}
 	}
-	m := &MirrorURL{tpl: tpl, src: src}
+	m := &MirrorURL{tpl: tpl, src: src, budget: b}
 	// A typo (image.shortnme) or a result that is no URL is the user's
 	// input: say so once, before anything is crawled, not per image.
 	sample := source.Image{Name: "Sample 1.0", Shortname: "sample-1.0", Arch: "x86_64", Meta: source.Meta{Format: "qcow2"}}
@@ -60,7 +64,13 @@ func (m *MirrorURL) Render(img source.Image, shortname string, v Version) (strin
 		image["shortname"] = shortname
 	}
 	ctx["version"] = ctx["versions"].([]map[string]any)[0]
-	out, err := m.tpl.ExecuteToString(exec.NewContext(ctx))
+	m.mu.Lock()
+	w := &limitWriter{b: m.budget}
+	m.budget.reset(w)
+	err := m.budget.result(m.tpl.Execute(w, exec.NewContext(ctx)))
+	m.budget.reset(nil)
+	m.mu.Unlock()
+	out := string(w.buf)
 	if err != nil {
 		return "", &TemplateError{File: mirrorFile, Err: fmt.Errorf("render %s: %w", img.Name, err)}
 	}

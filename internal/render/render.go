@@ -17,6 +17,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nikolalohinski/gonja/v2"
 	"github.com/nikolalohinski/gonja/v2/builtins"
@@ -51,6 +52,9 @@ type Extra struct {
 type Renderer struct {
 	templates map[string]*exec.Template
 	dir       string // for messages
+
+	mu     sync.Mutex // one rendering at a time: they share budget
+	budget *budget
 }
 
 // LoadDefault parses the built-in templates.
@@ -76,11 +80,14 @@ func Load(fsys fs.FS, name string) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list templates in %s: %w", name, err)
 	}
-	r := &Renderer{templates: map[string]*exec.Template{}, dir: name}
+	r := &Renderer{templates: map[string]*exec.Template{}, dir: name, budget: &budget{}}
 	loader := &fsLoader{fsys: fsys}
+	env := environment(r.budget)
 	var errs []error
 	for _, e := range entries {
-		tpl, err := exec.NewTemplate(e, newConfig(), loader, environment())
+		tpl, err := exec.NewTemplate(e, newConfig(), loader, env)
+		err = r.budget.result(err)
+		r.budget.reset(nil)
 		if err != nil {
 			errs = append(errs, &TemplateError{File: path.Join(name, e), Err: err})
 			continue
@@ -130,9 +137,14 @@ func newConfig() *config.Config {
 	return c
 }
 
-func environment() *exec.Environment {
+func environment(b *budget) *exec.Environment {
 	filters := exec.NewFilterSet(map[string]exec.FilterFunction{})
 	filters.Update(builtins.Filters)
+	for _, name := range []string{"center", "indent", "truncate", "wordwrap", "batch", "slice"} {
+		if fn, ok := builtins.Filters.Get(name); ok {
+			_ = filters.Replace(name, boundedFilter(b, name, fn))
+		}
+	}
 	for name, fn := range map[string]exec.FilterFunction{
 		"yaml": filterYAML,
 		"q":    filterQuote,
@@ -144,10 +156,12 @@ func environment() *exec.Environment {
 	}
 	return &exec.Environment{
 		// Only gonja's pure built-ins: no environment, no files.
-		Context:           exec.EmptyContext().Update(builtins.GlobalFunctions),
+		// range() and every tag are counted against the rendering's
+		// budget (bounds.go).
+		Context:           exec.EmptyContext().Update(builtins.GlobalFunctions).Update(exec.NewContext(map[string]any{"range": boundedRange(b)})),
 		Filters:           filters,
 		Tests:             builtins.Tests,
-		ControlStructures: builtins.ControlStructures,
+		ControlStructures: boundedStructures(b),
 		Methods:           builtins.Methods,
 	}
 }
@@ -166,7 +180,16 @@ func (r *Renderer) Entry(img source.Image, versions []Version) ([]byte, error) {
 	if !ok {
 		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("no such template (have %s)", strings.Join(r.Names(), ", "))}
 	}
-	out, err := tpl.ExecuteToBytes(exec.NewContext(Context(img, versions)))
+	r.mu.Lock()
+	w := &limitWriter{b: r.budget}
+	r.budget.reset(w)
+	err := r.budget.result(tpl.Execute(w, exec.NewContext(Context(img, versions))))
+	r.budget.reset(nil)
+	r.mu.Unlock()
+	out := w.buf
+	if err == nil && w.n > MaxOutput {
+		err = fmt.Errorf("%w: output larger than %d bytes", ErrLimit, MaxOutput)
+	}
 	if err != nil {
 		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("render %s: %w", img.Name, err)}
 	}
@@ -313,6 +336,9 @@ func (l *fsLoader) Read(p string) (io.Reader, error) {
 	}
 	b, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSource(name, string(b)); err != nil {
 		return nil, err
 	}
 	return bytes.NewReader(b), nil

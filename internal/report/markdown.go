@@ -2,7 +2,10 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Marker identifies the bot's pull requests, hidden in their body.
@@ -23,7 +26,7 @@ func Title(updates []Update) string {
 	}
 	title := "Update images: "
 	for i, u := range updates {
-		part := u.Image + " " + u.Version
+		part := plainLine(u.Image) + " " + plainLine(u.Version)
 		if i > 0 {
 			part = ", " + part
 		}
@@ -109,8 +112,14 @@ func Body(r *Report, o BodyOptions) string {
 	}
 	out := body(r, o, lo)
 	if len(out) > MaxBody {
-		// Even the failures do not fit: cut hard, keep the marker.
-		out = out[:MaxBody-len(Marker)-40] + "\n\n… (cut: see the job log)\n" + Marker + "\n"
+		// Even the failures do not fit: cut hard, keep the marker. The cut
+		// goes back to a character boundary: half a UTF-8 sequence is not
+		// text, and GitHub would refuse or mangle the body.
+		cut := MaxBody - len(Marker) - 40
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut] + "\n\n… (cut: see the job log)\n" + Marker + "\n"
 	}
 	return out
 }
@@ -139,10 +148,10 @@ func body(r *Report, o BodyOptions, shown int) string {
 	if len(r.Pruned) > 0 || len(r.Repinned) > 0 {
 		b.WriteString("### Older versions whose files are gone upstream\n\nThe image manager fetches every version it has not imported yet and stops at one that no longer downloads, so these change in this pull request too.\n\n")
 		for _, p := range r.Pruned {
-			fmt.Fprintf(&b, "- **%s %s** removed: %s (`%s`)\n", md(p.Image), md(p.Version), md(p.Reason), md(p.URL))
+			fmt.Fprintf(&b, "- **%s %s** removed: %s (`%s`)\n", md(p.Image), md(p.Version), md(p.Reason), mdCode(p.URL))
 		}
 		for _, p := range r.Repinned {
-			fmt.Fprintf(&b, "- **%s %s** now points at upstream's archive: `%s`\n", md(p.Image), md(p.Version), md(p.To))
+			fmt.Fprintf(&b, "- **%s %s** now points at upstream's archive: `%s`\n", md(p.Image), md(p.Version), mdCode(p.To))
 		}
 		b.WriteString("\n")
 	}
@@ -169,7 +178,7 @@ func body(r *Report, o BodyOptions, shown int) string {
 	if len(r.NotUpdated) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%s left as they are</summary>\n\n", plural(len(r.NotUpdated), "catalog entry", "catalog entries"))
 		for _, n := range r.NotUpdated {
-			fmt.Fprintf(&b, "- %s (`%s`): not updated, %s\n", md(n.Image), md(n.File), md(oneLine(n.Reason)))
+			fmt.Fprintf(&b, "- %s (`%s`): not updated, %s\n", md(n.Image), mdCode(n.File), md(oneLine(n.Reason)))
 		}
 		b.WriteString("\n</details>\n\n")
 	}
@@ -244,14 +253,47 @@ func plural(n int, one, many string) string {
 }
 
 var (
-	mdEscaper  = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
-	urlEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+	mdEscaper = strings.NewReplacer("&", "&amp;", "|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
+	// codeEscaper leaves & alone: a code span shows entities as written.
+	codeEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
+	urlEscaper  = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 )
 
+// references are what GitHub turns into notifications or cross-links in a
+// pull request body: @user and @org/team mentions, #123, owner/repo#123 and
+// GH-123 references.
+var references = regexp.MustCompile(`@[A-Za-z0-9]|#[0-9]|\bGH-[0-9]`)
+
 // md escapes text that came from upstream or from errors so it cannot add
-// Markdown structure (table cells, links, HTML) to the body.
+// Markdown structure (table cells, links, HTML) to the body, nor mention
+// people or link issues: a zero-width space (&#8203;) after the @ or # keeps
+// the text as it reads and makes GitHub see no reference (docs/security.md).
 func md(s string) string {
-	return mdEscaper.Replace(s)
+	return noReferences(mdEscaper.Replace(s))
+}
+
+// mdCode escapes text shown in a code span, where GitHub links no
+// reference, so none is broken up.
+func mdCode(s string) string { return codeEscaper.Replace(s) }
+
+func noReferences(s string) string {
+	return references.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.HasPrefix(m, "GH-") {
+			return "GH&#8203;-" + m[3:]
+		}
+		return m[:1] + "&#8203;" + m[1:]
+	})
+}
+
+// plainLine is text fit for a one-line title: control characters (a newline
+// would end the title and start the body) become spaces.
+func plainLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // mdURL keeps a URL from closing its Markdown link early.

@@ -205,14 +205,25 @@ func (fs *Fields) UnmarshalYAML(n *yaml.Node) error {
 			v = v.Alias
 		}
 		if k.Value == "<<" {
-			var merged Fields
-			if err := merged.UnmarshalYAML(v); err != nil {
-				return err
+			// One block, or a list of them (the earlier wins, as YAML's
+			// merge key says).
+			blocks := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				blocks = v.Content
 			}
-			for _, f := range merged {
-				if !seen[f.Key] {
-					seen[f.Key] = true
-					*fs = append(*fs, f)
+			for _, b := range blocks {
+				if b.Kind == yaml.AliasNode {
+					b = b.Alias
+				}
+				var merged Fields
+				if err := merged.UnmarshalYAML(b); err != nil {
+					return err
+				}
+				for _, f := range merged {
+					if !seen[f.Key] {
+						seen[f.Key] = true
+						*fs = append(*fs, f)
+					}
 				}
 			}
 			continue
@@ -422,6 +433,9 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 		}
 		return nil, yamlErrors(path, err)
 	}
+	if errs := checkDocument(path, &root); len(errs) > 0 {
+		return nil, errs
+	}
 	var doc document
 	if err := decodeStrict(root.Content[0], &doc); err != nil {
 		return nil, yamlErrors(path, err)
@@ -580,6 +594,7 @@ func (img *Image) validate() []string {
 	if u.Pinned != "" && strings.Count(u.Pinned, "{version}") > 1 {
 		add("upstream.pinned %q: {version} may appear once", u.Pinned)
 	}
+	msgs = append(msgs, img.checkText()...)
 	m := img.Meta
 	if m.Format == "" {
 		add("image.format is missing")

@@ -104,7 +104,7 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	seen := map[string]bool{}
 	for _, e := range sums.Entries {
 		if e.Algorithm != algo || seen[e.Name] {
-			continue // a name listed twice counts as first listed, as in Find
+			continue // a name listed twice has one digest (ParseChecksums refuses two)
 		}
 		seen[e.Name] = true
 		m := pattern.FindStringSubmatch(e.Name)

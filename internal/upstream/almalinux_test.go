@@ -193,7 +193,7 @@ func TestAlmaLinuxNewBuildReplacesOld(t *testing.T) {
 }
 
 // Checksum files in forms the alias strategy must read the same way: sorted
-// by hash, with a name listed twice (the first counts), and other builds of
+// by hash, with a name listed twice (two digests: refused), and other builds of
 // the same name beside the current one.
 func TestAliasChecksumForms(t *testing.T) {
 	alias := "AlmaLinux-9-GenericCloud-latest.x86_64.qcow2"
@@ -215,9 +215,9 @@ func TestAliasChecksumForms(t *testing.T) {
 		{"the same image under two versions: the newer", [][2]string{
 			{cur, pinned("9.8-20260526")}, {cur, pinned("9.8-20260527")}, {cur, alias},
 		}, "9.8-20260527", ""},
-		{"a name listed twice: the first line counts", [][2]string{
+		{"a name listed twice with two digests: ambiguous", [][2]string{
 			{other, pinned("9.8-20260526")}, {cur, alias}, {cur, pinned("9.8-20260526")},
-		}, "", "lists no AlmaLinux-9-GenericCloud-{version}.x86_64.qcow2 with the digest sha256:cccccccccccc… of " + alias + " (builds listed: 9.8-20260526): not guessing"},
+		}, "", "ambiguous checksum file: \"" + pinned("9.8-20260526")[:40] + "...\" is listed with two different sha256 digests, on line 1 and line 3"},
 		{"only siblings share the digest", [][2]string{
 			{cur, "AlmaLinux-9-GenericCloud-ext4-9.8-20260526.x86_64.qcow2"}, {cur, alias}, {cur, pinned("9.8-20260526") + ".manifest"},
 		}, "", "(builds listed: none)"},

@@ -136,7 +136,42 @@ func ParseChecksums(r io.Reader) (*Sums, error) {
 		}
 		return nil, fmt.Errorf("read checksum file: %w", err)
 	}
-	return p.finish()
+	sums, err := p.finish()
+	if err != nil {
+		return nil, err
+	}
+	if err := sums.ambiguous(); err != nil {
+		return nil, err
+	}
+	return sums, nil
+}
+
+// ErrAmbiguous is wrapped when a checksum file gives one file two different
+// digests of the same algorithm: which one upstream meant cannot be known,
+// so neither is taken (docs/security.md).
+var ErrAmbiguous = errors.New("ambiguous checksum file")
+
+// ambiguous refuses a file that lists a name twice, in one algorithm, with
+// different digests. The same digest twice is harmless and allowed.
+func (s *Sums) ambiguous() error {
+	type key struct {
+		name string
+		algo Algorithm
+	}
+	first := make(map[key]int, len(s.Entries))
+	for i, e := range s.Entries {
+		k := key{e.Name, e.Algorithm}
+		j, ok := first[k]
+		if !ok {
+			first[k] = i
+			continue
+		}
+		if f := s.Entries[j]; f.Hex != e.Hex {
+			return fmt.Errorf("%w: %s is listed with two different %s digests, on line %d and line %d",
+				ErrAmbiguous, excerpt(e.Name), e.Algorithm, f.Line, e.Line)
+		}
+	}
+	return nil
 }
 
 // pgpState tracks where the parser is in a PGP clear-signed message.
@@ -457,7 +492,7 @@ func excerpt(s string) string {
 	return strconv.Quote(s[:cut] + "...")
 }
 
-// Find returns the lowercase hex of the FIRST entry whose name equals name exactly (whole-name match, never a substring:
+// Find returns the lowercase hex of the entry whose name equals name exactly (whole-name match, never a substring:
 // "x.img" must not match "x.img.manifest") and whose algorithm is algo. A bare-digest file (one hex string) matches any
 // name if its length fits algo. Not found: an error wrapping ErrNotListed that names the file name and algorithm.
 func (s *Sums) Find(name string, algo Algorithm) (string, error) {

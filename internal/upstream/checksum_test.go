@@ -197,7 +197,7 @@ func TestParseChecksumsForms(t *testing.T) {
 		finds       []find
 		clearSigned bool
 	}{
-		{name: "duplicate names: first wins", body: h64 + "  x.img\n" + hexOf('e', 64) + "  x.img\n",
+		{name: "a name listed twice with the same digest", body: h64 + "  x.img\n" + h64 + " *x.img\n",
 			finds: []find{{"x.img", SHA256, h64}}},
 		{name: "same name, two algorithms", body: h32 + "  x.img\n" + h64 + "  x.img\n",
 			finds: []find{{"x.img", MD5, h32}, {"x.img", SHA256, h64}}},
@@ -376,5 +376,21 @@ func TestFindErrors(t *testing.T) {
 	var nilSums *Sums
 	if _, err := nilSums.Find("x.img", SHA256); !errors.Is(err, ErrNotListed) {
 		t.Errorf("Find on nil Sums: err = %v, want ErrNotListed", err)
+	}
+}
+
+// A name listed twice with different digests of one algorithm is ambiguous:
+// the file is refused, naming both lines, rather than the first one taken.
+func TestParseChecksumsAmbiguous(t *testing.T) {
+	h := func(c byte) string { return strings.Repeat(string(c), 64) }
+	for _, body := range []string{
+		h('a') + "  x.img\n" + h('b') + "  x.img\n",
+		"SHA256 (x.img) = " + h('a') + "\n" + h('b') + " *./x.img\n",
+		h('a') + "  y.img\n" + h('c') + "  x.img\n# later\n" + h('d') + "  x.img\n",
+	} {
+		_, err := ParseChecksums(strings.NewReader(body))
+		if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), `"x.img"`) || !strings.Contains(err.Error(), "line") {
+			t.Errorf("ParseChecksums(%q) = %v, want ErrAmbiguous naming x.img and its lines", body, err)
+		}
 	}
 }

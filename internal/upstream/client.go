@@ -118,21 +118,29 @@ type Options struct {
 	Retries      int           // extra attempts on 5xx, 429, timeouts and connection errors; 0 = default 3, -1 = none
 	Backoff      time.Duration // first back-off, doubled per attempt with jitter, capped at 10s; default 500ms
 	MaxRedirects int           // default 5; -1 = follow none
-	PerHost      int           // concurrent requests per host after mirror rewrite; default 6, the connections a web browser opens
-	Mirrors      []Mirror
-	Transport    http.RoundTripper // nil = a connection-reusing http.Transport
-	Logger       *slog.Logger      // debug line per attempt; nil = discard
+	// RedirectHosts are the hosts (URLs, or bare host names) a redirect may
+	// lead to besides the host that was asked: the sources file's hosts.
+	// The targets of Mirrors and BuiltinRedirectHosts are added. A redirect
+	// anywhere else is refused (docs/security.md).
+	RedirectHosts []string
+	PerHost       int // concurrent requests per host after mirror rewrite; default 6, the connections a web browser opens
+	Mirrors       []Mirror
+	Transport     http.RoundTripper // nil = a connection-reusing http.Transport
+	Logger        *slog.Logger      // debug line per attempt; nil = discard
 }
 
 // Response is a successful (2xx) answer. Responses are shared between all
 // callers that asked for the same URL: treat them, Body included, as read-only.
 type Response struct {
-	URL           string    // the URL asked for (before mirror rewrite)
-	Status        int       // final status, after redirects
-	Body          []byte    // nil for HEAD
-	LastModified  time.Time // zero if absent or unparsable
-	ContentLength int64     // HEAD: as announced, -1 if unknown; GET: len(Body)
-	ContentType   string    // media type of the Content-Type header, lower case, "" if absent
+	URL          string    // the URL asked for (before mirror rewrite)
+	Status       int       // final status, after redirects
+	Body         []byte    // nil for HEAD
+	LastModified time.Time // zero if absent or unparsable
+	// LastModifiedHeader is the Last-Modified header as sent, so that an
+	// unparsable one is told apart from a missing one.
+	LastModifiedHeader string
+	ContentLength      int64  // HEAD: as announced, -1 if unknown; GET: len(Body)
+	ContentType        string // media type of the Content-Type header, lower case, "" if absent
 	// Fetched is the URL the body really came from: after --mirror rewriting
 	// and redirects. Links in a listing are relative to it.
 	Fetched string
@@ -173,10 +181,11 @@ type Stats struct {
 // concurrent use, and remembers every answer for its lifetime (one run), so
 // files several images share are fetched once.
 type Client struct {
-	opts    Options
-	hc      *http.Client
-	mirrors []Mirror // longest From first
-	log     *slog.Logger
+	opts          Options
+	redirectHosts map[string]bool // canonical host:port a redirect may lead to
+	hc            *http.Client
+	mirrors       []Mirror // longest From first
+	log           *slog.Logger
 
 	// Seams for tests: how to wait between attempts, and the longest wait.
 	sleep   func(ctx context.Context, d time.Duration) error
@@ -184,10 +193,12 @@ type Client struct {
 
 	flight singleflight.Group
 
-	mu    sync.Mutex
-	done  map[string]fetchResult   // "METHOD url" -> remembered answer
-	slots map[string]chan struct{} // host -> semaphore of PerHost
-	stats Stats
+	mu   sync.Mutex
+	done map[string]fetchResult // "METHOD url" -> remembered answer
+	// cached is the body bytes done holds, at most MaxCachedBytes.
+	cached int64
+	slots  map[string]chan struct{} // host -> semaphore of PerHost
+	stats  Stats
 }
 
 type fetchResult struct {
@@ -233,14 +244,15 @@ func NewClient(o Options) *Client {
 	}
 
 	c := &Client{
-		opts:    o,
-		mirrors: normalizeMirrors(o.Mirrors),
-		log:     log,
-		sleep:   sleepCtx,
-		maxWait: maxBackoff,
-		done:    make(map[string]fetchResult),
-		slots:   make(map[string]chan struct{}),
-		stats:   Stats{PerHost: make(map[string]int64)},
+		redirectHosts: redirectHosts(o),
+		opts:          o,
+		mirrors:       normalizeMirrors(o.Mirrors),
+		log:           log,
+		sleep:         sleepCtx,
+		maxWait:       maxBackoff,
+		done:          make(map[string]fetchResult),
+		slots:         make(map[string]chan struct{}),
+		stats:         Stats{PerHost: make(map[string]int64)},
 	}
 	c.hc = &http.Client{
 		Transport:     &countingTransport{next: o.Transport, c: c},
@@ -325,13 +337,28 @@ func (c *Client) shared(ctx context.Context, method, from string) (*Response, er
 		led := make(chan struct{})
 		ch := c.flight.DoChan(key, func() (any, error) {
 			close(led)
+			// Another flight may have finished between the look-up above
+			// and this one starting: its answer is remembered by now.
+			c.mu.Lock()
+			r, ok := c.done[key]
+			c.mu.Unlock()
+			if ok {
+				return flightOutcome{fetchResult: r, remembered: true}, nil
+			}
 			resp, err := c.fetch(ctx, method, from)
 			out := flightOutcome{fetchResult: fetchResult{resp, err}}
 			// A failure caused by the calling context going away says nothing
 			// about the URL; remembering it would fail every later caller.
 			if err == nil || ctx.Err() == nil {
 				c.mu.Lock()
-				c.done[key] = out.fetchResult
+				// Bodies are remembered up to MaxCachedBytes in all; past
+				// that an answer is shared with the callers waiting for it
+				// but asked for again later, so a mirror serving many big
+				// files cannot fill the memory (docs/security.md).
+				if size := bodySize(resp); c.cached+size <= MaxCachedBytes {
+					c.cached += size
+					c.done[key] = out.fetchResult
+				}
 				c.mu.Unlock()
 				out.remembered = true
 			}
@@ -358,6 +385,17 @@ func (c *Client) shared(ctx context.Context, method, from string) (*Response, er
 		}
 		return copyResponse(out.resp), out.err
 	}
+}
+
+// MaxCachedBytes bounds the response bodies a Client remembers for its
+// lifetime (one run).
+const MaxCachedBytes = 64 << 20
+
+func bodySize(r *Response) int64 {
+	if r == nil {
+		return 0
+	}
+	return int64(len(r.Body))
 }
 
 // copyResponse hands every caller its own struct; the body bytes stay shared.
@@ -511,6 +549,7 @@ func (c *Client) attempt(ctx context.Context, method, from, wire, via string, n 
 		}
 	}
 	if lm := resp.Header.Get("Last-Modified"); lm != "" {
+		out.LastModifiedHeader = lm
 		if t, err := http.ParseTime(lm); err == nil {
 			out.LastModified = t
 		}
@@ -636,7 +675,73 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.User != nil {
 		return &redirectError{fmt.Sprintf("redirect to a URL with credentials: %s", req.URL.Redacted())}
 	}
+	c.mu.Lock()
+	allowed := c.redirectHosts[canonicalHost(req.URL)]
+	c.mu.Unlock()
+	if from := via[0].URL; canonicalHost(req.URL) != canonicalHost(from) && !allowed {
+		return &redirectError{fmt.Sprintf("redirect from %s to another host, %s, refused: a redirect may lead only to the same host or to a host the sources file or --mirror names (docs/security.md)", from.Host, req.URL.Host)}
+	}
 	return nil
+}
+
+// AllowRedirects adds hosts (URLs, or bare host names) that redirects may
+// lead to, as Options.RedirectHosts does: the command line adds the sources
+// file's hosts with it.
+func (c *Client) AllowRedirects(hosts ...string) {
+	more := redirectHosts(Options{RedirectHosts: hosts})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h := range more {
+		c.redirectHosts[h] = true
+	}
+}
+
+// BuiltinRedirectHosts are where the shipped sources' own servers redirect
+// to, beyond the hosts the sources file names: CirrOS publishes its images
+// as GitHub release assets behind download.cirros-cloud.net.
+var BuiltinRedirectHosts = []string{
+	"https://github.com/",
+	"https://objects.githubusercontent.com/",
+	"https://release-assets.githubusercontent.com/",
+}
+
+// redirectHosts is the set of hosts redirects may lead to, as canonicalHost
+// writes them. A bare host name stands for both http and https.
+func redirectHosts(o Options) map[string]bool {
+	set := map[string]bool{}
+	add := func(s string) {
+		if !strings.Contains(s, "://") {
+			for _, scheme := range []string{"http://", "https://"} {
+				if u, err := url.Parse(scheme + s); err == nil {
+					set[canonicalHost(u)] = true
+				}
+			}
+			return
+		}
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			set[canonicalHost(u)] = true
+		}
+	}
+	for _, h := range o.RedirectHosts {
+		add(h)
+	}
+	for _, h := range BuiltinRedirectHosts {
+		add(h)
+	}
+	for _, m := range o.Mirrors {
+		add(m.To)
+	}
+	return set
+}
+
+// canonicalHost is u's host name in lower case with its port, the scheme's
+// default port when none is written: another port is another host.
+func canonicalHost(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return strings.ToLower(u.Hostname()) + ":" + port
 }
 
 // Stats returns a copy of the counters.

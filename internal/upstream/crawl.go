@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -132,10 +131,11 @@ func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) e
 		return fmt.Errorf("pinned image %s is a web page (%s), not an image", res.URL, head.ContentType)
 	}
 	if res.BuildDate == "" {
-		if head.LastModified.IsZero() {
-			return fmt.Errorf("no build date for %s: the version holds none and %s has no Last-Modified", res.Version, res.URL)
+		date, err := headBuildDate(head, res.URL)
+		if err != nil {
+			return fmt.Errorf("no build date for %s: the version holds none and %w", res.Version, err)
 		}
-		res.BuildDate = head.LastModified.UTC().Format(time.DateOnly)
+		res.BuildDate = date
 	}
 	return nil
 }

@@ -2,7 +2,9 @@ package upstream
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -67,7 +69,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 	}
 	hex := strings.TrimPrefix(checksum, string(algo)+":")
 
-	entries, err := fetchListing(ctx, s.f, u.URL)
+	entries, err := fetchListingFunc(ctx, s.f, u.URL, func(name string, dir bool) bool { return dir && s.build.MatchString(name) })
 	if err != nil {
 		return Result{}, fmt.Errorf("list builds: %w", err)
 	}
@@ -83,22 +85,38 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 	slices.SortFunc(versions, func(a, b string) int { return CompareVersions(b, a) })
 	versions = slices.Compact(versions)
 
-	var tried []string
-	for _, v := range versions[:min(len(versions), maxCandidates)] {
+	var tried, skipped []string
+	for _, v := range versions {
+		if len(tried) == maxCandidates {
+			break
+		}
 		dir := s.buildDir(v)
+		date, err := dateFromVersion(v)
+		if err == nil {
+			err = plausibleBuildDate(date)
+		}
+		if err != nil {
+			// A stray directory (release-99999999/) is no build: it must
+			// not hide the real ones.
+			skipped = append(skipped, fmt.Sprintf("skipped %s in %s: %v", dir, u.URL, err))
+			continue
+		}
 		sumsURL := join(u.URL, dir, u.Checksums)
 		pinned := u.PinnedName(v)
 		tried = append(tried, dir)
 		same, verified, err := confirmBuild(ctx, s.f, img, sumsURL, pinned, hex)
+		var he *HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusNotFound {
+			// Upstream is publishing this build right now: its checksum
+			// file is not there yet. An older build may be the latest.
+			skipped = append(skipped, fmt.Sprintf("skipped %s in %s: its %s is not published (yet)", dir, u.URL, u.Checksums))
+			continue
+		}
 		if err != nil {
 			return Result{}, fmt.Errorf("build %s: %w", v, err)
 		}
 		if !same {
 			continue
-		}
-		date, err := dateFromVersion(v)
-		if err != nil {
-			return Result{}, err
 		}
 		return Result{
 			Version:     v,
@@ -107,10 +125,15 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 			BuildDate:   date,
 			ChecksumURL: sumsURL,
 			Verified:    verified,
+			Skipped:     strings.Join(skipped, "; "),
 		}, nil
 	}
-	return Result{}, fmt.Errorf("latest %s %s is in none of the newest builds (%s): not guessing",
+	msg := fmt.Sprintf("latest %s %s is in none of the newest builds (%s): not guessing",
 		u.Filename, short(checksum), strings.Join(tried, ", "))
+	if len(skipped) > 0 {
+		msg += "; " + strings.Join(skipped, "; ")
+	}
+	return Result{}, errors.New(msg)
 }
 
 // buildDir turns a version back into its directory name.

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -98,14 +97,15 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 	if err != nil {
 		return Result{}, fmt.Errorf("build date of %s: %w", version, err)
 	}
-	if head.LastModified.IsZero() {
-		return Result{}, fmt.Errorf("build date of %s: HEAD %s sent no Last-Modified", version, pinned)
+	date, err := headBuildDate(head, pinned)
+	if err != nil {
+		return Result{}, fmt.Errorf("build date of %s: %w", version, err)
 	}
 	return Result{
 		Version:     version,
 		Checksum:    string(algo) + ":" + hex,
 		URL:         pinned,
-		BuildDate:   head.LastModified.UTC().Format(time.DateOnly),
+		BuildDate:   date,
 		ChecksumURL: sumsURL,
 		Verified:    verified,
 	}, nil

@@ -45,11 +45,26 @@ const maxListingToken = 1 << 20
 // with no such links (an error page, a checksum file) yields no entries and no
 // error; a JSON body that is not well-formed is an error.
 func ParseListing(r io.Reader, base *url.URL) ([]Entry, error) {
+	return ParseListingFunc(r, base, nil)
+}
+
+// MaxListingEntries is the most entries one listing may yield (after keep):
+// real listings hold tens to a few thousand. More is a hostile or broken
+// mirror, refused rather than held in memory.
+const MaxListingEntries = 20_000
+
+// ParseListingFunc is ParseListing keeping only the entries keep accepts (nil
+// keeps all). Entries are filtered as the listing streams by, before any is
+// stored, so a listing of 300,000 links costs the memory of the few a
+// strategy can use (docs/security.md). More than MaxListingEntries kept
+// entries is an error.
+func ParseListingFunc(r io.Reader, base *url.URL, keep func(name string, dir bool) bool) ([]Entry, error) {
 	dir, err := listingDir(base)
 	if err != nil {
 		return nil, err
 	}
 	c := newCollector(dir)
+	c.keep = keep
 
 	br := bufio.NewReader(r)
 	first, err := firstByte(br)
@@ -63,6 +78,9 @@ func ParseListing(r io.Reader, base *url.URL) ([]Entry, error) {
 		err = c.parseJSONTable(br)
 	} else {
 		err = c.parseHTML(br)
+	}
+	if err == nil {
+		err = c.err
 	}
 	if err != nil {
 		return nil, err
@@ -118,6 +136,9 @@ type collector struct {
 	// same URL as resolving it, so plain hrefs can skip url.Parse and
 	// ResolveReference (most of the cost of a large listing).
 	plainOK bool
+
+	keep func(name string, dir bool) bool // nil keeps every entry
+	err  error                            // set once too many entries were kept
 }
 
 func newCollector(dir *url.URL) *collector {
@@ -144,6 +165,9 @@ func (c *collector) parseHTML(r io.Reader) error {
 			}
 			return fmt.Errorf("read listing: %w", err)
 		case html.StartTagToken, html.SelfClosingTagToken:
+			if c.err != nil {
+				return nil
+			}
 			name, hasAttr := z.TagName()
 			if !hasAttr || len(name) != 1 || name[0] != 'a' {
 				continue
@@ -205,22 +229,36 @@ func (c *collector) add(href string) {
 	if href == "" {
 		return
 	}
+	if c.err != nil {
+		return
+	}
 	if name, isDir, ok := plainSegment(href); ok && c.plainOK {
+		if c.keep != nil && !c.keep(name, isDir) {
+			return
+		}
 		if _, dup := c.seen[name]; !dup {
 			c.seen[name] = struct{}{}
-			c.entries = append(c.entries, Entry{Name: name, Dir: isDir, URL: c.plainURL(href)})
+			c.append(Entry{Name: name, Dir: isDir, URL: c.plainURL(href)})
 		}
 		return
 	}
 	u, name, isDir, ok := c.resolve(href)
-	if !ok {
+	if !ok || (c.keep != nil && !c.keep(name, isDir)) {
 		return
 	}
 	if _, dup := c.seen[name]; dup {
 		return
 	}
 	c.seen[name] = struct{}{}
-	c.entries = append(c.entries, Entry{Name: name, Dir: isDir, URL: u})
+	c.append(Entry{Name: name, Dir: isDir, URL: u})
+}
+
+func (c *collector) append(e Entry) {
+	if len(c.entries) == MaxListingEntries {
+		c.err = fmt.Errorf("listing has more than %d entries: not a listing the crawler reads", MaxListingEntries)
+		return
+	}
+	c.entries = append(c.entries, e)
 }
 
 // resolve is the general path of add: it resolves href against the

@@ -103,8 +103,8 @@ func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (R
 var versionRun = regexp.MustCompile(buildVersion)
 
 // newestMatch returns the natsort-newest name of algo in sums that re
-// matches, its version and its digest. A name listed twice counts as first
-// listed, as in Find.
+// matches, its version and its digest. A name listed twice (with one digest:
+// ParseChecksums refuses two) counts once.
 func newestMatch(sums *Sums, algo Algorithm, re *regexp.Regexp) (name, version, hex string, err error) {
 	seen := map[string]bool{}
 	for _, e := range sums.Entries {

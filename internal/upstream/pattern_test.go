@@ -58,7 +58,7 @@ func TestNewestMatch(t *testing.T) {
 	h := func(c byte) string { return strings.Repeat(string(c), 64) }
 	body := "SHA256 (img-9.qcow2) = " + h('a') + "\n" +
 		"SHA256 (img-10.qcow2) = " + h('b') + "\n" +
-		"SHA256 (img-10.qcow2) = " + h('c') + "\n" +
+		"SHA256 (img-10.qcow2) = " + h('b') + "\n" +
 		"SHA256 (img-8.qcow2) = " + h('d') + "\n" +
 		"SHA512 (img-11.qcow2) = " + strings.Repeat("e", 128) + "\n" +
 		"SHA256 (../img-12.qcow2) = " + h('f') + "\n"

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -88,10 +87,11 @@ func lastModifiedDate(ctx context.Context, f Fetcher, u string) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("build date: %w", err)
 	}
-	if resp.LastModified.IsZero() {
-		return "", fmt.Errorf("build date: HEAD %s sent no Last-Modified", u)
+	date, err := headBuildDate(resp, u)
+	if err != nil {
+		return "", fmt.Errorf("build date: %w", err)
 	}
-	return resp.LastModified.UTC().Format(time.DateOnly), nil
+	return date, nil
 }
 
 // newestFirst sorts versions newest first and drops duplicates.

@@ -37,6 +37,13 @@ type Result struct {
 	BuildDate   string // YYYY-MM-DD
 	ChecksumURL string // the checksum file the pinned checksum was confirmed in
 	Verified    bool   // the checksum file's upstream signature verified
+
+	// Skipped says which build directories were passed over on the way to
+	// this one (a build whose checksum file is not published yet, a
+	// directory whose name holds no plausible date), for the report's
+	// warnings: one sentence, "" if none. A string, not a slice, so that
+	// Results stay comparable.
+	Skipped string
 }
 
 // Strategy resolves the newest build of one image. One per source type.
@@ -121,6 +128,12 @@ func fetchSums(ctx context.Context, f Fetcher, u string) (*Sums, error) {
 
 // fetchListing fetches and parses a directory listing.
 func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
+	return fetchListingFunc(ctx, f, dir, nil)
+}
+
+// fetchListingFunc is fetchListing keeping only the entries keep accepts,
+// so that a huge listing costs only what the strategy can use.
+func fetchListingFunc(ctx context.Context, f Fetcher, dir string, keep func(name string, dir bool) bool) ([]Entry, error) {
 	resp, err := f.Get(ctx, dir)
 	if err != nil {
 		return nil, err
@@ -140,7 +153,7 @@ func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
 			base = fu
 		}
 	}
-	entries, err := ParseListing(bytes.NewReader(resp.Body), base)
+	entries, err := ParseListingFunc(bytes.NewReader(resp.Body), base, keep)
 	if err != nil {
 		return nil, fmt.Errorf("parse listing %s: %w", dir, err)
 	}

@@ -18,7 +18,7 @@ type CirrosRelease struct {
 // SHA256SUMS (GNU text mode, by name) over all of them, and version/released
 // naming the last release. The checksum files name the other
 // architecture's disk image next to the wanted one, and SHA256SUMS names the
-// x86_64 disk image a second time, with another digest.
+// x86_64 disk image a second time, with the same digest.
 func Cirros(s *mirror.Server, base string, releases []CirrosRelease, seed string) {
 	s.Format(base, mirror.FancyIndex)
 	for _, r := range releases {
@@ -37,10 +37,10 @@ func Cirros(s *mirror.Server, base string, releases []CirrosRelease, seed string
 			sha = append(sha, line{CirrosDigest(f, seed), f})
 			md = append(md, line{Digest("md5", f+seed)[:32], f})
 		}
-		// The disk image is named twice, the second time with a stale
-		// digest: the first line is the one that counts.
+		// The disk image is named twice, with the same digest: harmless
+		// (two different digests would make the file ambiguous).
 		disk := "cirros-" + r.Version + "-x86_64-disk.img"
-		sums := append(gnu(sha, false, false), Digest("sha256", "stale"+disk+seed)+"  "+disk+"\n"...)
+		sums := append(gnu(sha, false, false), CirrosDigest(disk, seed)+"  "+disk+"\n"...)
 		s.File(dir+"SHA256SUMS", sums, r.Date)
 		s.File(dir+"MD5SUMS", gnu(md, false, false), r.Date)
 	}

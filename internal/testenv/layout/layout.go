@@ -89,8 +89,11 @@ func ubuntuSums(file, v, seed string) []byte {
 		{Digest("sha256", "manifest"+v+seed), file + ".manifest"},
 		{Digest("sha256", "vmdk"+v+seed), stem + ".vmdk"},
 		{Digest("sha256", "tar"+v+seed), stem + ".tar.gz"},
-		{Digest("sha256", "arm"+v+seed), strings.Replace(file, "amd64", "arm64", 1)},
 		{Digest("sha256", "lxd"+v+seed), stem + "-lxd.tar.xz"},
+	}
+	if arm := strings.Replace(file, "amd64", "arm64", 1); arm != file {
+		// The other architecture's image, in the same file upstream.
+		lines = append(lines, line{Digest("sha256", "arm"+v+seed), arm})
 	}
 	return gnu(lines, true, true)
 }
