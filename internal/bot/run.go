@@ -2,8 +2,12 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -60,8 +64,12 @@ func begin(ctx context.Context, o *Options) (workspace, *Crawled, error) {
 	return ws, c, nil
 }
 
+// signaturesOffWarning is the report's warning under --signatures off.
+const signaturesOffWarning = "signature verification is off (--signatures off): no checksum file was verified"
+
 // Crawl compares upstream with the catalog and changes nothing.
 func Crawl(ctx context.Context, o Options) (*report.Report, error) {
+	o.DryRun = true // nothing is pushed, so no pull request needs --repo
 	ws, c, err := begin(ctx, &o)
 	if err != nil {
 		return nil, err
@@ -74,6 +82,9 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
 	c.fill(rep, c.Changes)
 	rep.DryRun = true
+	if o.SignaturesOff {
+		rep.Warnings = append(rep.Warnings, signaturesOffWarning)
+	}
 	return rep, nil
 }
 
@@ -97,7 +108,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	c.fill(rep, r.Changes)
 	rep.DryRun = o.DryRun
 	if o.SignaturesOff {
-		rep.Warnings = append(rep.Warnings, "signature verification is off (--signatures off): no checksum file was verified")
+		rep.Warnings = append(rep.Warnings, signaturesOffWarning)
 	}
 	out := &Outcome{Report: rep, Files: r.Files}
 	out.Title = report.Title(rep.Updates)
@@ -141,6 +152,9 @@ type workspace interface {
 }
 
 func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
+	if err := CheckCatalog(o.Catalog); err != nil {
+		return nil, &UsageError{err}
+	}
 	if IsGitURL(o.Catalog) {
 		return openGit(ctx, o)
 	}
@@ -148,7 +162,45 @@ func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
 	if dir == "" {
 		dir = "."
 	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && o.NewCatalog:
+		// Created when the run writes its first file (catalog.WriteFile).
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &UsageError{fmt.Errorf("--catalog %s: no such directory (a typo? --new-catalog starts a new catalog there)", dir)}
+	case err != nil:
+		return nil, fmt.Errorf("--catalog: %w", err)
+	case !fi.IsDir():
+		return nil, &UsageError{fmt.Errorf("--catalog %s: not a directory", dir)}
+	}
 	return &localWorkspace{root: dir}, nil
+}
+
+// scpLike matches git's scp-like remote syntax, user@host:path or
+// host:path: a colon before any slash (git reads "./a:b" as a path).
+var scpLike = regexp.MustCompile(`^([^/:@]+@)?[^/:]{2,}:`)
+
+// schemeOf is the scheme of a URL-like --catalog ("" for none).
+var schemeOf = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
+
+// CheckCatalog refuses a --catalog that is neither a supported git URL nor
+// a local path: SSH remotes by name (the bot pushes over HTTPS with a
+// token; docs/cli.md), and any other scheme (ftp://, a typo such as
+// htps://) rather than taking it for a folder name.
+func CheckCatalog(s string) error {
+	if IsGitURL(s) {
+		return nil
+	}
+	if m := schemeOf.FindStringSubmatch(s); m != nil {
+		if strings.EqualFold(m[1], "ssh") || strings.Contains(strings.ToLower(m[1]), "ssh") {
+			return fmt.Errorf("--catalog %s: SSH git URLs are not supported: use the https:// URL (GITHUB_TOKEN authenticates the push)", s)
+		}
+		return fmt.Errorf("--catalog %s: unsupported URL scheme %q: want https://, http://, file:// or a local directory", s, m[1])
+	}
+	if scpLike.MatchString(s) {
+		return fmt.Errorf("--catalog %s: SSH git URLs (host:path) are not supported: use the https:// URL (GITHUB_TOKEN authenticates the push); write ./%s for a local directory", s, s)
+	}
+	return nil
 }
 
 // localWorkspace is a directory on this machine: the run writes the

@@ -58,7 +58,7 @@ func (a *app) newCrawlCmd() *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.registerCrawl(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the JSON report instead of a table")
 	return cmd
 }

@@ -73,7 +73,8 @@ Exit status: 0 every image crawled; 3 some images failed (the rest still went in
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.registerCrawl(cmd)
+	f.registerPublish(cmd)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "change nothing: no write, no push, no API write; print the pull request and a diff")
 	return cmd
 }
