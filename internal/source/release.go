@@ -51,7 +51,7 @@ func (u Upstream) ReleaseDir(name string) (string, bool) {
 
 // matchRelease matches name against prefix + a release number + suffix.
 func matchRelease(prefix, suffix, name string) (string, bool) {
-	re := regexp.MustCompile("^" + regexp.QuoteMeta(prefix) + releaseNumber + regexp.QuoteMeta(suffix) + "$")
+	re := regexp.MustCompile("(?i)^" + regexp.QuoteMeta(prefix) + releaseNumber + regexp.QuoteMeta(suffix) + "$")
 	m := re.FindStringSubmatch(name)
 	if m == nil {
 		return "", false
@@ -87,11 +87,16 @@ func (img Image) ForRelease(release string) Image {
 	return out
 }
 
-// MatchesName reports whether name selects img (--only): its name, or for a
-// per-release image its name with a release number in place of {release}.
+// MatchesName reports whether name selects img (--only), in any letter
+// case: its name (for a per-release image, "Fedora {release}", all its
+// releases), or for a per-release image its name with a release number in
+// place of {release}.
 func (img Image) MatchesName(name string) bool {
+	if strings.EqualFold(name, img.Name) {
+		return true // "Fedora {release}": every release
+	}
 	if !img.PerRelease() {
-		return name == img.Name
+		return false
 	}
 	_, ok := img.ReleaseNamed(name)
 	return ok

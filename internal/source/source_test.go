@@ -172,3 +172,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// --only takes any letter case, and a name that matches nothing comes back
+// with the closest names the sources offer.
+func TestSelectCaseAndSuggestions(t *testing.T) {
+	f, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Select([]string{"ubuntu 24.04", "DEBIAN 12"})
+	if err != nil || len(got) != 2 || got[0].Name != "Ubuntu 24.04" || got[1].Name != "Debian 12" {
+		t.Fatalf("Select in other case: %v %v", got, err)
+	}
+	tests := []struct {
+		only, want string
+	}{
+		{"Ubunt 24.04", `did you mean "Ubuntu 24.04"`},
+		{"Debian 21", `did you mean "Debian 11" or "Debian 12"`},
+		{"Ubuntu 24.04 minimal x", `did you mean "Ubuntu 24.04 Minimal"`},
+		{"Windows 11", "no such image"},
+	}
+	for _, tt := range tests {
+		_, err := f.Select([]string{tt.only})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "image-crawler list") {
+			t.Errorf("Select(%q): %v, want it to say %q", tt.only, err, tt.want)
+		}
+	}
+	if _, err := f.Select([]string{"Windows 11"}); err != nil && strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("a name close to nothing got suggestions: %v", err)
+	}
+}

@@ -27,8 +27,9 @@ func ExpandReleases(ctx context.Context, f Fetcher, imgs []source.Image, only []
 		failed   []Outcome
 		wantOnly = map[string]bool{}
 	)
+	// --only matches in any letter case (source.Image.MatchesName).
 	for _, n := range only {
-		wantOnly[n] = true
+		wantOnly[strings.ToLower(n)] = true
 	}
 	for _, img := range imgs {
 		if !img.PerRelease() {
@@ -40,16 +41,17 @@ func ExpandReleases(ctx context.Context, f Fetcher, imgs []source.Image, only []
 			failed = append(failed, Outcome{Image: img, Err: err})
 			continue
 		}
+		all := len(only) == 0 || wantOnly[strings.ToLower(img.Name)]
 		got := map[string]bool{}
 		for _, r := range releases {
 			c := img.ForRelease(r)
-			got[c.Name] = true
-			if len(only) == 0 || wantOnly[c.Name] {
+			got[strings.ToLower(c.Name)] = true
+			if all || wantOnly[strings.ToLower(c.Name)] {
 				out = append(out, c)
 			}
 		}
 		for _, n := range only {
-			if r, ok := img.ReleaseNamed(n); ok && !got[n] {
+			if r, ok := img.ReleaseNamed(n); ok && !got[strings.ToLower(n)] {
 				failed = append(failed, Outcome{Image: img.ForRelease(r), Err: fmt.Errorf(
 					"release %s is not one of the %d newest that %s lists (%s)", r, img.Upstream.Releases, img.Upstream.ReleasesURL(), strings.Join(releases, ", "))})
 			}
