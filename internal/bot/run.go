@@ -67,6 +67,18 @@ func begin(ctx context.Context, o *Options) (workspace, *Crawled, error) {
 // signaturesOffWarning is the report's warning under --signatures off.
 const signaturesOffWarning = "signature verification is off (--signatures off): no checksum file was verified"
 
+// warnings are the report's warnings of a crawl: said once, not per image.
+func (c *Crawled) warnings(o *Options) []string {
+	var ws []string
+	if o.SignaturesOff {
+		ws = append(ws, signaturesOffWarning)
+	}
+	if c.Offline != nil {
+		ws = append(ws, fmt.Sprintf("every upstream host failed to resolve (%v): this machine seems offline, or its DNS is broken", c.Offline))
+	}
+	return ws
+}
+
 // Crawl compares upstream with the catalog and changes nothing.
 func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	o.DryRun = true // nothing is pushed, so no pull request needs --repo
@@ -82,9 +94,7 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
 	c.fill(rep, c.Changes)
 	rep.DryRun = true
-	if o.SignaturesOff {
-		rep.Warnings = append(rep.Warnings, signaturesOffWarning)
-	}
+	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
 	return rep, nil
 }
 
@@ -107,9 +117,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	rep := report.New(r.Updates, c.Unchanged, redactFailures(failures, o.Token), paths)
 	c.fill(rep, r.Changes)
 	rep.DryRun = o.DryRun
-	if o.SignaturesOff {
-		rep.Warnings = append(rep.Warnings, signaturesOffWarning)
-	}
+	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
 	out := &Outcome{Report: rep, Files: r.Files}
 	out.Title = report.Title(rep.Updates)
 	out.Body = report.Body(rep, report.BodyOptions{SignaturesOff: o.SignaturesOff})

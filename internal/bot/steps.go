@@ -3,11 +3,14 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
@@ -32,6 +35,9 @@ type Crawled struct {
 	// Available are images the sources offer that the catalog lacks and
 	// that this run does not add (--add NAME adds one).
 	Available []string
+	// Offline is an example of the DNS failure every image failed with,
+	// when every one did: the machine seems offline (nil otherwise).
+	Offline error
 	// target maps an image to the catalog file (relative to the catalog
 	// directory) its entry lives in or will be written to.
 	target map[string]string
@@ -65,6 +71,9 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	// concrete here, before anything looks at image names. An unlisted
 	// releases directory fails that source alone.
 	imgs, unexpanded := upstream.ExpandReleases(ctx, o.Fetcher, imgs, o.Only)
+	// pre are the images that failed before their crawl began: they count
+	// in the progress as much as the ones crawled.
+	pre := append([]upstream.Outcome(nil), unexpanded...)
 	for _, oc := range unexpanded {
 		c.Failures = append(c.Failures, plan.Failure{Image: oc.Image.Name, Error: oc.Err.Error()})
 	}
@@ -108,7 +117,9 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 		}
 		c.target[img.Name] = file
 		if err, ok := broken[file]; ok {
-			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: fmt.Sprintf("catalog file %s does not parse, so it is left alone: %v", path.Join(o.CatalogDir, file), err)})
+			err = fmt.Errorf("catalog file %s does not parse, so it is left alone: %w", path.Join(o.CatalogDir, file), err)
+			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: err.Error()})
+			pre = append(pre, upstream.Outcome{Image: img, Err: err})
 			continue
 		}
 		if o.Signatures != "" {
@@ -121,7 +132,12 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
-	outcomes := upstream.Crawl(ctx, o.Fetcher, crawl, known, o.Concurrency, o.Progress)
+	prog := &progress{tell: o.Progress, total: len(pre) + len(crawl)}
+	for _, oc := range pre {
+		prog.add(oc)
+	}
+	outcomes := upstream.Crawl(ctx, o.Fetcher, crawl, known, o.Concurrency, prog.crawled)
+	c.Offline = offline(append(pre, outcomes...))
 	now := o.Now()
 	for _, oc := range outcomes {
 		name := oc.Image.Name
@@ -458,3 +474,41 @@ func renderVersions(vs []catalog.Version) []render.Version {
 
 // equalFiles reports whether a render changed nothing at all.
 func equalFiles(fc FileChange) bool { return bytes.Equal(fc.Old, fc.New) }
+
+// progress numbers the images as their crawl ends, counting those that
+// failed before it began (a releases listing, a broken catalog file), so
+// the count matches the failures that follow.
+type progress struct {
+	tell  upstream.Progress
+	total int
+	mu    sync.Mutex
+	done  int
+}
+
+func (p *progress) add(o upstream.Outcome) {
+	if p.tell == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.tell(p.done, p.total, o)
+}
+
+func (p *progress) crawled(_, _ int, o upstream.Outcome) { p.add(o) }
+
+// offline returns one of the DNS failures when every outcome failed on a
+// name that does not resolve: one line then says what forty would.
+func offline(outcomes []upstream.Outcome) error {
+	var first error
+	for _, o := range outcomes {
+		var derr *net.DNSError
+		if !errors.As(o.Err, &derr) {
+			return nil
+		}
+		if first == nil {
+			first = derr
+		}
+	}
+	return first
+}

@@ -80,6 +80,15 @@ func (a *app) printProblems(rep *report.Report) {
 		actions.Annotate(a.ios.Out, rep)
 		return
 	}
+	if a.jsonLogs() {
+		for _, warn := range rep.Warnings {
+			a.logger.Warn(warn)
+		}
+		for _, fl := range rep.Failures {
+			a.logger.Error("failed", "image", fl.Image, "error", fl.Error)
+		}
+		return
+	}
 	for _, warn := range rep.Warnings {
 		fmt.Fprintf(a.ios.ErrOut, "warning: %s\n", warn)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/osism/image-crawler/internal/bot"
 	"github.com/osism/image-crawler/internal/report"
-	"github.com/osism/image-crawler/internal/upstream"
 )
 
 func (a *app) newCrawlCmd() *cobra.Command {
@@ -80,25 +79,4 @@ func printTable(a *app, rep *report.Report) {
 		fmt.Fprintf(tw, "%s\t\t\tfailed\t%s\n", fl.Image, strings.ReplaceAll(fl.Error, "\n", " "))
 	}
 	tw.Flush()
-}
-
-// progress prints one line per finished image on a terminal; in logs (CI,
-// Actions) the structured log lines say the same.
-func (a *app) progress() upstream.Progress {
-	return func(done, total int, o upstream.Outcome) {
-		status := "up to date"
-		switch {
-		case o.Err != nil:
-			status = "FAILED: " + o.Err.Error()
-		case !o.Result.Unchanged:
-			status = "new build " + o.Result.Version
-		}
-		if a.ios.Terminal {
-			fmt.Fprintf(a.ios.ErrOut, "[%d/%d] %s: %s\n", done, total, o.Image.Name, status)
-			return
-		}
-		if a.logger != nil {
-			a.logger.Info("crawled", "image", o.Image.Name, "status", status)
-		}
-	}
 }

@@ -117,7 +117,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	switch f.signatures {
 	case "", source.SignatureRequired, source.SignatureOptional:
 	case source.SignatureOff:
-		fmt.Fprintln(a.ios.ErrOut, "WARNING: --signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
+		a.warn("--signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
 	}

@@ -109,6 +109,10 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 		a.failEarly(msg)
 		return code
 	}
+	if a.jsonLogs() {
+		a.logger.Error(msg)
+		return code
+	}
 	fmt.Fprintln(a.ios.ErrOut, "error:", msg)
 	return code
 }
