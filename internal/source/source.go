@@ -21,6 +21,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/osism/image-crawler/internal/yamlline"
 )
 
 // DefaultLimit is how many versions of an image the catalog keeps when a
@@ -398,7 +400,12 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Errors{{Path: path, Msg: "empty sources file"}}
 		}
-		return nil, yamlErrors(path, err)
+		es := yamlErrors(path, err)
+		for _, e := range es {
+			// yaml.v3 names the line the enclosing block begins on.
+			e.Line = yamlline.Problem(data, e.Line)
+		}
+		return nil, es
 	}
 	var doc document
 	if err := decodeStrict(root.Content[0], &doc); err != nil {

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -200,5 +202,25 @@ func TestSelectCaseAndSuggestions(t *testing.T) {
 	}
 	if _, err := f.Select([]string{"Windows 11"}); err != nil && strings.Contains(err.Error(), "did you mean") {
 		t.Errorf("a name close to nothing got suggestions: %v", err)
+	}
+}
+
+// A syntax error deep in a long sources file is reported at its own line,
+// not at the line of "images:" that encloses it.
+func TestSyntaxErrorLineInLongFile(t *testing.T) {
+	data, err := os.ReadFile("../../sources/image-sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	at := len(lines) - 10
+	for strings.TrimSpace(lines[at-1]) == "" || strings.HasPrefix(strings.TrimSpace(lines[at-1]), "#") || strings.HasPrefix(strings.TrimSpace(lines[at-1]), "- ") {
+		at--
+	}
+	lines[at-1] = " " + lines[at-1] // one space too many
+	_, err = Parse("long.yaml", []byte(strings.Join(lines, "\n")))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Line != at {
+		t.Fatalf("%v, want one error at line %d (%q)", err, at, lines[at-1])
 	}
 }
