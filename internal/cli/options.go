@@ -66,7 +66,7 @@ func (f *crawlFlags) registerCrawl(cmd *cobra.Command) {
 	fl.BoolVar(&f.newCatalog, "new-catalog", false, "start a new catalog: a local --catalog directory that does not exist yet is fine (run creates it)")
 	fl.StringVar(&f.sources, "sources", "", "image sources file (default: the built-in sources/image-sources.yaml)")
 	fl.StringVar(&f.templates, "templates", "", "directory of Jinja2 templates (default: the built-in templates/)")
-	fl.StringArrayVar(&f.only, "only", nil, "only the image with this catalog name (repeatable), e.g. --only \"Ubuntu 24.04\"")
+	fl.StringArrayVar(&f.only, "only", nil, "only the image with this name (repeatable, any case), e.g. --only \"Ubuntu 24.04\"; a per-release source's own name (\"Fedora {release}\") takes all its releases; see image-crawler list")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
@@ -78,7 +78,7 @@ func (f *crawlFlags) registerCrawl(cmd *cobra.Command) {
 	fl.Int64Var(&f.maxBody, "max-body", 16<<20, "advanced: largest upstream file read, in bytes (checksum files, signatures, listings)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "debug logging")
-	fl.StringArrayVar(&f.add, "add", nil, "add this image of the sources to a catalog that lacks it (repeatable, any case); see `image-crawler list`")
+	fl.StringArrayVar(&f.add, "add", nil, "add this image of the sources to a catalog that lacks it (repeatable, any case); see image-crawler list")
 	fl.BoolVar(&f.addAll, "add-all", false, "add every image of the sources that the catalog lacks")
 	fl.StringVar(&f.base, "base", "", "branch of a git URL catalog to read, and the pull request targets (default: the repository's default branch)")
 }
