@@ -50,7 +50,13 @@ func (a *app) newCrawlCmd() *cobra.Command {
 			} else {
 				printTable(a, rep)
 			}
-			a.printProblems(rep)
+			if asJSON || a.gha != nil {
+				a.printProblems(rep)
+			} else {
+				// The table's DETAIL column already says why each image
+				// failed: a failure is printed once.
+				a.printWarnings(rep)
+			}
 			if len(rep.Failures) > 0 {
 				return &exitError{code: ExitFailures}
 			}

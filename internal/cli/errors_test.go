@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 	"github.com/osism/image-crawler/templates"
 )
@@ -180,4 +182,30 @@ func withCatalog(args []string, catalog string) []string {
 	i := slices.Index(out, "--catalog")
 	out[i+1] = catalog
 	return out
+}
+
+// On a terminal the crawl shows one line that updates in place, counting
+// failures; the failure's message itself is printed once.
+func TestTerminalProgressCountsFailures(t *testing.T) {
+	w := newWorld(t)
+	w.mirror.Fault(ubuntuBase+"release/SHA256SUMS", mirror.Fault{Status: 404})
+	for _, cmd := range []string{"crawl", "run"} {
+		ios, _, out, errOut := iostreams.Test()
+		ios.Terminal = true
+		code := Main(context.Background(), w.args(cmd), ios, mapEnv(nil))
+		if code != ExitFailures {
+			t.Fatalf("%s: exit %d\n%s", cmd, code, errOut)
+		}
+		stderr := errOut.String()
+		segs := strings.Split(stderr, eraseLine)
+		if len(segs) != 3 || segs[0] != "" {
+			t.Fatalf("%s: want two progress updates on one line:\n%q", cmd, stderr)
+		}
+		if !strings.HasPrefix(segs[1], "[1/2] ") || !strings.HasPrefix(segs[2], "[2/2] 1 failed; ") || strings.Count(stderr, "\n") < 1 {
+			t.Errorf("%s: progress %q", cmd, segs[1:])
+		}
+		if c := strings.Count(out.String()+stderr, "404"); c != 1 {
+			t.Errorf("%s: the failure is printed %d times, want once\nstdout:\n%s\nstderr:\n%s", cmd, c, out, stderr)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
@@ -66,4 +67,16 @@ func (a *app) warn(msg string) {
 		return
 	}
 	fmt.Fprintln(a.ios.ErrOut, "WARNING:", msg)
+}
+
+// printWarnings prints the report's warnings alone, for output that lists
+// the failures itself (crawl's table).
+func (a *app) printWarnings(rep *report.Report) {
+	for _, w := range rep.Warnings {
+		if a.jsonLogs() {
+			a.logger.Warn(w)
+			continue
+		}
+		fmt.Fprintf(a.ios.ErrOut, "warning: %s\n", w)
+	}
 }
