@@ -19,7 +19,7 @@ import (
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
-// Options configure one run. Zero values are the CONTRACT.md defaults where
+// Options configure one run. Zero values are the documented defaults where
 // one exists.
 type Options struct {
 	Catalog    string // local directory, or an https://, http:// or file:// git URL
@@ -124,7 +124,7 @@ func (o *Options) check() error {
 	return nil
 }
 
-// ExitCode maps an outcome to CONTRACT.md's exit status: 0 all crawled, 3
+// ExitCode maps an outcome to the exit status (docs/cli.md): 0 all crawled, 3
 // some images failed (the rest still proceeded).
 func ExitCode(failures int) int {
 	if failures > 0 {

@@ -30,7 +30,7 @@ type Outcome struct {
 	Intent []string
 }
 
-// ExitCode is the CONTRACT.md exit status for a completed run.
+// ExitCode is the exit status of a completed run (docs/cli.md).
 func (o *Outcome) ExitCode() int { return ExitCode(len(o.Report.Failures)) }
 
 // IsGitURL reports whether --catalog names a git remote rather than a

@@ -18,6 +18,12 @@ func (a *app) newCrawlCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "crawl",
 		Short: "Show what upstream has now against what the catalog holds; changes nothing",
+		Long: `crawl crawls upstream for every image the catalog holds, as run does, and prints what it
+found against the catalog: a table, or with --json the JSON report (docs/cli.md). It writes,
+commits and pushes nothing, so it takes none of run's publish flags (--draft, --label, ...).
+
+Exit status: 0 every image crawled; 3 some images failed; 2 bad usage, sources file or
+template; 1 any other failure. See docs/cli.md.`,
 		Example: `  image-crawler crawl --catalog ./my-catalog
   image-crawler crawl --json --only "Debian 12"`,
 		Args: cobra.NoArgs,

@@ -89,7 +89,7 @@ func TestJSONLogsAreAllJSON(t *testing.T) {
 				t.Errorf("%s: %q logged at %q, want %s\n%s", cmd, key, levels[key], want, r.stderr)
 			}
 		}
-		if c := strings.Count(r.stderr, "404"); c != 1 {
+		if c := strings.Count(r.stderr, "404 Not Found"); c != 1 {
 			t.Errorf("%s: the failure is printed %d times, want once\n%s", cmd, c, r.stderr)
 		}
 		if cmd == "crawl" && !strings.Contains(r.stdout, "signature verification is off") {
@@ -204,7 +204,7 @@ func TestTerminalProgressCountsFailures(t *testing.T) {
 		if !strings.HasPrefix(segs[1], "[1/2] ") || !strings.HasPrefix(segs[2], "[2/2] 1 failed; ") || strings.Count(stderr, "\n") < 1 {
 			t.Errorf("%s: progress %q", cmd, segs[1:])
 		}
-		if c := strings.Count(out.String()+stderr, "404"); c != 1 {
+		if c := strings.Count(out.String()+stderr, "404 Not Found"); c != 1 {
 			t.Errorf("%s: the failure is printed %d times, want once\nstdout:\n%s\nstderr:\n%s", cmd, c, out, stderr)
 		}
 	}

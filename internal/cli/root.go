@@ -20,7 +20,7 @@ import (
 	"github.com/osism/image-crawler/internal/source"
 )
 
-// Exit codes of CONTRACT.md.
+// Exit codes (docs/cli.md).
 const (
 	ExitOK       = 0
 	ExitError    = 1

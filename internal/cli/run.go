@@ -22,7 +22,8 @@ whose files are gone, and then:
 
   - with --catalog a git URL: clones it, commits on the bot's branch, pushes, and opens or updates
     one pull request (GITHUB_TOKEN authenticates);
-  - with --catalog a local directory: writes the regenerated files in place and commits nothing;
+  - with --catalog a local directory: writes the regenerated files in place and commits nothing
+    (the directory must exist; --new-catalog starts a new catalog; SSH URLs are refused);
   - with --dry-run: changes nothing anywhere, and prints the pull request title and body it would
     open, then a unified diff of the catalog.
 
@@ -30,7 +31,7 @@ Images the catalog lacks are listed, not added: --add NAME or --add-all adds the
 docs/catalog.md for what the bot changes and what stays the operator's.
 
 Exit status: 0 every image crawled; 3 some images failed (the rest still went in);
-2 bad usage, sources file or template; 1 any other failure.`,
+2 bad usage, sources file or template; 1 any other failure. See docs/cli.md.`,
 		Example: `  # See what would change in a local checkout, touching nothing:
   image-crawler run --dry-run --catalog ./my-catalog
 
