@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,5 +208,51 @@ func TestTerminalProgressCountsFailures(t *testing.T) {
 		if c := strings.Count(out.String()+stderr, "404 Not Found"); c != 1 {
 			t.Errorf("%s: the failure is printed %d times, want once\nstdout:\n%s\nstderr:\n%s", cmd, c, out, stderr)
 		}
+	}
+}
+
+// The progress counts every image once, in order, failures before the
+// crawl (an unlisted releases directory) included, under names --only
+// takes.
+func TestProgressCountsEveryImageByName(t *testing.T) {
+	w := newWorldA(t)
+	w.mirror.Fault("/fedora/pub/fedora/linux/releases/", mirror.Fault{Status: 404})
+	r := w.run(nil, w.args("crawl")...)
+	if r.code != ExitFailures {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	line := regexp.MustCompile(`msg=crawled image="([^"]+)" status=(?:"[^"]*"|\S+) done=(\d+) total=(\d+)`)
+	var names []string
+	total := 0
+	for _, l := range strings.Split(r.stderr, "\n") {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		names = append(names, m[1])
+		if done, _ := strconv.Atoi(m[2]); done != len(names) {
+			t.Errorf("progress %s after %d lines: %q", m[2], len(names)-1, l)
+		}
+		total, _ = strconv.Atoi(m[3])
+	}
+	rep := r.report
+	if n := len(rep.Updates) + len(rep.Unchanged) + len(rep.Failures); total != n || len(names) != n {
+		t.Fatalf("%d progress lines of total %d, want %d (updates, unchanged, failures)\n%s", len(names), total, n, r.stderr)
+	}
+	fedora := 0
+	for _, f := range rep.Failures {
+		if !slices.Contains(names, f.Image) {
+			t.Errorf("failure %q has no progress line", f.Image)
+		}
+		if strings.HasPrefix(f.Image, "Fedora") {
+			fedora++
+			// The name a failure carries is one --only takes.
+			if r := w.run(nil, w.args("crawl", "--only", f.Image)...); r.code == ExitUsage {
+				t.Errorf("--only %q refused:\n%s", f.Image, r.stderr)
+			}
+		}
+	}
+	if fedora == 0 {
+		t.Fatalf("no Fedora failure: %+v", rep.Failures)
 	}
 }
