@@ -117,6 +117,17 @@ var inputs = []struct {
 	{"add-all", "add-all", boolean},
 	{"mirror-url-template", "mirror-url-template", text},
 	{"regenerate", "regenerate", boolean},
+	{"sign-commits", "sign-commits", boolean},
+	{"dashboard", "dashboard", boolean},
+	{"fail-after", "fail-after", text},
+	{"reviewers", "reviewer", list},
+	{"team-reviewers", "team-reviewer", list},
+	{"assignees", "assignee", list},
+	{"milestone", "milestone", text},
+	{"title", "title", text},
+	{"commit-message", "commit-message", text},
+	{"split-by", "split-by", text},
+	{"skip-mirror", "skip-mirror", boolean}, // verify only
 }
 
 // FlagNames lists every flag an input can set, for the command line's

@@ -59,6 +59,7 @@ func Outputs(rep *report.Report) ([]Output, error) {
 		{"pull-request-url", pr.URL},
 		{"pull-request-operation", pr.Operation},
 		{"pull-request-branch", pr.Branch},
+		{"pull-request-head-sha", pr.HeadSHA},
 		{"updates", strings.TrimSuffix(js.String(), "\n")},
 		{"failures", strconv.Itoa(failures)},
 	}, nil

@@ -143,7 +143,8 @@ func TestOutputs(t *testing.T) {
 	rep := newReport()
 	rep.Updates = []report.Update{ubuntu}
 	rep.Failures = []report.Failure{failure, failure}
-	rep.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "created"}
+	rep.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "created",
+		HeadSHA: "0123456789abcdef0123456789abcdef01234567"}
 	tests := []struct {
 		name string
 		rep  *report.Report
@@ -151,11 +152,12 @@ func TestOutputs(t *testing.T) {
 		n    int // updates in the JSON list
 	}{
 		{"created", rep, map[string]string{"pull-request-number": "7", "pull-request-url": "https://github.com/osism/catalog/pull/7",
-			"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "2"}, 1},
+			"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "2",
+			"pull-request-head-sha": "0123456789abcdef0123456789abcdef01234567"}, 1},
 		{"dry run", &report.Report{DryRun: true}, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0"}, 0},
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0"}, 0},
 		{"no report", nil, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "failures": "0"}, 0},
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

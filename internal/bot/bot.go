@@ -56,6 +56,30 @@ type Options struct {
 	Author       Identity
 	Committer    Identity
 	Signoff      bool
+	// SignCommits makes the commit through GitHub's git data API, so that
+	// GitHub signs it (--sign-commits).
+	SignCommits bool
+	// Reviewers, TeamReviewers, Assignees and Milestone are requested on
+	// the pull request when it is opened or updated; 0 is no milestone.
+	Reviewers     []string
+	TeamReviewers []string
+	Assignees     []string
+	Milestone     int
+	// Dashboard keeps one issue listing what fails and since when
+	// (--dashboard); FailAfter is how long an image may fail before the
+	// run exits 3 (--fail-after, 7 days when zero).
+	Dashboard bool
+	FailAfter time.Duration
+	// TitleTemplate and CommitTemplate replace the pull request title and
+	// the commit message (--title, --commit-message); nil keeps the default.
+	TitleTemplate  *render.Message
+	CommitTemplate *render.Message
+	// SplitBy is "file" for one branch and pull request per catalog file
+	// (--split-by), "" for one for all.
+	SplitBy string
+	// Proxy picks the proxy of the git remote and the GitHub API (the
+	// crawl's Fetcher has its own); nil for none.
+	Proxy ProxyFunc
 
 	// Signatures is --signatures: required, optional or off for every
 	// source at once, or "" for each source's own setting.
@@ -71,6 +95,9 @@ type Options struct {
 
 // Identity is a git author or committer.
 type Identity struct{ Name, Email string }
+
+// SplitByFile is --split-by file.
+const SplitByFile = "file"
 
 // DefaultBranch is the bot's branch unless --branch says otherwise.
 const DefaultBranch = "image-crawler/updates"

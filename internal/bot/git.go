@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/osism/image-crawler/internal/buildinfo"
 	"github.com/osism/image-crawler/internal/catalog"
@@ -29,6 +30,20 @@ type gitWorkspace struct {
 	repo   *gitrepo.Repo
 	ghRepo forge.Repo
 	hasGH  bool
+	gh     *forge.Client // made by client
+}
+
+// client is the workspace's GitHub client, made on first use.
+func (g *gitWorkspace) client(o *Options) (*forge.Client, error) {
+	if g.gh != nil {
+		return g.gh, nil
+	}
+	c, err := forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent(), HTTPClient: o.httpClient()})
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("--github-api-url: %w", err)}
+	}
+	g.gh = c
+	return c, nil
 }
 
 func openGit(ctx context.Context, o *Options) (workspace, error) {
@@ -46,7 +61,11 @@ func openGit(ctx context.Context, o *Options) (workspace, error) {
 		return nil, &UsageError{fmt.Errorf("--repo OWNER/NAME is needed: %s is not a github.com URL", o.Catalog)}
 	}
 	o.Logger.Info("cloning catalog", "url", redact.String(o.Catalog, o.Token), "base", o.Base)
-	repo, err := gitrepo.Clone(ctx, gitrepo.CloneOptions{URL: o.Catalog, Base: o.Base, Token: o.Token})
+	proxy, err := o.proxyFor(o.Catalog)
+	if err != nil {
+		return nil, &UsageError{fmt.Errorf("proxy for %s: %w", redact.String(o.Catalog, o.Token), err)}
+	}
+	repo, err := gitrepo.Clone(ctx, gitrepo.CloneOptions{URL: o.Catalog, Base: o.Base, Token: o.Token, Proxy: proxy})
 	if err != nil {
 		return nil, fmt.Errorf("clone catalog: %w", err)
 	}
@@ -57,18 +76,51 @@ func openGit(ctx context.Context, o *Options) (workspace, error) {
 func (g *gitWorkspace) Root() string { return g.repo.Dir() }
 func (g *gitWorkspace) Close() error { return g.repo.Close() }
 
-// Publish commits, pushes and opens, updates or closes the pull request. In
-// a dry run it only reads, and says what it would do.
+// Publish commits, pushes and opens, updates or closes the pull request,
+// then brings the dashboard issue up to date (--dashboard). In a dry run it
+// only reads, and says what it would do.
 func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
+	if o.TitleTemplate != nil {
+		title, err := o.TitleTemplate.Render(out.Report, out.Title)
+		if err != nil {
+			return &UsageError{err}
+		}
+		out.Title = strings.Join(strings.Fields(title), " ") // a title is one line
+	}
+	if o.SplitBy == SplitByFile {
+		prs, err := g.publishSplit(ctx, o, out)
+		if err != nil {
+			return err
+		}
+		return g.dashboard(ctx, o, out, g.gh, prs)
+	}
+	p := g.newPublish(o, out)
+	if err := p.run(ctx); err != nil {
+		return err
+	}
+	return g.dashboard(ctx, o, out, p.gh, []report.PullRequest{*p.result})
+}
+
+func (g *gitWorkspace) newPublish(o *Options, out *Outcome) *publish {
 	p := &publish{g: g, o: o, out: out, base: g.repo.Base(),
 		bot: gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}}
+	if o.SignCommits {
+		// GitHub commits; the bot is the author (see gitrepo.committedBy).
+		p.bot = gitrepo.Identity{Name: o.Author.Name, Email: o.Author.Email}
+	}
+	return p
+}
+
+// run publishes one branch and its pull request.
+func (p *publish) run(ctx context.Context) error {
+	g, o, out := p.g, p.o, p.out
 	var err error
 	if p.state, err = g.repo.RemoteBranch(ctx, o.Branch, p.bot); err != nil {
 		return fmt.Errorf("read branch %s: %w", o.Branch, err)
 	}
 	if g.hasGH {
-		if p.gh, err = forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent()}); err != nil {
-			return &UsageError{fmt.Errorf("--github-api-url: %w", err)}
+		if p.gh, err = g.client(o); err != nil {
+			return err
 		}
 		if p.pr, err = p.gh.FindOpen(ctx, g.ghRepo, o.Branch, p.base); err != nil {
 			if !o.DryRun {
@@ -83,6 +135,9 @@ func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) er
 	}
 	defer p.setResult()
 
+	if p.state.Owned && !o.DryRun {
+		p.result.HeadSHA = p.state.Head // until a push or a delete moves it
+	}
 	if p.state.Exists && !p.state.Owned {
 		p.leaveAlone(fmt.Sprintf("branch %s has commits that image-crawler did not make: leaving the branch and its pull request alone", o.Branch))
 		return nil
@@ -115,6 +170,10 @@ type publish struct {
 	gh     *forge.Client       // nil without a GitHub repository (dry runs of other URLs)
 	pr     *forge.PullRequest  // the open pull request, or nil
 	result *report.PullRequest
+	tree   string // the tree of the bot's commit
+	// headSHA is the bot's commit on the branch: the one pushed, or made
+	// through the API with --sign-commits.
+	headSHA string
 }
 
 // setResult puts the pull request into the report; a dry run reports none.
@@ -142,16 +201,43 @@ func (p *publish) commit(ctx context.Context) (tree string, err error) {
 		}
 		paths = append(paths, f.Path)
 	}
-	var trailers []string
-	if o.Signoff {
-		trailers = append(trailers, fmt.Sprintf("Signed-off-by: %s <%s>", o.Author.Name, o.Author.Email))
+	msg, err := p.message()
+	if err != nil {
+		return "", err
 	}
-	msg := report.CommitMessage(p.out.Report, trailers...)
-	_, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
+	var commit string
+	commit, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
 	if err != nil && !errors.Is(err, gitrepo.ErrNothingToCommit) {
 		return "", fmt.Errorf("commit: %w", err)
 	}
+	p.tree, p.headSHA = tree, commit
 	return tree, err
+}
+
+// message is the commit message: --commit-message rendered over the
+// report, or the default, then the trailers.
+func (p *publish) message() (string, error) {
+	if p.o.CommitTemplate == nil {
+		return report.CommitMessage(p.out.Report, p.trailers()...), nil
+	}
+	msg, err := p.o.CommitTemplate.Render(p.out.Report, strings.TrimSpace(report.CommitMessage(p.out.Report)))
+	if err != nil {
+		return "", &UsageError{err}
+	}
+	msg += "\n"
+	if t := p.trailers(); len(t) > 0 {
+		msg += "\n" + strings.Join(t, "\n") + "\n"
+	}
+	return msg, nil
+}
+
+// trailers are the trailers of the bot's commit message besides
+// gitrepo.Trailer.
+func (p *publish) trailers() []string {
+	if p.o.Signoff {
+		return []string{fmt.Sprintf("Signed-off-by: %s <%s>", p.o.Author.Name, p.o.Author.Email)}
+	}
+	return nil
 }
 
 // push force-pushes the branch under the lease read at the start, unless it
@@ -167,12 +253,17 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 		p.out.Intent = append(p.out.Intent, fmt.Sprintf("would push branch %s (one commit on %s %s)", o.Branch, p.base, short(repo.BaseHead())))
 		return false, false, nil
 	}
-	err = repo.Push(ctx, o.Branch, p.state.Head)
+	if o.SignCommits {
+		err = p.pushSigned(ctx)
+	} else {
+		err = repo.Push(ctx, o.Branch, p.state.Head)
+	}
 	if err == nil {
-		o.Logger.Info("pushed", "branch", o.Branch)
+		o.Logger.Info("pushed", "branch", o.Branch, "signed", o.SignCommits)
+		p.result.HeadSHA = p.headSHA
 		return true, false, nil
 	}
-	if !errors.Is(err, gitrepo.ErrLeaseFailed) {
+	if !errors.Is(err, gitrepo.ErrLeaseFailed) && !errors.Is(err, forge.ErrRefMoved) {
 		return false, false, fmt.Errorf("push %s: %w", o.Branch, err)
 	}
 	// Another run or a person pushed since we looked. Look again: if it was
@@ -186,6 +277,7 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 		return false, true, nil
 	case now.UpToDate(repo.BaseHead(), tree):
 		o.Logger.Info("another run pushed the same change", "branch", o.Branch)
+		p.result.HeadSHA = now.Head
 		if p.pr == nil && p.gh != nil {
 			p.pr, _ = p.gh.FindOpen(ctx, p.g.ghRepo, o.Branch, p.base)
 		}
@@ -236,6 +328,24 @@ func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
 		}
 		p.result.Operation = opFor(changed || pushed)
 	}
+	return p.applyExtras(ctx, pushed)
+}
+
+// applyExtras requests the reviewers and sets the assignees and milestone
+// when the pull request was opened or its branch got a new commit, so that
+// reviewers are asked again for new content but an unchanged run writes
+// nothing. GitHub's refusals of names are warnings.
+func (p *publish) applyExtras(ctx context.Context, pushed bool) error {
+	o := p.o
+	x := forge.Extras{Reviewers: o.Reviewers, TeamReviewers: o.TeamReviewers, Assignees: o.Assignees, Milestone: o.Milestone}
+	if o.DryRun || x.Empty() || p.result.Number == 0 || (p.result.Operation != OpCreated && !pushed) {
+		return nil
+	}
+	warnings, err := p.gh.ApplyExtras(ctx, p.g.ghRepo, p.result.Number, x)
+	p.out.Report.Warnings = append(p.out.Report.Warnings, warnings...)
+	if err != nil {
+		return fmt.Errorf("pull request #%d: %w", p.result.Number, err)
+	}
 	return nil
 }
 
@@ -274,6 +384,7 @@ func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Ou
 		if err := g.repo.DeleteBranch(ctx, o.Branch, state.Head); err != nil && !errors.Is(err, gitrepo.ErrLeaseFailed) {
 			return fmt.Errorf("delete branch %s: %w", o.Branch, err)
 		}
+		result.HeadSHA = ""
 	}
 	return nil
 }

@@ -28,10 +28,18 @@ type Outcome struct {
 	// Intent says what a run did or, in a dry run, would do with the
 	// branch and the pull request.
 	Intent []string
+	// Dashboard decides the exit status when the dashboard is on.
+	Dashboard *DashboardStatus
 }
 
-// ExitCode is the exit status of a completed run (docs/cli.md).
-func (o *Outcome) ExitCode() int { return ExitCode(len(o.Report.Failures)) }
+// ExitCode is the exit status of a completed run (docs/cli.md); with the
+// dashboard on, DashboardStatus.ExitCode.
+func (o *Outcome) ExitCode() int {
+	if o.Dashboard != nil {
+		return o.Dashboard.ExitCode()
+	}
+	return ExitCode(len(o.Report.Failures))
+}
 
 // IsGitURL reports whether --catalog names a git remote rather than a
 // directory on this machine.

@@ -188,8 +188,8 @@ func checkOutputs(t *testing.T, r actionRun, want map[string]string, updates ...
 	if strings.Join(got, ", ") != strings.Join(updates, ", ") {
 		t.Errorf("output updates %q, want %q", got, updates)
 	}
-	if len(r.outputs) != 6 {
-		t.Errorf("outputs %v: want the six of action.yml", r.outputs)
+	if len(r.outputs) != 7 {
+		t.Errorf("outputs %v: want the seven of action.yml", r.outputs)
 	}
 }
 
@@ -380,14 +380,18 @@ func TestActionValidate(t *testing.T) {
 }
 
 // TestActionInputsHaveFlags keeps the inputs and the run command's flags in
-// step.
+// step; skip-mirror is verify's alone.
 func TestActionInputsHaveFlags(t *testing.T) {
 	t.Parallel()
 	a := &app{env: mapEnv(nil)}
-	run := a.newRunCmd()
+	run, verify := a.newRunCmd(), a.newVerifyCmd()
 	for _, name := range actions.FlagNames() {
-		if run.Flags().Lookup(name) == nil {
-			t.Errorf("an action input sets --%s, which run does not have", name)
+		cmd := run
+		if name == "skip-mirror" {
+			cmd = verify
+		}
+		if cmd.Flags().Lookup(name) == nil {
+			t.Errorf("an action input sets --%s, which %s does not have", name, cmd.Name())
 		}
 	}
 }

@@ -90,5 +90,11 @@ func printTable(a *app, rep *report.Report) {
 	for _, fl := range rep.Failures {
 		fmt.Fprintf(tw, "%s\t\t\tfailed\t%s\n", fl.Image, strings.ReplaceAll(fl.Error, "\n", " "))
 	}
+	for _, n := range rep.NotUpdated {
+		fmt.Fprintf(tw, "%s\t\t\tleft alone\t%s\n", n.Image, strings.ReplaceAll(n.Reason, "\n", " "))
+	}
+	for _, name := range rep.Available {
+		fmt.Fprintf(tw, "%s\t-\t\tavailable\tnot in the catalog (--add)\n", name)
+	}
 	tw.Flush()
 }

@@ -148,7 +148,7 @@ func TestCatalogArgument(t *testing.T) {
 // on the command line, and do not apply from the environment.
 func TestCrawlHasOnlyCrawlFlags(t *testing.T) {
 	w := newWorld(t)
-	for _, flag := range []string{"--draft", "--signoff", "--label=x", "--author-name=x", "--author-email=x@example.org", "--regenerate", "--branch=x", "--mirror-url-template=x"} {
+	for _, flag := range []string{"--draft", "--signoff", "--label=x", "--author-name=x", "--author-email=x@example.org", "--regenerate", "--branch=x", "--mirror-url-template=x", "--dashboard", "--reviewer=x", "--sign-commits"} {
 		r := w.run(nil, w.args("crawl", flag)...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, "unknown flag") {
 			t.Errorf("crawl %s: exit %d, want 2 (unknown flag)\n%s", flag, r.code, r.stderr)

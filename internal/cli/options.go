@@ -22,9 +22,11 @@ import (
 // the result is written, committed and proposed). A command lacks the flags
 // it would ignore, so a --draft on crawl is an error, not a silent no-op.
 type crawlFlags struct {
-	catalog     string
-	catalogDir  string
-	newCatalog  bool
+	catalog    string
+	catalogDir string
+	newCatalog bool
+	// publish is set when the command has the publish flags (run).
+	publish     bool
 	sources     string
 	templates   string
 	only        []string
@@ -56,6 +58,17 @@ type crawlFlags struct {
 	committerName  string
 	committerEmail string
 	signoff        bool
+
+	signCommits   bool
+	dashboard     bool
+	failAfter     time.Duration
+	reviewers     []string
+	teamReviewers []string
+	assignees     []string
+	milestone     int
+	title         string
+	commitMessage string
+	splitBy       string
 }
 
 // registerCrawl adds the flags of crawl, which run takes too.
@@ -86,6 +99,7 @@ func (f *crawlFlags) registerCrawl(cmd *cobra.Command) {
 // registerPublish adds the flags of run alone: how entries are written,
 // and the commit and pull request of a git URL catalog.
 func (f *crawlFlags) registerPublish(cmd *cobra.Command) {
+	f.publish = true
 	fl := cmd.Flags()
 	fl.StringVar(&f.mirrorURLTemplate, "mirror-url-template", "", "Jinja2 template of the mirror_url written into every version the bot adds, e.g. 'https://mirror.example.org/{{ image.shortname }}/{{ version.version }}-{{ image.shortname }}.{{ image.format }}'")
 	fl.BoolVar(&f.regenerate, "regenerate", false, "own whole catalog entries: render every updated entry from the templates, as for a new one (default: change only its versions)")
@@ -100,6 +114,7 @@ func (f *crawlFlags) registerPublish(cmd *cobra.Command) {
 	fl.StringVar(&f.committerName, "committer-name", "", "commit committer name (default: the author's)")
 	fl.StringVar(&f.committerEmail, "committer-email", "", "commit committer email (default: the author's); the bot recognises its own commits by it")
 	fl.BoolVar(&f.signoff, "signoff", false, "add a Signed-off-by trailer to the commit")
+	f.registerForge(cmd)
 }
 
 // options turns flags into the bot's options, loading the sources file and
@@ -166,7 +181,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if retries == 0 {
 		retries = -1 // upstream.Options: 0 means the default, -1 none
 	}
+	proxy := a.proxy()
 	client := upstream.NewClient(upstream.Options{
+		Transport: crawlTransport(proxy, f.perHost),
 		UserAgent: buildinfo.UserAgent(),
 		Mirrors:   mirrors,
 		PerHost:   f.perHost,
@@ -175,6 +192,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		MaxBody:   f.maxBody,
 		Logger:    logger,
 	})
+	if err := f.checkForge(); f.publish && err != nil {
+		return bot.Options{}, usageErr(err)
+	}
 	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
 	committer := author
 	if f.committerName != "" {
@@ -183,7 +203,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if f.committerEmail != "" {
 		committer.Email = f.committerEmail
 	}
-	return bot.Options{
+	o := bot.Options{
 		Catalog:       f.catalog,
 		NewCatalog:    f.newCatalog,
 		CatalogDir:    strings.Trim(f.catalogDir, "/"),
@@ -204,10 +224,23 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Author:        author,
 		Committer:     committer,
 		Signoff:       f.signoff,
+		SignCommits:   f.signCommits,
+		Dashboard:     f.dashboard,
+		FailAfter:     f.failAfter,
+		Reviewers:     f.reviewers,
+		TeamReviewers: f.teamReviewers,
+		Assignees:     f.assignees,
+		Milestone:     f.milestone,
 		Signatures:    f.signatures,
 		SignaturesOff: f.signatures == source.SignatureOff,
 		Logger:        logger,
-	}, nil
+		SplitBy:       f.splitBy,
+		Proxy:         proxy,
+	}
+	if err := f.messageTemplates(&o); err != nil {
+		return bot.Options{}, usageErr(err)
+	}
+	return o, nil
 }
 
 func loadTemplates(dir string) (*render.Renderer, error) {

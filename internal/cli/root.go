@@ -140,11 +140,12 @@ func isFlagError(err error) bool {
 
 // lookupTokens returns the distinct tokens of the environment, the one to
 // use first: the action's token input, which a workflow sets on purpose
-// (and which defaults to the workflow token), then GITHUB_TOKEN. All of
+// (and which defaults to the workflow token), then GITHUB_TOKEN, then GH_TOKEN. All of
 // them are secrets to keep out of the output.
 func (a *app) lookupTokens() []string {
 	var tokens []string
-	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN"} {
+	// GH_TOKEN is the GitHub CLI's name for it, accepted the same way.
+	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
 		if v, ok := a.env(k); ok {
 			if v = strings.TrimSpace(v); v != "" && !slices.Contains(tokens, v) {
 				tokens = append(tokens, v)
@@ -163,7 +164,7 @@ distributions' mirrors for new cloud image builds, regenerates the catalog entri
 Jinja2 templates, and opens one pull request with the change (or updates the open one).
 
 Every flag can also be set as IMAGE_CRAWLER_<FLAG> in the environment (upper case, - as _);
-repeatable flags take one value per line there. The GitHub token is read from GITHUB_TOKEN.
+repeatable flags take one value per line there. The GitHub token is read from GITHUB_TOKEN (or GH_TOKEN).
 
 As a GitHub Action, the action's inputs set the flags as well. A flag's value comes from, in
 order: the command line, the action input, IMAGE_CRAWLER_<FLAG>, the workflow's own repository
@@ -196,7 +197,7 @@ token is masked first, and a run writes step outputs, a job summary and annotati
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
-	root.AddCommand(a.newRunCmd(), a.newCrawlCmd(), a.newValidateCmd(), a.newListCmd(), a.newVersionCmd())
+	root.AddCommand(a.newRunCmd(), a.newCrawlCmd(), a.newValidateCmd(), a.newListCmd(), a.newVersionCmd(), a.newVerifyCmd())
 	// Cobra's completion command, made here rather than on Execute so that
 	// it carries examples like every other command. It takes its output
 	// stream when made, so the streams are set first.

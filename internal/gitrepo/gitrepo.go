@@ -80,6 +80,9 @@ type CloneOptions struct {
 	Dir string
 	// Token, if set, is sent as the password of HTTP basic auth.
 	Token string
+	// Proxy is the HTTP proxy for every request to URL (clone, ls-remote,
+	// push); nil for none.
+	Proxy *url.URL
 }
 
 // Repo is a shallow clone of one base branch. Its methods are not safe for
@@ -92,6 +95,7 @@ type Repo struct {
 	repo     *git.Repository
 	base     string
 	baseHead plumbing.Hash
+	proxy    transport.ProxyOptions
 }
 
 // Clone clones the base branch only, at depth 1, into a directory on disk
@@ -100,7 +104,7 @@ type Repo struct {
 // into again: go-git's fetches into shallow repositories are unreliable, so
 // each run clones afresh.
 func Clone(ctx context.Context, o CloneOptions) (*Repo, error) {
-	r := &Repo{url: o.URL, token: o.Token, base: o.Base}
+	r := &Repo{url: o.URL, token: o.Token, base: o.Base, proxy: proxyOptions(o.Proxy)}
 	op := "clone " + redact.String(o.URL, o.Token)
 	if o.Base != "" {
 		op += " (branch " + o.Base + ")"
@@ -125,6 +129,7 @@ func Clone(ctx context.Context, o CloneOptions) (*Repo, error) {
 		SingleBranch: true,
 		Depth:        1,
 		Tags:         git.NoTags,
+		ProxyOptions: r.proxy,
 	}
 	if o.Base != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(o.Base)
@@ -223,7 +228,8 @@ type BranchState struct {
 	// to pass to Push and DeleteBranch.
 	Head string
 	// Owned means the tip is the bot's own commit: it carries Trailer, the
-	// bot committed it, and it has a single parent. Anyone who amends,
+	// bot committed it (or GitHub did, signed, with the bot as author), and
+	// it has a single parent. Anyone who amends,
 	// rebases or adds to it becomes the committer of the tip, so Owned turns
 	// false and the caller leaves the branch alone.
 	Owned bool
@@ -265,6 +271,7 @@ func (r *Repo) RemoteBranch(ctx context.Context, branch string, bot Identity) (B
 		Depth:         1,
 		NoCheckout:    true,
 		Tags:          git.NoTags,
+		ProxyOptions:  r.proxy,
 	})
 	if err != nil {
 		return BranchState{}, r.scrub(r.describe(op, err, false))
@@ -291,8 +298,25 @@ func (r *Repo) RemoteBranch(ctx context.Context, branch string, bot Identity) (B
 	// the bot works for, but whoever rewrites the commit becomes committer.
 	st.Owned = len(tip.ParentHashes) == 1 &&
 		hasTrailer(tip.Message) &&
-		strings.EqualFold(tip.Committer.Email, bot.Email)
+		committedBy(tip, bot)
 	return st, nil
+}
+
+// GitHubCommitterEmail is the committer of the commits GitHub makes and signs
+// through its API, as the bot's commits are with --sign-commits.
+const GitHubCommitterEmail = "noreply@github.com"
+
+// committedBy reports whether bot made c: bot is its committer, or GitHub
+// committed and signed it through the API with bot as the author. A person
+// who edits the branch in GitHub's web editor also gets GitHub as the
+// committer, but is the author, and their message lacks the trailer.
+func committedBy(c *object.Commit, bot Identity) bool {
+	if strings.EqualFold(c.Committer.Email, bot.Email) {
+		return true
+	}
+	return strings.EqualFold(c.Committer.Email, GitHubCommitterEmail) &&
+		c.PGPSignature != "" &&
+		strings.EqualFold(c.Author.Email, bot.Email)
 }
 
 // Commit makes one commit on the local branch, whose parent is BaseHead
@@ -444,7 +468,7 @@ func (r *Repo) Push(ctx context.Context, branch, expect string) error {
 		return r.scrub(fmt.Errorf("%s: no commit on local branch %s: call Commit first", op, branch))
 	}
 	spec := config.RefSpec(fmt.Sprintf("%s:%s", ref, ref))
-	opts := &git.PushOptions{RemoteName: remoteName, Auth: r.auth()}
+	opts := &git.PushOptions{RemoteName: remoteName, Auth: r.auth(), ProxyOptions: r.proxy}
 	if expect == "" {
 		opts.RefSpecs = []config.RefSpec{spec}
 	} else {
@@ -478,6 +502,7 @@ func (r *Repo) DeleteBranch(ctx context.Context, branch, expect string) error {
 		Auth:              r.auth(),
 		RefSpecs:          []config.RefSpec{config.RefSpec(":" + ref.String())},
 		RequireRemoteRefs: []config.RefSpec{config.RefSpec(expect + ":" + ref.String())},
+		ProxyOptions:      r.proxy,
 	})
 	if err == nil || errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil
@@ -509,7 +534,7 @@ func (r *Repo) pushFailed(ctx context.Context, op string, ref plumbing.Reference
 // remoteHead is ls-remote for one branch: its hash, or "" if absent.
 func (r *Repo) remoteHead(ctx context.Context, ref plumbing.ReferenceName) (string, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{r.url}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth()})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: r.auth(), ProxyOptions: r.proxy})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return "", nil
 	}
@@ -522,6 +547,22 @@ func (r *Repo) remoteHead(ctx context.Context, ref plumbing.ReferenceName) (stri
 		}
 	}
 	return "", nil
+}
+
+// proxyOptions turns a proxy URL into go-git's form, the credentials apart.
+func proxyOptions(u *url.URL) transport.ProxyOptions {
+	if u == nil {
+		return transport.ProxyOptions{}
+	}
+	c := *u
+	var o transport.ProxyOptions
+	if c.User != nil {
+		o.Username = c.User.Username()
+		o.Password, _ = c.User.Password()
+		c.User = nil
+	}
+	o.URL = c.String()
+	return o
 }
 
 func (r *Repo) auth() transport.AuthMethod {

@@ -53,3 +53,8 @@ func hasTrailer(msg string) bool {
 	}
 	return false
 }
+
+// WithTrailer returns msg as Commit would commit it: Trailer appended to its
+// trailer block. Commits made elsewhere (through the GitHub API) use it so
+// that the bot recognises them too.
+func WithTrailer(msg string) string { return withTrailer(msg) }

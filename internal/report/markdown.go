@@ -80,6 +80,10 @@ func shortSum(s string) string {
 	return algo + ":" + hex[:12]
 }
 
+// VerifyDocURL is the page that says what `image-crawler verify` checks,
+// linked from every pull request body.
+const VerifyDocURL = "https://github.com/osism/image-crawler/blob/main/docs/verify.md"
+
 // BodyOptions adds what the body says beyond the report.
 type BodyOptions struct {
 	// SignaturesOff is set when --signatures off switched verification off.
@@ -173,6 +177,7 @@ func body(r *Report, o BodyOptions, shown int) string {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
+	b.WriteString("Every version item in this pull request can be checked against upstream with `image-crawler verify`, run as a required check on catalog pull requests: [what it checks](" + VerifyDocURL + ").\n\n")
 	b.WriteString("This pull request is regenerated on every run of image-crawler; commits pushed to its branch by hand make the bot leave it alone.\n")
 	return b.String()
 }

@@ -23,6 +23,12 @@ type Report struct {
 	Failures    []Failure    `json:"failures"`
 	Files       []string     `json:"files"`
 	PullRequest *PullRequest `json:"pull_request"`
+	// PullRequests are the pull requests of a run with --split-by file, one
+	// per catalog file that has or had one; PullRequest is then the first
+	// that changed.
+	PullRequests []PullRequest `json:"pull_requests,omitempty"`
+	// Dashboard is the dashboard issue (--dashboard); absent without it.
+	Dashboard *Dashboard `json:"dashboard,omitempty"`
 	// Pruned are versions removed because their files are gone upstream
 	// and no mirror_url keeps them; Repinned moved to upstream's archive.
 	Pruned   []Pruned   `json:"pruned"`
@@ -105,6 +111,9 @@ type PullRequest struct {
 	URL       string `json:"url"`
 	Branch    string `json:"branch"`
 	Operation string `json:"operation"` // created, updated, closed, none
+	// HeadSHA is the commit at the head of the bot's branch after the run;
+	// "" when the branch is gone or was left alone.
+	HeadSHA string `json:"head_sha,omitempty"`
 }
 
 // New builds a report. Slices are never nil, so the JSON always has [].

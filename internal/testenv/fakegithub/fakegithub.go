@@ -70,6 +70,13 @@ type PullRequest struct {
 	Draft     bool
 	Labels    []string
 	Author    string
+	// Reviewers and TeamReviewers are the requested reviewers (logins and
+	// team slugs); Assignees the assigned logins; Milestone a milestone
+	// number, 0 for none.
+	Reviewers     []string
+	TeamReviewers []string
+	Assignees     []string
+	Milestone     int
 }
 
 // Label is a repository label.
@@ -132,6 +139,11 @@ type repo struct {
 	pulls         map[int]*pull
 	comments      map[int][]comment
 	labels        []Label
+	gitDir        string        // bare repository behind the git data API (UseGitRepo)
+	issues        map[int]*pull // plain issues; pull requests are in pulls
+	collaborators []string
+	teams         []string
+	milestones    map[int]string
 }
 
 type pull struct {
@@ -140,6 +152,10 @@ type pull struct {
 	createdAt time.Time
 	updatedAt time.Time
 	closedAt  time.Time
+	// isIssue marks a plain issue (kept in repo.issues), stateReason its
+	// state_reason once closed.
+	isIssue     bool
+	stateReason string
 }
 
 type comment struct {
@@ -192,6 +208,7 @@ func (s *Server) AddRepo(owner, name, defaultBranch string) {
 		nextNumber: 1,
 		pulls:      map[int]*pull{},
 		comments:   map[int][]comment{},
+		issues:     map[int]*pull{},
 	}
 	s.mem.set(owner, name, defaultBranch, "base")
 }

@@ -68,6 +68,8 @@ func (s *Server) routes() {
 	s.handle("POST /repos/{owner}/{repo}/labels", s.createLabel)
 	s.handle("GET /repos/{owner}/{repo}/labels/{name}", s.getLabel)
 	s.handle("DELETE /repos/{owner}/{repo}/git/refs/heads/{branch...}", s.deleteRef)
+	s.gitRoutes()
+	s.issueRoutes()
 }
 
 // handle registers h; the handler runs with the server's lock held, so every
@@ -626,7 +628,7 @@ func (s *Server) updatePull(w http.ResponseWriter, r *request) {
 }
 
 func (s *Server) listComments(w http.ResponseWriter, r *request) {
-	rp, p := s.pullFromPath(w, r, docsBase)
+	rp, p := s.issueFromPath(w, r, docsBase)
 	if p == nil {
 		return
 	}
@@ -647,7 +649,7 @@ func commentJSON(rp *repo, n int, c comment) map[string]any {
 }
 
 func (s *Server) createComment(w http.ResponseWriter, r *request) {
-	rp, p := s.pullFromPath(w, r, docsComments)
+	rp, p := s.issueFromPath(w, r, docsComments)
 	if p == nil || denyWrite(w, r, docsComments) {
 		return
 	}
@@ -667,7 +669,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *request) {
 }
 
 func (s *Server) listIssueLabels(w http.ResponseWriter, r *request) {
-	rp, p := s.pullFromPath(w, r, docsBase)
+	rp, p := s.issueFromPath(w, r, docsBase)
 	if p == nil {
 		return
 	}
@@ -686,7 +688,7 @@ func (s *Server) issueLabels(r *request, rp *repo, p *pull) []map[string]any {
 // addIssueLabels adds labels by name. Like GitHub, it creates a label that
 // does not exist yet (grey, no description) instead of refusing it.
 func (s *Server) addIssueLabels(w http.ResponseWriter, r *request) {
-	rp, p := s.pullFromPath(w, r, docsAddLabels)
+	rp, p := s.issueFromPath(w, r, docsAddLabels)
 	if p == nil || denyWrite(w, r, docsAddLabels) {
 		return
 	}

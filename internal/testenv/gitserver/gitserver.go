@@ -185,6 +185,10 @@ func (s *Server) Pushes() int { return int(s.pushes.Load()) }
 
 func (s *Server) repoPath(name string) string { return filepath.Join(s.root, name+".git") }
 
+// Dir is the directory of the bare repository name, for a fake GitHub that
+// serves the git data API from the same objects (fakegithub.UseGitRepo).
+func (s *Server) Dir(name string) string { return s.repoPath(name) }
+
 // CreateRepo creates the bare repository name.git with one commit holding
 // files on branch, which becomes the repository's default branch (HEAD).
 func (s *Server) CreateRepo(name, branch string, files map[string]string) {
@@ -320,6 +324,20 @@ func (s *Server) Log(name, ref string) []CommitInfo {
 func (s *Server) Git(name string, args ...string) string {
 	s.tb.Helper()
 	return s.git(s.repoPath(name), args...)
+}
+
+// GitStdin is Git with stdin, e.g. for hash-object --stdin.
+func (s *Server) GitStdin(name, stdin string, args ...string) string {
+	s.tb.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = s.repoPath(name)
+	cmd.Env = append(os.Environ(), gitEnv(s.root)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.tb.Fatalf("git %s in %s: %v\n%s", strings.Join(args, " "), name, err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // Contains reports whether text occurs anywhere in the repository's objects
