@@ -13,8 +13,13 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM stops the run cleanly; a second one ends
+	// the process at once (docs/operations.md).
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.WithSignals(context.Background(), sigs, os.Stderr, os.Exit)
 	code := cli.Main(ctx, os.Args[1:], iostreams.System(), os.LookupEnv)
 	stop()
+	signal.Stop(sigs)
 	os.Exit(code)
 }

@@ -32,7 +32,13 @@ func (r *Runtime) Finish(rep *report.Report, runErr error) error {
 func Outputs(rep *report.Report) ([]Output, error) {
 	pr := &report.PullRequest{Operation: "none"}
 	updates, failures := []report.Update{}, 0
+	written, pushed, interrupted := []string{}, false, ""
 	if rep != nil {
+		written = append(written, rep.Written...)
+		pushed = rep.Pushed
+		if rep.Interrupted != nil {
+			interrupted = rep.Interrupted.Reason
+		}
 		if rep.PullRequest != nil {
 			pr = rep.PullRequest
 		}
@@ -54,6 +60,12 @@ func Outputs(rep *report.Report) ([]Output, error) {
 	if err := enc.Encode(updates); err != nil {
 		return nil, fmt.Errorf("step output updates: %w", err)
 	}
+	// What reached its place: a failed write or push, or an interruption,
+	// shows here rather than in updates alone (docs/operations.md).
+	wj, err := json.Marshal(written)
+	if err != nil {
+		return nil, fmt.Errorf("step output written: %w", err)
+	}
 	return []Output{
 		{"pull-request-number", number},
 		{"pull-request-url", pr.URL},
@@ -62,6 +74,9 @@ func Outputs(rep *report.Report) ([]Output, error) {
 		{"pull-request-head-sha", pr.HeadSHA},
 		{"updates", strings.TrimSuffix(js.String(), "\n")},
 		{"failures", strconv.Itoa(failures)},
+		{"written", string(wj)},
+		{"pushed", strconv.FormatBool(pushed)},
+		{"interrupted", interrupted},
 	}, nil
 }
 

@@ -145,6 +145,9 @@ func TestOutputs(t *testing.T) {
 	rep.Failures = []report.Failure{failure, failure}
 	rep.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "created",
 		HeadSHA: "0123456789abcdef0123456789abcdef01234567"}
+	rep.Written, rep.Pushed = []string{"etc/images/ubuntu.yml"}, true
+	stopped := &report.Report{Written: []string{}, NotWritten: []string{"etc/images/ubuntu.yml"},
+		Interrupted: &report.Interrupted{Reason: "SIGINT", Phase: "crawling"}}
 	tests := []struct {
 		name string
 		rep  *report.Report
@@ -153,11 +156,17 @@ func TestOutputs(t *testing.T) {
 	}{
 		{"created", rep, map[string]string{"pull-request-number": "7", "pull-request-url": "https://github.com/osism/catalog/pull/7",
 			"pull-request-operation": "created", "pull-request-branch": "image-crawler/updates", "failures": "2",
-			"pull-request-head-sha": "0123456789abcdef0123456789abcdef01234567"}, 1},
+			"pull-request-head-sha": "0123456789abcdef0123456789abcdef01234567",
+			"written":               `["etc/images/ubuntu.yml"]`, "pushed": "true", "interrupted": ""}, 1},
 		{"dry run", &report.Report{DryRun: true}, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0"}, 0},
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0",
+			"written": "[]", "pushed": "false", "interrupted": ""}, 0},
+		{"interrupted", stopped, map[string]string{"pull-request-number": "", "pull-request-url": "",
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0",
+			"written": "[]", "pushed": "false", "interrupted": "SIGINT"}, 0},
 		{"no report", nil, map[string]string{"pull-request-number": "", "pull-request-url": "",
-			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0"}, 0},
+			"pull-request-operation": "none", "pull-request-branch": "", "pull-request-head-sha": "", "failures": "0",
+			"written": "[]", "pushed": "false", "interrupted": ""}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

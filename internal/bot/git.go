@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/osism/image-crawler/internal/buildinfo"
-	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/forge"
 	"github.com/osism/image-crawler/internal/gitrepo"
 	"github.com/osism/image-crawler/internal/redact"
@@ -193,20 +191,19 @@ func (p *publish) leaveAlone(msg string) {
 // commit on base; it returns the commit's tree.
 func (p *publish) commit(ctx context.Context) (tree string, err error) {
 	o := p.o
-	dir := filepath.Join(p.g.repo.Dir(), filepath.FromSlash(o.CatalogDir))
-	var paths []string
+	// The files go into the commit, not into the clone's work tree: a
+	// symbolic link the repository commits cannot lead a write out of it,
+	// and a dry run writes no file (docs/operations.md).
+	var files []gitrepo.File
 	for _, f := range p.out.Files {
-		if err := catalog.WriteFile(dir, f.Rel, f.New); err != nil {
-			return "", fmt.Errorf("write %s: %w", f.Path, err)
-		}
-		paths = append(paths, f.Path)
+		files = append(files, gitrepo.File{Path: f.Path, Data: f.New})
 	}
 	msg, err := p.message()
 	if err != nil {
 		return "", err
 	}
 	var commit string
-	commit, tree, err = p.g.repo.Commit(ctx, o.Branch, paths, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
+	commit, tree, err = p.g.repo.CommitFiles(ctx, o.Branch, files, msg, gitrepo.Identity(o.Author), gitrepo.Identity(o.Committer), o.Now())
 	if err != nil && !errors.Is(err, gitrepo.ErrNothingToCommit) {
 		return "", fmt.Errorf("commit: %w", err)
 	}
@@ -248,6 +245,7 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 	switch {
 	case p.state.UpToDate(repo.BaseHead(), tree):
 		p.out.Intent = append(p.out.Intent, fmt.Sprintf("branch %s already holds this change: no push", o.Branch))
+		p.onRemote(false)
 		return false, false, nil
 	case o.DryRun:
 		p.out.Intent = append(p.out.Intent, fmt.Sprintf("would push branch %s (one commit on %s %s)", o.Branch, p.base, short(repo.BaseHead())))
@@ -261,6 +259,7 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 	if err == nil {
 		o.Logger.Info("pushed", "branch", o.Branch, "signed", o.SignCommits)
 		p.result.HeadSHA = p.headSHA
+		p.onRemote(true)
 		return true, false, nil
 	}
 	if !errors.Is(err, gitrepo.ErrLeaseFailed) && !errors.Is(err, forge.ErrRefMoved) {
@@ -277,6 +276,7 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 		return false, true, nil
 	case now.UpToDate(repo.BaseHead(), tree):
 		o.Logger.Info("another run pushed the same change", "branch", o.Branch)
+		p.onRemote(false)
 		p.result.HeadSHA = now.Head
 		if p.pr == nil && p.gh != nil {
 			p.pr, _ = p.gh.FindOpen(ctx, p.g.ghRepo, o.Branch, p.base)
@@ -285,6 +285,18 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 	default:
 		return false, false, fmt.Errorf("push %s: %w", o.Branch, err)
 	}
+}
+
+// onRemote records that the remote branch holds the files: written (in the
+// commit there) and, if this run sent it, pushed. A dry run records nothing.
+func (p *publish) onRemote(pushed bool) {
+	if p.o.DryRun {
+		return
+	}
+	for _, f := range p.out.Files {
+		p.out.Report.Written = append(p.out.Report.Written, f.Path)
+	}
+	p.out.Report.Pushed = pushed
 }
 
 // upsertPR opens the pull request, or updates the open one where its title

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -53,16 +52,17 @@ func IsGitURL(s string) bool {
 }
 
 // begin opens the workspace and runs the crawl and plan steps, which run
-// and crawl share. The caller closes the workspace.
-func begin(ctx context.Context, o *Options) (workspace, *Crawled, error) {
-	o.defaults()
-	if err := o.check(); err != nil {
-		return nil, nil, err
-	}
+// and crawl share. The caller closes the workspace. rc follows the phase.
+func begin(ctx context.Context, o *Options, rc *reach) (workspace, *Crawled, error) {
 	ws, err := openWorkspace(ctx, o)
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		ws.Close()
+		return nil, nil, err
+	}
+	rc.phase = PhaseCrawling
 	c, err := crawlStep(ctx, o, ws.Root())
 	if err != nil {
 		ws.Close()
@@ -87,11 +87,47 @@ func (c *Crawled) warnings(o *Options) []string {
 	return ws
 }
 
+// prepare checks the options and starts following the run's progress.
+func prepare(ctx context.Context, o *Options) (*reach, error) {
+	o.defaults()
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if err := catalog.CheckDir(o.CatalogDir); err != nil {
+		return nil, &UsageError{fmt.Errorf("--catalog-dir: %w", err)}
+	}
+	return track(ctx, o), nil
+}
+
+// stoppedEarly is the outcome of a run interrupted before it had crawled:
+// every selected image is not reached.
+func stoppedEarly(o *Options, rc *reach) (*report.Report, error) {
+	rep := report.New(nil, nil, nil, nil)
+	var names []string
+	order := map[string]int{}
+	if imgs, err := o.Sources.Select(o.Only); err == nil {
+		for i, img := range imgs {
+			names = append(names, img.Name)
+			order[img.Name] = i
+		}
+	}
+	rc.mark(rep, order, names)
+	rep.DryRun = o.DryRun
+	return rep, rc.interrupted("")
+}
+
 // Crawl compares upstream with the catalog and changes nothing.
 func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	o.DryRun = true // nothing is pushed, so no pull request needs --repo
-	ws, c, err := begin(ctx, &o)
+	rc, err := prepare(ctx, &o)
 	if err != nil {
+		return nil, err
+	}
+	ws, c, err := begin(ctx, &o, rc)
+	if err != nil {
+		if ctx.Err() != nil {
+			return stoppedEarly(&o, rc)
+		}
 		return nil, err
 	}
 	defer ws.Close()
@@ -103,19 +139,48 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	c.fill(rep, c.Changes)
 	rep.DryRun = true
 	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
+	if ctx.Err() != nil {
+		rc.mark(rep, c.order, nil)
+		return rep, rc.interrupted("")
+	}
 	return rep, nil
 }
 
 // Run is the whole job: crawl, plan, render, then write the files (a local
 // directory), print them as a diff (--dry-run), or commit, push and open or
 // update the pull request (a git URL).
+//
+// A run whose context ends (a signal, --timeout) stops at the next phase
+// and publishes nothing after it: it returns the partial outcome, whose
+// report lists the images not reached, and an *InterruptedError.
 func Run(ctx context.Context, o Options) (*Outcome, error) {
-	ws, c, err := begin(ctx, &o)
+	rc, err := prepare(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
+	ws, c, err := begin(ctx, &o, rc)
+	if err != nil {
+		if ctx.Err() != nil {
+			rep, ierr := stoppedEarly(&o, rc)
+			return &Outcome{Report: rep}, ierr
+		}
+		return nil, err
+	}
 	defer ws.Close()
-	r := renderStep(&o, c)
+	if ctx.Err() == nil {
+		rc.phase = PhaseRendering
+	}
+	r, err := renderUntil(ctx, &o, c)
+	if err != nil {
+		var updates []plan.Update
+		for _, ch := range c.Changes {
+			updates = append(updates, ch.Update)
+		}
+		rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
+		rep.DryRun = o.DryRun
+		rc.mark(rep, c.order, nil)
+		return &Outcome{Report: rep}, rc.interrupted("")
+	}
 	var paths []string
 	for _, f := range r.Files {
 		paths = append(paths, f.Path)
@@ -132,10 +197,70 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if o.DryRun {
 		out.Diff = Diff(r.Files)
 	}
-	if err := ws.Publish(ctx, &o, out); err != nil {
+	if ctx.Err() != nil {
+		// Stopped before publishing: nothing leaves the run.
+		rc.mark(rep, c.order, nil)
+		if !o.DryRun {
+			rep.Unpublished()
+		}
+		return out, rc.interrupted("")
+	}
+	rc.phase = PhasePublishing
+	err = ws.Publish(ctx, &o, out)
+	if !o.DryRun {
+		rep.NotWritten = notWritten(rep.Files, rep.Written)
+	}
+	if err != nil && ctx.Err() != nil {
+		rc.mark(rep, c.order, nil)
+		return out, rc.interrupted(published(rep))
+	}
+	if err != nil {
 		return out, err
 	}
 	return out, nil
+}
+
+// renderUntil renders, or gives up when ctx ends first: rendering only
+// computes bytes, so a run out of time need not wait for it (a template
+// slow to render cannot hold a run past its deadline).
+func renderUntil(ctx context.Context, o *Options, c *Crawled) (*Rendered, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	done := make(chan *Rendered, 1)
+	go func() { done <- renderStep(o, c) }()
+	select {
+	case r := <-done:
+		return r, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// notWritten are the files of a run that did not reach their place.
+func notWritten(files, written []string) []string {
+	done := map[string]bool{}
+	for _, w := range written {
+		done[w] = true
+	}
+	var out []string
+	for _, f := range files {
+		if !done[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// published says what a run interrupted while publishing had published.
+func published(rep *report.Report) string {
+	switch {
+	case rep.Pushed:
+		return "the branch was pushed before the interruption; the pull request may not say so yet"
+	case len(rep.Written) > 0:
+		return fmt.Sprintf("%d of %d files were written before the interruption (see the report)", len(rep.Written), len(rep.Files))
+	}
+	return ""
 }
 
 // Diff renders file changes as one git-style unified diff.
@@ -226,17 +351,57 @@ type localWorkspace struct{ root string }
 func (l *localWorkspace) Root() string { return l.root }
 func (l *localWorkspace) Close() error { return nil }
 
-func (l *localWorkspace) Publish(_ context.Context, o *Options, out *Outcome) error {
+// Publish writes the files in place under the repository's write lock, each
+// only if it is still the bytes the run read (docs/operations.md). A dry run
+// touches nothing.
+func (l *localWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
 	if o.DryRun {
 		return nil
 	}
-	dir := filepath.Join(l.root, filepath.FromSlash(o.CatalogDir))
-	for _, f := range out.Files {
-		if err := catalog.WriteFile(dir, f.Rel, f.New); err != nil {
-			return fmt.Errorf("write %s: %w", f.Path, err)
-		}
+	if err := os.MkdirAll(l.root, 0o755); err != nil {
+		return fmt.Errorf("make catalog directory: %w", err)
 	}
-	return nil
+	repo, err := catalog.OpenRepo(l.root, o.CatalogDir)
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	unlock, err := repo.Lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if removed, err := repo.CleanTemp(); err != nil {
+		o.Logger.Warn("could not remove temporary files a killed run left", "error", err)
+	} else if len(removed) > 0 {
+		o.Logger.Info("removed temporary files a killed run left", "files", removed)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	changes := make([]catalog.Change, 0, len(out.Files))
+	for _, f := range out.Files {
+		changes = append(changes, catalog.Change{Rel: f.Rel, Old: f.Old, New: f.New, Created: f.Created})
+	}
+	written, err := repo.Replace(changes)
+	out.Report.Written = append(out.Report.Written, written...)
+	return err
+}
+
+// loadCatalog loads the catalog under root through one os.Root at the
+// repository root: no symbolic link, no FIFO (docs/operations.md).
+func loadCatalog(ctx context.Context, root, dir string) (*catalog.Catalog, error) {
+	repo, err := catalog.OpenRepo(root, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A local directory that does not exist yet holds an empty
+		// catalog; Publish makes it.
+		return &catalog.Catalog{Dir: dir}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer repo.Close()
+	return repo.Load(ctx)
 }
 
 // fill adds to the report what the run pruned and repinned (of the changes

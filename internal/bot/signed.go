@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/osism/image-crawler/internal/forge"
 	"github.com/osism/image-crawler/internal/gitrepo"
@@ -22,13 +20,9 @@ func (p *publish) pushSigned(ctx context.Context) error {
 	}
 	files := make([]forge.File, 0, len(p.out.Files))
 	for _, f := range p.out.Files {
-		// The bytes as written into the clone, so the API commit's tree
-		// equals the one the lease compares with.
-		data, err := os.ReadFile(filepath.Join(p.g.repo.Dir(), filepath.FromSlash(f.Path)))
-		if err != nil {
-			return fmt.Errorf("read %s: %w", f.Path, err)
-		}
-		files = append(files, forge.File{Path: f.Path, Content: data})
+		// The bytes committed into the clone (CommitFiles), so the API
+		// commit's tree equals the one the lease compares with.
+		files = append(files, forge.File{Path: f.Path, Content: f.New})
 	}
 	msg, err := p.message()
 	if err != nil {

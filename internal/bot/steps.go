@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -57,7 +56,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	cat, err := catalog.Load(filepath.Join(root, filepath.FromSlash(o.CatalogDir)))
+	cat, err := loadCatalog(ctx, root, o.CatalogDir)
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}

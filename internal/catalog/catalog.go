@@ -15,6 +15,7 @@ package catalog
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -120,9 +121,16 @@ func Load(dir string) (*Catalog, error) {
 		return nil, fmt.Errorf("open catalog directory: %w", err)
 	}
 	defer root.Close()
+	return loadRoot(context.Background(), c, root)
+}
+
+// loadRoot fills c with the catalog files under root. Only regular files
+// are read: a symbolic link or a FIFO named like a catalog file is an error
+// of that file, never followed or opened (see Repo).
+func loadRoot(ctx context.Context, c *Catalog, root *os.Root) (*Catalog, error) {
 	fsys := root.FS()
 	var names []string
-	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -140,11 +148,14 @@ func Load(dir string) (*Catalog, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list catalog directory %s: %w", dir, err)
+		return nil, fmt.Errorf("list catalog directory %s: %w", c.Dir, err)
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		data, err := readCapped(fsys, name)
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load catalog: %w", err)
+		}
+		data, err := readEntry(root, name)
 		if err != nil {
 			c.Errors = append(c.Errors, &FileError{Path: name, Err: err})
 			continue
@@ -163,11 +174,35 @@ func Load(dir string) (*Catalog, error) {
 	return c, nil
 }
 
+// readEntry reads a catalog file found by the walk; a symbolic link is
+// refused by name rather than followed.
+func readEntry(root *os.Root, name string) ([]byte, error) {
+	fi, err := root.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%w: a symbolic link; the bot follows none inside the repository", ErrUnsafePath)
+	}
+	return readRegular(root, name)
+}
+
 // maxFileSize bounds what Load reads into memory; the largest osism catalog
 // file is about 13 KiB.
 const maxFileSize = 8 << 20
 
+// readCapped reads name from fsys if it is a regular file, up to
+// maxFileSize. Stat comes first so that a FIFO is never opened (opening one
+// waits for a writer); catalog files are read with readRegular, which also
+// checks the opened file.
 func readCapped(fsys fs.FS, name string) ([]byte, error) {
+	fi, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w (%v)", ErrNotRegular, fi.Mode().Type())
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err

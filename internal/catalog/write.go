@@ -11,33 +11,8 @@ import (
 	"strings"
 )
 
-// WriteFile writes data to rel (a slash path) inside dir, atomically: a
-// temporary file next to it is written, synced and renamed over it, so a
-// reader sees the old file or the new one and never half of one. Missing
-// parent directories are created, and an existing file keeps its mode.
-//
-// The catalog comes from a repository the bot does not control, so rel must
-// stay inside dir: absolute paths, ".." and symbolic links that lead out of
-// dir are refused (the writes go through an os.Root). A symbolic link in
-// rel's own place is refused too, rather than replaced by a file.
-func WriteFile(dir, rel string, data []byte) error {
-	if err := checkRel(rel); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
-	}
-	defer root.Close()
-	if err := writeIn(root, rel, data); err != nil {
-		return fmt.Errorf("write %s in %s: %w", rel, dir, err)
-	}
-	return nil
-}
-
+// checkRel checks a catalog file's path relative to the catalog directory:
+// a clean relative slash path that stays inside it.
 func checkRel(rel string) error {
 	switch {
 	case rel == "" || rel == ".":

@@ -7,13 +7,36 @@ import (
 	"testing"
 )
 
-func TestWriteFile(t *testing.T) {
+// writeFile replaces (or creates) rel in the catalog directory dir through
+// Repo.Replace, as the bot writes.
+func writeFile(dir, rel string, data []byte) error {
+	r, err := OpenRepo(dir, ".")
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if err := checkRel(rel); err != nil {
+		_, err := r.Replace([]Change{{Rel: rel, New: data, Created: true}})
+		return err
+	}
+	old, exists, err := r.current(rel)
+	if err != nil {
+		return err
+	}
+	_, err = r.Replace([]Change{{Rel: rel, Old: old, New: data, Created: !exists}})
+	return err
+}
+
+func TestReplaceWrites(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join(t.TempDir(), "etc", "images") // does not exist yet
-	if err := WriteFile(dir, "ubuntu.yml", []byte("one\n")); err != nil {
+	dir := filepath.Join(t.TempDir(), "etc", "images")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(dir, "vendor/extra/new.yml", []byte("two\n")); err != nil {
+	if err := writeFile(dir, "ubuntu.yml", []byte("one\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFile(dir, "vendor/extra/new.yml", []byte("two\n")); err != nil {
 		t.Fatal(err)
 	}
 	for rel, want := range map[string]string{"ubuntu.yml": "one\n", "vendor/extra/new.yml": "two\n"} {
@@ -32,7 +55,7 @@ func TestWriteFile(t *testing.T) {
 	if err := os.Chmod(p, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(dir, "ubuntu.yml", []byte("three\n")); err != nil {
+	if err := writeFile(dir, "ubuntu.yml", []byte("three\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(p); string(got) != "three\n" {
@@ -54,7 +77,7 @@ func TestWriteFile(t *testing.T) {
 	}
 }
 
-func TestWriteFileRefusesEscapes(t *testing.T) {
+func TestReplaceRefusesEscapes(t *testing.T) {
 	t.Parallel()
 	base := t.TempDir()
 	dir := filepath.Join(base, "catalog")
@@ -91,15 +114,15 @@ func TestWriteFileRefusesEscapes(t *testing.T) {
 		{"./x.yml", `not clean`},
 		{"a//x.yml", `not clean`},
 		{`a\x.yml`, `not a relative slash path`},
-		{"linkdir/x.yml", `escapes`},
-		{"linkdir/new/x.yml", `escapes`},
+		{"linkdir/x.yml", `symbolic link`},
+		{"linkdir/new/x.yml", `symbolic link`},
 		{"linkfile.yml", `symbolic link`},
 		{"rel.yml", `symbolic link`},
 		{"inner-link.yml", `symbolic link`},
 		{"adir", `not a regular file`},
 	} {
 		t.Run(tc.rel, func(t *testing.T) {
-			err := WriteFile(dir, tc.rel, []byte("evil\n"))
+			err := writeFile(dir, tc.rel, []byte("evil\n"))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}

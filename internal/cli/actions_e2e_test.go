@@ -188,8 +188,8 @@ func checkOutputs(t *testing.T, r actionRun, want map[string]string, updates ...
 	if strings.Join(got, ", ") != strings.Join(updates, ", ") {
 		t.Errorf("output updates %q, want %q", got, updates)
 	}
-	if len(r.outputs) != 7 {
-		t.Errorf("outputs %v: want the seven of action.yml", r.outputs)
+	if len(r.outputs) != 10 {
+		t.Errorf("outputs %v: want the ten of action.yml", r.outputs)
 	}
 }
 

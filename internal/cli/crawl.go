@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -44,6 +45,12 @@ template; 1 any other failure. See docs/cli.md.`,
 				err = ferr
 			}
 			if err != nil {
+				if rep != nil {
+					// An interrupted crawl still says what it reached.
+					if rerr := writeReport(f.report, rep.WriteJSON); rerr != nil {
+						return errors.Join(err, rerr)
+					}
+				}
 				return err
 			}
 			if err := writeReport(f.report, rep.WriteJSON); err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -206,7 +205,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	o := bot.Options{
 		Catalog:       f.catalog,
 		NewCatalog:    f.newCatalog,
-		CatalogDir:    strings.Trim(f.catalogDir, "/"),
+		CatalogDir:    catalogDirFlag(f.catalogDir),
 		Sources:       src,
 		Templates:     tpl,
 		Only:          f.only,

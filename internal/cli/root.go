@@ -104,6 +104,11 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 	case isFlagError(err):
 		code = ExitUsage
 	}
+	// A run a signal ended exits as the shell expects (130, 143), whatever
+	// the error it ended with (docs/operations.md).
+	if sc := signalCode(ctx); sc != 0 {
+		code = sc
+	}
 	msg := redact.String(err.Error(), secrets...)
 	if a.gha != nil {
 		a.failEarly(msg)

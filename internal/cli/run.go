@@ -31,9 +31,11 @@ Images the catalog lacks are listed, not added: --add NAME or --add-all adds the
 docs/catalog.md for what the bot changes and what stays the operator's.
 
 Exit status: 0 every image crawled; 3 some images failed (the rest still went in);
-2 bad usage, sources file or template; 1 any other failure. With --dashboard a failed image
-is listed in the dashboard issue and gives 3 only once it has failed for longer than
---fail-after, or when every image failed (docs/pull-requests.md). See docs/cli.md.`,
+2 bad usage, sources file or template; 1 any other failure or --timeout reached;
+130 SIGINT, 143 SIGTERM (nothing is published after the signal; a second one exits at once;
+docs/operations.md). With --dashboard a failed image is listed in the dashboard issue and
+gives 3 only once it has failed for longer than --fail-after, or when every image failed
+(docs/pull-requests.md). See docs/cli.md.`,
 		Example: `  # See what would change in a local checkout, touching nothing:
   image-crawler run --dry-run --catalog ./my-catalog
 

@@ -65,7 +65,7 @@ Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog fi
 				fmt.Fprintf(w, "ok  schema %s\n", schema.Source())
 			}
 			dir := filepath.Join(catalogLoc, filepath.FromSlash(catalogDir))
-			cat, err := catalog.Load(dir)
+			cat, err := loadCatalogIn(cmd.Context(), catalogLoc, catalogDir)
 			if err != nil {
 				bad = append(bad, err)
 			} else {

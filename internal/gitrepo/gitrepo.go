@@ -326,6 +326,12 @@ func committedBy(c *object.Commit, bot Identity) bool {
 // block. A zero when means now. It returns the commit and its tree;
 // ErrNothingToCommit when the result equals the base tree.
 func (r *Repo) Commit(ctx context.Context, branch string, paths []string, msg string, author, committer Identity, when time.Time) (commit, tree string, err error) {
+	return r.commit(ctx, branch, paths, msg, author, committer, when, func(wt *git.Worktree, p string) error {
+		return stage(wt, r.dir, p)
+	})
+}
+
+func (r *Repo) commit(ctx context.Context, branch string, paths []string, msg string, author, committer Identity, when time.Time, stage func(*git.Worktree, string) error) (commit, tree string, err error) {
 	op := "commit to branch " + branch
 	defer func() { err = r.scrub(err) }()
 	if err := ctx.Err(); err != nil {
@@ -377,7 +383,7 @@ func (r *Repo) Commit(ctx context.Context, branch string, paths []string, msg st
 		return "", "", fmt.Errorf("%s: reset index to base %s: %w", op, short(r.BaseHead()), err)
 	}
 	for _, p := range paths {
-		if err := stage(wt, r.dir, filepath.ToSlash(filepath.Clean(p))); err != nil {
+		if err := stage(wt, filepath.ToSlash(filepath.Clean(p))); err != nil {
 			return "", "", fmt.Errorf("%s: stage %s: %w", op, p, err)
 		}
 	}

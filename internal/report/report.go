@@ -44,6 +44,12 @@ type Report struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// DryRun is true when nothing left the machine.
 	DryRun bool `json:"dry_run"`
+	// Written, NotWritten, Pushed and Interrupted say what the run
+	// published and what it did not (publish.go, docs/operations.md).
+	Written     []string     `json:"written"`
+	NotWritten  []string     `json:"not_written,omitempty"`
+	Pushed      bool         `json:"pushed"`
+	Interrupted *Interrupted `json:"interrupted,omitempty"`
 }
 
 // Update is one changed image.
@@ -119,7 +125,7 @@ type PullRequest struct {
 // New builds a report. Slices are never nil, so the JSON always has [].
 func New(updates []plan.Update, unchanged []plan.Unchanged, failures []plan.Failure, files []string) *Report {
 	r := &Report{Schema: Schema, Updates: []Update{}, Unchanged: []Unchanged{}, Failures: []Failure{}, Files: []string{},
-		Pruned: []Pruned{}, Repinned: []Repinned{}, NotUpdated: []NotUpdated{}, Available: []string{}}
+		Pruned: []Pruned{}, Repinned: []Repinned{}, NotUpdated: []NotUpdated{}, Available: []string{}, Written: []string{}}
 	for _, u := range updates {
 		ru := Update{
 			Image: u.Image, File: u.File, Version: u.Version, Checksum: u.Checksum, URL: u.URL,
