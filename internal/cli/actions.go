@@ -67,10 +67,10 @@ func setFlags(fs *pflag.FlagSet, flags []actions.Flag) error {
 // only the same stream keeps them in order.
 func (a *app) group(title string) (end func()) {
 	if a.gha == nil {
-		return func() {}
+		return a.endProgress
 	}
 	actions.Group(a.ios.ErrOut, title)
-	return func() { actions.EndGroup(a.ios.ErrOut) }
+	return func() { a.endProgress(); actions.EndGroup(a.ios.ErrOut) }
 }
 
 // printProblems reports failed images, respins and warnings: annotations in

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/osism/image-crawler/internal/iostreams"
+	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
+	"github.com/osism/image-crawler/internal/upstream"
 	"github.com/osism/image-crawler/templates"
 )
 
@@ -254,5 +257,24 @@ func TestProgressCountsEveryImageByName(t *testing.T) {
 	}
 	if fedora == 0 {
 		t.Fatalf("no Fedora failure: %+v", rep.Failures)
+	}
+}
+
+// A crawl that stops before its last image (a signal, --timeout) still
+// ends the terminal's progress line, so the error that follows stands on
+// a line of its own.
+func TestTerminalProgressLineEnds(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	ios.Terminal = true
+	a := &app{ios: ios}
+	p := a.progress()
+	p(1, 3, upstream.Outcome{Image: source.Image{Name: "Debian 12"}, Err: errors.New("boom")})
+	a.group("crawl")()
+	if got, want := errOut.String(), eraseLine+"[1/3] 1 failed; Debian 12: failed\n"; got != want {
+		t.Fatalf("stderr %q, want %q", got, want)
+	}
+	a.group("crawl")() // no line open: nothing more
+	if strings.Count(errOut.String(), "\n") != 1 {
+		t.Fatalf("stderr %q", errOut)
 	}
 }

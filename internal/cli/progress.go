@@ -33,8 +33,9 @@ func (a *app) progress() upstream.Progress {
 		}
 		if a.ios.Terminal && !a.jsonLogs() {
 			fmt.Fprintf(a.ios.ErrOut, "%s[%d/%d] %d failed; %s: %s", eraseLine, done, total, failed, o.Image.Name, status)
+			a.lineOpen = true
 			if done == total {
-				fmt.Fprintln(a.ios.ErrOut)
+				a.endProgress()
 			}
 			return
 		}
@@ -78,5 +79,14 @@ func (a *app) printWarnings(rep *report.Report) {
 			continue
 		}
 		fmt.Fprintf(a.ios.ErrOut, "warning: %s\n", w)
+	}
+}
+
+// endProgress ends an open terminal progress line, so that what follows (an
+// interrupted crawl's error) starts on a line of its own.
+func (a *app) endProgress() {
+	if a.lineOpen {
+		fmt.Fprintln(a.ios.ErrOut)
+		a.lineOpen = false
 	}
 }

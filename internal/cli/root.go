@@ -56,6 +56,9 @@ type app struct {
 	gha *actions.Runtime
 	// finished is set once a run's outputs and summary are written.
 	finished bool
+	// lineOpen is set while a terminal progress line awaits its newline
+	// (progress.go).
+	lineOpen bool
 }
 
 // Main runs the command line and returns the exit code.
