@@ -1,5 +1,5 @@
 // Command image-crawler keeps OpenStack image catalogs current through pull
-// requests. See README.md.
+// requests. See README.md and docs/reference.md.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	cli.LimitMemory()
 	// The first SIGINT or SIGTERM stops the run cleanly; a second one ends
 	// the process at once (docs/operations.md).
 	sigs := make(chan os.Signal, 2)

@@ -128,6 +128,7 @@ var inputs = []struct {
 	{"commit-message", "commit-message", text},
 	{"split-by", "split-by", text},
 	{"skip-mirror", "skip-mirror", boolean}, // verify only
+	{"disable-eol", "disable-eol", boolean},
 }
 
 // FlagNames lists every flag an input can set, for the command line's

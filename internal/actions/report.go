@@ -195,6 +195,9 @@ func Summary(rep *report.Report, runErr error) string {
 		b.WriteString(report.UpdateTable(rep.Updates))
 		b.WriteString("\n")
 	}
+	if len(rep.EndOfLife) > 0 {
+		b.WriteString(report.EndOfLifeSection(rep.EndOfLife))
+	}
 	if len(rep.Failures) > 0 {
 		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(rep.Failures))
 		for _, f := range rep.Failures {

@@ -42,6 +42,10 @@ func TestSummary(t *testing.T) {
 	full.Failures = []report.Failure{failure}
 	full.Unchanged = []report.Unchanged{{Image: "Ubuntu 22.04", Version: "20260701"}, {Image: "AlmaLinux 9", Version: "9.6-20260610"}}
 	full.Warnings = []string{"the branch image-crawler/updates has commits the bot did not make; it was left alone"}
+	full.EndOfLife = []report.EndOfLife{
+		{Image: "Debian 11", File: "etc/images/debian.yml", EOL: "2026-08-31", State: "ended", Origin: "distro-info-data debian.csv (eol-lts)", Disabled: true},
+		{Image: "CentOS Stream 9", File: "etc/images/centos.yml", EOL: "2027-05-31", State: "ending", Origin: "sources file eol"},
+	}
 	full.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "updated"}
 
 	nothing := newReport()

@@ -9,6 +9,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/osism/image-crawler/internal/lifecycle"
 	"log/slog"
 	"time"
 
@@ -19,8 +20,8 @@ import (
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
-// Options configure one run. Zero values are the documented defaults where
-// one exists.
+// Options configure one run. Zero values are the documented defaults
+// (docs/reference.md) where one exists.
 type Options struct {
 	Catalog    string // local directory, or an https://, http:// or file:// git URL
 	CatalogDir string // folder of catalog files inside the repository
@@ -31,6 +32,8 @@ type Options struct {
 
 	Sources   *source.File
 	Templates *render.Renderer
+	// Preloaded is the catalog Preload started reading, if any.
+	Preloaded *Preloaded
 	Only      []string
 	// Add names images the catalog lacks that this run adds (--add,
 	// --add-all). An empty catalog gets every selected image anyway.
@@ -39,9 +42,14 @@ type Options struct {
 	// (--mirror-url-template); nil writes none.
 	MirrorURL *render.MirrorURL
 
-	Fetcher     upstream.Fetcher
+	Fetcher upstream.Fetcher
+	// Concurrency bounds the images crawled at once; 0 means no global
+	// bound: each host's images are bounded by PerHost instead.
 	Concurrency int
-	Progress    upstream.Progress
+	// PerHost is the Fetcher's limit of requests under way to one host
+	// (default 6), which sizes the crawl when Concurrency is 0.
+	PerHost  int
+	Progress upstream.Progress
 
 	DryRun bool
 
@@ -89,6 +97,12 @@ type Options struct {
 	// is the same as Signatures "off".
 	SignaturesOff bool
 
+	// DisableEOL is --disable-eol: propose enable: false for enabled
+	// images past the end of their release's support (docs/lifecycle.md).
+	DisableEOL bool
+	// Lifecycle are the release tables; nil means the built-in snapshot.
+	Lifecycle *lifecycle.Tables
+
 	Logger *slog.Logger
 	Now    func() time.Time
 }
@@ -118,8 +132,11 @@ func (o *Options) defaults() {
 	if o.Committer.Name == "" {
 		o.Committer = o.Author
 	}
-	if o.Concurrency < 1 {
-		o.Concurrency = 8
+	if o.Concurrency < 0 {
+		o.Concurrency = 0
+	}
+	if o.PerHost < 1 {
+		o.PerHost = 6
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -151,7 +168,7 @@ func (o *Options) check() error {
 	return nil
 }
 
-// ExitCode maps an outcome to the exit status (docs/cli.md): 0 all crawled, 3
+// ExitCode maps an outcome to the exit status of docs/operations.md: 0 all crawled, 3
 // some images failed (the rest still proceeded).
 func ExitCode(failures int) int {
 	if failures > 0 {

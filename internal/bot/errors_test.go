@@ -38,14 +38,15 @@ func TestOffline(t *testing.T) {
 // with those crawled, in one sequence.
 func TestProgressCountsEveryImage(t *testing.T) {
 	var got []string
-	p := &progress{total: 3, tell: func(done, total int, o upstream.Outcome) {
+	p := &sharedProgress{p: func(done, total int, o upstream.Outcome) {
 		got = append(got, fmt.Sprintf("%d/%d %s", done, total, o.Image.Name))
 	}}
-	p.add(upstream.Outcome{Err: errors.New("list releases")})
-	p.crawled(1, 2, upstream.Outcome{})
-	p.crawled(2, 2, upstream.Outcome{})
+	p.add(2)
+	p.fail(upstream.Outcome{Err: errors.New("list releases")})
+	p.report(1, 2, upstream.Outcome{})
+	p.report(2, 2, upstream.Outcome{})
 	if fmt.Sprint(got) != "[1/3  2/3  3/3 ]" {
 		t.Fatalf("progress %q", got)
 	}
-	(&progress{total: 1}).add(upstream.Outcome{}) // no callback: no panic
+	(&sharedProgress{}).fail(upstream.Outcome{}) // no callback: no panic
 }

@@ -88,7 +88,9 @@ func track(ctx context.Context, o *Options) *reach {
 	o.Progress = func(done, total int, oc upstream.Outcome) {
 		if oc.Err != nil && ctx.Err() != nil && (isCancel(oc.Err) || errors.Is(oc.Err, context.Cause(ctx))) {
 			r.mu.Lock()
-			r.notReached[oc.Image.Name] = true
+			for _, n := range concreteNames(o, oc.Image.Name) {
+				r.notReached[n] = true
+			}
 			r.mu.Unlock()
 			return
 		}
@@ -145,4 +147,30 @@ func (r *reach) mark(rep *report.Report, order map[string]int, all []string) {
 	})
 	r.marked = len(names)
 	rep.Interrupted = &report.Interrupted{Reason: reasonOf(context.Cause(r.ctx)), Phase: r.phase, NotReached: names}
+}
+
+// concreteNames are the names an image not reached stands for: a
+// per-release source ("Ubuntu {release}") whose releases were not listed yet
+// stands for the --only names of its releases, which people asked for and
+// --only accepts; without --only its releases are unknown, and its own name
+// says so.
+func concreteNames(o *Options, name string) []string {
+	if o.Sources == nil || len(o.Only) == 0 {
+		return []string{name}
+	}
+	for _, img := range o.Sources.Images {
+		if img.Name != name || !img.PerRelease() {
+			continue
+		}
+		var out []string
+		for _, n := range o.Only {
+			if img.MatchesName(n) {
+				out = append(out, n)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return []string{name}
 }

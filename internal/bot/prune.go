@@ -51,7 +51,11 @@ func pruneStep(ctx context.Context, o *Options, c *Crawled) {
 	}
 	var mu sync.Mutex
 	var g errgroup.Group
-	g.SetLimit(o.Concurrency)
+	urls := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		urls = append(urls, j.v.URL)
+	}
+	g.SetLimit(o.limitFor(urls))
 	for _, j := range jobs {
 		g.Go(func() error {
 			gone, err := isGone(ctx, o.Fetcher, j.v.URL)

@@ -31,7 +31,7 @@ type Outcome struct {
 	Dashboard *DashboardStatus
 }
 
-// ExitCode is the exit status of a completed run (docs/cli.md); with the
+// ExitCode is the exit status (docs/operations.md) of a completed run; with the
 // dashboard on, DashboardStatus.ExitCode.
 func (o *Outcome) ExitCode() int {
 	if o.Dashboard != nil {
@@ -106,9 +106,11 @@ func stoppedEarly(o *Options, rc *reach) (*report.Report, error) {
 	var names []string
 	order := map[string]int{}
 	if imgs, err := o.Sources.Select(o.Only); err == nil {
-		for i, img := range imgs {
-			names = append(names, img.Name)
-			order[img.Name] = i
+		for _, img := range imgs {
+			for _, n := range concreteNames(o, img.Name) {
+				order[n] = len(names)
+				names = append(names, n)
+			}
 		}
 	}
 	rc.mark(rep, order, names)
@@ -181,6 +183,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		rc.mark(rep, c.order, nil)
 		return &Outcome{Report: rep}, rc.interrupted("")
 	}
+	disableStep(&o, c, r)
 	var paths []string
 	for _, f := range r.Files {
 		paths = append(paths, f.Path)
@@ -326,7 +329,7 @@ var schemeOf = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
 
 // CheckCatalog refuses a --catalog that is neither a supported git URL nor
 // a local path: SSH remotes by name (the bot pushes over HTTPS with a
-// token; docs/cli.md), and any other scheme (ftp://, a typo such as
+// token; docs/reference.md), and any other scheme (ftp://, a typo such as
 // htps://) rather than taking it for a folder name.
 func CheckCatalog(s string) error {
 	if IsGitURL(s) {
@@ -417,4 +420,6 @@ func (c *Crawled) fill(rep *report.Report, changes []*plan.Change) {
 	}
 	rep.NotUpdated = append(rep.NotUpdated, c.NotUpdated...)
 	rep.Available = append(rep.Available, c.Available...)
+	rep.EndOfLife = append(rep.EndOfLife, c.EndOfLife...)
+	rep.Warnings = append(rep.Warnings, c.Warnings...)
 }

@@ -58,7 +58,14 @@ type AddOptions struct {
 // managed as it is, plus new releases and aarch64 twins of what it carries,
 // plus what --add asks for. release is, for each image that came from a
 // per-release source, the sources-file line of that source (its family).
-func decideScope(cat *catalog.Catalog, imgs []source.Image, add AddOptions) (*scope, error) {
+//
+// ended says whether an image's release is past its end of life: such an
+// image is not part of a new catalog (bootstrap) nor of --add-all, only of
+// --add NAME, and a catalog that holds it keeps it (docs/lifecycle.md).
+// lenient leaves --add names that match none of imgs to the caller, which
+// decides the scope of the per-release images apart (they are discovered
+// while the others are crawled).
+func decideScope(cat *catalog.Catalog, imgs []source.Image, add AddOptions, ended func(source.Image) bool, lenient bool) (*scope, error) {
 	s := &scope{fresh: map[string]string{}, sibling: map[string]siblingRef{}}
 	held := func(name string) bool { _, _, ok := cat.Lookup(name); return ok }
 	empty := true
@@ -73,8 +80,11 @@ func decideScope(cat *catalog.Catalog, imgs []source.Image, add AddOptions) (*sc
 		empty = false
 	}
 	requested, err := matchAdd(imgs, add.Names)
-	if err != nil {
+	if err != nil && !lenient {
 		return nil, err
+	}
+	if ended == nil {
+		ended = func(source.Image) bool { return false }
 	}
 	proposals := map[string]string{}
 	siblings := map[string]siblingRef{}
@@ -86,10 +96,10 @@ func decideScope(cat *catalog.Catalog, imgs []source.Image, add AddOptions) (*sc
 		switch {
 		case held(img.Name):
 			s.images = append(s.images, img)
-		case empty:
+		case empty && !ended(img):
 			s.images = append(s.images, img)
 			s.fresh[img.Name] = NewBootstrap
-		case add.All || requested[img.Name]:
+		case requested[img.Name] || add.All && !ended(img):
 			s.images = append(s.images, img)
 			s.fresh[img.Name] = NewRequested
 		case proposals[img.Name] != "":
@@ -103,7 +113,8 @@ func decideScope(cat *catalog.Catalog, imgs []source.Image, add AddOptions) (*sc
 	return s, nil
 }
 
-// matchAdd resolves --add names against the sources, ignoring case.
+// matchAdd resolves --add names against the sources, ignoring case. The
+// names it finds are returned even when others are unknown.
 func matchAdd(imgs []source.Image, names []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	var unknown []string
@@ -119,7 +130,7 @@ func matchAdd(imgs []source.Image, names []string) (map[string]bool, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("--add %s: no such image in the sources (see `image-crawler list`)", strings.Join(unknown, ", "))
+		return out, fmt.Errorf("--add %s: no such image in the sources (see `image-crawler list`)", strings.Join(unknown, ", "))
 	}
 	return out, nil
 }

@@ -9,7 +9,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
@@ -45,6 +44,18 @@ type Crawled struct {
 	order map[string]int
 	// scope says which images get new entries, and their siblings.
 	scope *scope
+	// sources are the selected source images by name, per-release ones
+	// made concrete.
+	sources map[string]source.Image
+	// EndOfLife are the enabled catalog images whose release's support
+	// ended or ends within 90 days (docs/lifecycle.md).
+	EndOfLife []report.EndOfLife
+	// Warnings are things a person should know that are not failures (a
+	// release listing that failed while the releases held were crawled).
+	Warnings []string
+	// eolRel is, for each of EndOfLife, its file relative to the catalog
+	// directory.
+	eolRel []string
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
@@ -56,87 +67,17 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	cat, err := loadCatalog(ctx, root, o.CatalogDir)
-	if err != nil {
-		return nil, fmt.Errorf("load catalog: %w", err)
-	}
-	schema, err := loadSchema(root, o.CatalogDir)
+	cat, schema, err := o.loadCatalog(ctx, root)
 	if err != nil {
 		return nil, err
 	}
 	c := &Crawled{Catalog: cat, Schema: schema, target: map[string]string{}, order: map[string]int{}}
-	// A per-release source ("Fedora {release}") stands for one image per
-	// release upstream publishes now, which only a listing tells: make it
-	// concrete here, before anything looks at image names. An unlisted
-	// releases directory fails that source alone.
-	imgs, unexpanded := upstream.ExpandReleases(ctx, o.Fetcher, imgs, o.Only)
-	// pre are the images that failed before their crawl began: they count
-	// in the progress as much as the ones crawled.
-	pre := append([]upstream.Outcome(nil), unexpanded...)
-	for _, oc := range unexpanded {
-		c.Failures = append(c.Failures, plan.Failure{Image: oc.Image.Name, Error: oc.Err.Error()})
-	}
-	for i, img := range imgs {
-		c.order[img.Name] = i
-	}
-	sc, err := decideScope(cat, imgs, o.Add)
+	outcomes, err := c.crawlAll(ctx, o, imgs)
 	if err != nil {
-		return nil, &UsageError{err}
-	}
-	c.scope, c.Available = sc, sc.available
-	if len(o.Only) == 0 {
-		extra, left := undescribed(cat, imgs, o.CatalogDir)
-		c.NotUpdated = left
-		for _, img := range extra {
-			c.order[img.Name] = len(c.order)
-		}
-		sc.images = append(sc.images, extra...)
-	}
-	broken := map[string]error{}
-	for _, fe := range cat.Errors {
-		broken[fe.Path] = fe
-		o.Logger.Warn("catalog file does not parse; it will not be rewritten", "file", fe.Path, "error", fe.Error())
-	}
-	known := map[string]upstream.Known{}
-	var crawl []source.Image
-	for _, img := range sc.images {
-		file := img.File
-		if f, ci, ok := cat.Lookup(img.Name); ok {
-			// The catalog is the database: an entry stays in the file it is in.
-			file = f.Path
-			known[img.Name] = plan.Known(ci)
-			if !img.Regenerate && !img.Followed {
-				followed, nu, ok := follow(img, f, ci, path.Join(o.CatalogDir, f.Path))
-				if !ok {
-					c.NotUpdated = append(c.NotUpdated, nu)
-					continue
-				}
-				img = followed
-			}
-		}
-		c.target[img.Name] = file
-		if err, ok := broken[file]; ok {
-			err = fmt.Errorf("catalog file %s does not parse, so it is left alone: %w", path.Join(o.CatalogDir, file), err)
-			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: err.Error()})
-			pre = append(pre, upstream.Outcome{Image: img, Err: err})
-			continue
-		}
-		if o.Signatures != "" {
-			// --signatures overrides every source at once (docs/cli.md);
-			// strategies only ever see the image's own setting.
-			img.Upstream.Signature = o.Signatures
-		}
-		crawl = append(crawl, img)
-	}
-	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
-	prog := &progress{tell: o.Progress, total: len(pre) + len(crawl)}
-	for _, oc := range pre {
-		prog.add(oc)
-	}
-	outcomes := upstream.Crawl(ctx, o.Fetcher, crawl, known, o.Concurrency, prog.crawled)
-	c.Offline = offline(append(pre, outcomes...))
+	sc := c.scope
+	c.Available = sc.available
 	now := o.Now()
 	for _, oc := range outcomes {
 		name := oc.Image.Name
@@ -156,10 +97,13 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 			c.Unchanged = append(c.Unchanged, *d.Unchanged)
 		default:
 			d.Change.Update.NewImage = sc.fresh[name]
+			d.Change.Update.ReleaseNotes = releaseNotes(oc.Image, d.Change.Update)
 			c.Changes = append(c.Changes, d.Change)
 		}
 	}
 	sort.SliceStable(c.NotUpdated, func(i, j int) bool { return c.NotUpdated[i].File < c.NotUpdated[j].File })
+	c.sortByOrder()
+	c.endOfLife(o)
 	return c, nil
 }
 
@@ -279,6 +223,9 @@ func renderStep(o *Options, c *Crawled) *Rendered {
 type edit struct {
 	change *plan.Change
 	apply  func(f *catalog.File) ([]byte, error)
+	// appended is the whole new entry when the edit only appends it, so
+	// that appends in a row go in at once (batchAppends).
+	appended []byte
 }
 
 func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*FileChange, []*plan.Change, []plan.Failure) {
@@ -373,18 +320,14 @@ func prepareEdit(o *Options, c *Crawled, file *catalog.File, ch *plan.Change) (e
 			return edit{}, fmt.Errorf("new entry from %s: %w", sib.img.Name, err)
 		}
 	}
-	return edit{change: ch, apply: func(f *catalog.File) ([]byte, error) {
-		if f == nil {
-			return catalog.NewFile([][]byte{entry}), nil
-		}
-		return f.Apply(catalog.Edit{Append: [][]byte{entry}})
-	}}, nil
+	return appendEdit(ch, entry), nil
 }
 
 // applyAll makes the edits in turn and validates the result.
 func applyAll(c *Crawled, file *catalog.File, rel string, edits []edit, baseline map[string]int) ([]byte, error) {
 	cur := file
 	var data []byte
+	edits = batchAppends(edits)
 	for i, e := range edits {
 		out, err := e.apply(cur)
 		if err != nil {
@@ -473,28 +416,6 @@ func renderVersions(vs []catalog.Version) []render.Version {
 
 // equalFiles reports whether a render changed nothing at all.
 func equalFiles(fc FileChange) bool { return bytes.Equal(fc.Old, fc.New) }
-
-// progress numbers the images as their crawl ends, counting those that
-// failed before it began (a releases listing, a broken catalog file), so
-// the count matches the failures that follow.
-type progress struct {
-	tell  upstream.Progress
-	total int
-	mu    sync.Mutex
-	done  int
-}
-
-func (p *progress) add(o upstream.Outcome) {
-	if p.tell == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done++
-	p.tell(p.done, p.total, o)
-}
-
-func (p *progress) crawled(_, _ int, o upstream.Outcome) { p.add(o) }
 
 // offline returns one of the DNS failures when every outcome failed on a
 // name that does not resolve: one line then says what forty would.

@@ -22,8 +22,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Catalog is every catalog file found under Dir.
@@ -31,6 +34,18 @@ type Catalog struct {
 	Dir    string
 	Files  []*File      // sorted by Path
 	Errors []*FileError // files that did not parse (never to be rewritten), and duplicate image names
+
+	// byName indexes the images Load found, the first of a name in file
+	// order, so a run's lookup of every image is not quadratic; indexed
+	// is len(Files) when it was built (Lookup scans a catalog built or
+	// changed otherwise).
+	byName  map[string]imageAt
+	indexed int
+}
+
+type imageAt struct {
+	file *File
+	img  *Image
 }
 
 // File is one catalog file.
@@ -151,21 +166,48 @@ func loadRoot(ctx context.Context, c *Catalog, root *os.Root) (*Catalog, error) 
 		return nil, fmt.Errorf("list catalog directory %s: %w", c.Dir, err)
 	}
 	slices.Sort(names)
-	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("load catalog: %w", err)
-		}
-		data, err := readEntry(root, name)
-		if err != nil {
-			c.Errors = append(c.Errors, &FileError{Path: name, Err: err})
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load catalog: %w", err)
+	}
+	// Files parse independently, so they parse in parallel: loading the
+	// catalog is on the way to a run's first request. The result keeps the
+	// order of names.
+	files := make([]*File, len(names))
+	errs := make([]*FileError, len(names))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				return nil
+			}
+			data, err := readEntry(root, name)
+			if err != nil {
+				errs[i] = &FileError{Path: name, Err: err}
+				return nil
+			}
+			files[i], errs[i] = parseFile(name, data)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load catalog: %w", err)
+	}
+	for i := range names {
+		if errs[i] != nil {
+			c.Errors = append(c.Errors, errs[i])
 			continue
 		}
-		f, ferr := parseFile(name, data)
-		if ferr != nil {
-			c.Errors = append(c.Errors, ferr)
-			continue
+		c.Files = append(c.Files, files[i])
+	}
+	c.byName, c.indexed = make(map[string]imageAt), len(c.Files)
+	for _, f := range c.Files {
+		for _, img := range f.Images {
+			if _, dup := c.byName[img.Name]; !dup {
+				c.byName[img.Name] = imageAt{f, img}
+			}
 		}
-		c.Files = append(c.Files, f)
 	}
 	c.Errors = append(c.Errors, duplicateNames(c.Files)...)
 	slices.SortStableFunc(c.Errors, func(a, b *FileError) int {
@@ -241,6 +283,10 @@ func duplicateNames(files []*File) []*FileError {
 // Lookup finds the image with this name. With duplicate names (see Errors) it
 // returns the first in file order.
 func (c *Catalog) Lookup(name string) (*File, *Image, bool) {
+	if c.byName != nil && c.indexed == len(c.Files) {
+		at, ok := c.byName[name]
+		return at.file, at.img, ok
+	}
 	for _, f := range c.Files {
 		for _, img := range f.Images {
 			if img.Name == name {

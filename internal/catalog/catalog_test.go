@@ -289,6 +289,23 @@ func TestLoadDuplicateNames(t *testing.T) {
 	if f, img, _ := c.Lookup("X"); f.Path != "a.yml" || img.Line != 2 {
 		t.Errorf("Lookup(X) = %s:%d, want the first, a.yml:2", f.Path, img.Line)
 	}
+	// A catalog built or changed other than by Load is searched, not looked
+	// up in Load's index.
+	if _, _, ok := c.Lookup("Only Z"); ok {
+		t.Error("Lookup(Only Z) found an image no file holds")
+	}
+	z, err := Parse("z.yml", []byte("---\nimages:\n  - name: Only Z\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Files = append(c.Files, z)
+	if f, _, ok := c.Lookup("Only Z"); !ok || f.Path != "z.yml" {
+		t.Errorf("Lookup(Only Z) after adding z.yml = %v, %v", f, ok)
+	}
+	built := &Catalog{Files: []*File{z}}
+	if f, _, ok := built.Lookup("Only Z"); !ok || f != z {
+		t.Errorf("Lookup(Only Z) in a catalog literal = %v, %v", f, ok)
+	}
 }
 
 func TestLoadRefusesSymlinkOutOfTheCatalog(t *testing.T) {

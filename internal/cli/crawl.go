@@ -20,11 +20,11 @@ func (a *app) newCrawlCmd() *cobra.Command {
 		Use:   "crawl",
 		Short: "Show what upstream has now against what the catalog holds; changes nothing",
 		Long: `crawl crawls upstream for every image the catalog holds, as run does, and prints what it
-found against the catalog: a table, or with --json the JSON report (docs/cli.md). It writes,
+found against the catalog: a table, or with --json the JSON report (docs/reference.md). It writes,
 commits and pushes nothing, so it takes none of run's publish flags (--draft, --label, ...).
 
 Exit status: 0 every image crawled; 3 some images failed; 2 bad usage, sources file or
-template; 1 any other failure. See docs/cli.md.`,
+template; 1 any other failure. See docs/reference.md.`,
 		Example: `  image-crawler crawl --catalog ./my-catalog
   image-crawler crawl --json --only "Debian 12"`,
 		Args: cobra.NoArgs,
@@ -82,20 +82,39 @@ template; 1 any other failure. See docs/cli.md.`,
 }
 
 func printTable(a *app, rep *report.Report) {
+	// EOL is the end of support of the images whose release ended or ends
+	// within 90 days (docs/lifecycle.md).
+	eol := map[string]string{}
+	for _, e := range rep.EndOfLife {
+		eol[e.Image] = e.EOL + " (" + e.State + ")"
+	}
+	shown := map[string]bool{}
+	col := func(name string) string {
+		shown[name] = true
+		if e, ok := eol[name]; ok {
+			return e
+		}
+		return "-"
+	}
 	tw := tabwriter.NewWriter(a.ios.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "IMAGE\tCATALOG\tUPSTREAM\tSTATUS\tDETAIL")
+	fmt.Fprintln(tw, "IMAGE\tCATALOG\tUPSTREAM\tSTATUS\tEOL\tDETAIL")
 	for _, u := range rep.Updates {
 		prev := "-"
 		if u.PreviousVersion != nil {
 			prev = *u.PreviousVersion
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s %s\n", u.Image, prev, u.Version, u.Kind, u.BuildDate, u.URL)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\n", u.Image, prev, u.Version, u.Kind, col(u.Image), u.BuildDate, u.URL)
 	}
 	for _, u := range rep.Unchanged {
-		fmt.Fprintf(tw, "%s\t%s\t%s\tunchanged\t\n", u.Image, u.Version, u.Version)
+		fmt.Fprintf(tw, "%s\t%s\t%s\tunchanged\t%s\t\n", u.Image, u.Version, u.Version, col(u.Image))
 	}
 	for _, fl := range rep.Failures {
-		fmt.Fprintf(tw, "%s\t\t\tfailed\t%s\n", fl.Image, strings.ReplaceAll(fl.Error, "\n", " "))
+		fmt.Fprintf(tw, "%s\t\t\tfailed\t%s\t%s\n", fl.Image, col(fl.Image), strings.ReplaceAll(fl.Error, "\n", " "))
+	}
+	for _, e := range rep.EndOfLife {
+		if !shown[e.Image] {
+			fmt.Fprintf(tw, "%s\t\t\tnot crawled\t%s\t%s (%s)\n", e.Image, col(e.Image), e.File, e.Origin)
+		}
 	}
 	for _, n := range rep.NotUpdated {
 		fmt.Fprintf(tw, "%s\t\t\tleft alone\t%s\n", n.Image, strings.ReplaceAll(n.Reason, "\n", " "))

@@ -233,7 +233,9 @@ func argsB(w *world, ws []wantB, extra ...string) []string {
 		args = append(args, "--mirror", m[0]+"="+w.mirror.URL+m[1])
 	}
 	for _, x := range ws {
-		args = append(args, "--only", x.image)
+		// --add too: --add-all leaves out releases past their end of
+		// life (Debian 11, Leap 15.6), and these tests want them all.
+		args = append(args, "--only", x.image, "--add", x.image)
 	}
 	return args
 }

@@ -205,7 +205,8 @@ func TestTerminalProgressCountsFailures(t *testing.T) {
 		if len(segs) != 3 || segs[0] != "" {
 			t.Fatalf("%s: want two progress updates on one line:\n%q", cmd, stderr)
 		}
-		if !strings.HasPrefix(segs[1], "[1/2] ") || !strings.HasPrefix(segs[2], "[2/2] 1 failed; ") || strings.Count(stderr, "\n") < 1 {
+		// The total may grow while the crawl runs (release discovery).
+		if !regexp.MustCompile(`^\[1/[12]\] [01] failed; `).MatchString(segs[1]) || !strings.HasPrefix(segs[2], "[2/2] 1 failed; ") || strings.Contains(segs[1], "\n") {
 			t.Errorf("%s: progress %q", cmd, segs[1:])
 		}
 		if c := strings.Count(out.String()+stderr, "404 Not Found"); c != 1 {

@@ -16,7 +16,7 @@ import (
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
-// crawlFlags are the flags of run and crawl (docs/cli.md): registerCrawl
+// crawlFlags are the flags of run and crawl (docs/reference.md): registerCrawl
 // adds those both commands take, registerPublish those only run uses (how
 // the result is written, committed and proposed). A command lacks the flags
 // it would ignore, so a --draft on crawl is an error, not a silent no-op.
@@ -45,6 +45,7 @@ type crawlFlags struct {
 	addAll            bool
 	mirrorURLTemplate string
 	regenerate        bool
+	disableEOL        bool
 
 	repo           string
 	base           string
@@ -82,7 +83,7 @@ func (f *crawlFlags) registerCrawl(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
-	fl.IntVar(&f.concurrency, "concurrency", 64, "images crawled at once (requests per mirror host are limited by --per-host)")
+	fl.IntVar(&f.concurrency, "concurrency", 0, "images crawled at once; 0: no global bound, --per-host alone limits a run")
 	fl.IntVar(&f.perHost, "per-host", 6, "requests under way at once to one mirror host (as many as a web browser opens), so no mirror is hammered")
 	fl.DurationVar(&f.timeout, "timeout", 15*time.Minute, "deadline for the whole run")
 	fl.DurationVar(&f.httpTimeout, "http-timeout", 30*time.Second, "advanced: deadline of one upstream request attempt, body included")
@@ -101,6 +102,7 @@ func (f *crawlFlags) registerPublish(cmd *cobra.Command) {
 	f.publish = true
 	fl := cmd.Flags()
 	fl.StringVar(&f.mirrorURLTemplate, "mirror-url-template", "", "Jinja2 template of the mirror_url written into every version the bot adds, e.g. 'https://mirror.example.org/{{ image.shortname }}/{{ version.version }}-{{ image.shortname }}.{{ image.format }}'")
+	fl.BoolVar(&f.disableEOL, "disable-eol", false, "propose enable: false for enabled images past the end of their release's support (docs/lifecycle.md)")
 	fl.BoolVar(&f.regenerate, "regenerate", false, "own whole catalog entries: render every updated entry from the templates, as for a new one (default: change only its versions)")
 
 	fl.StringVar(&f.repo, "repo", "", "GitHub repository OWNER/NAME for the pull request (default: derived from an https://github.com/... catalog URL)")
@@ -124,6 +126,8 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		return bot.Options{}, usageErr(err)
 	}
 	a.logger = logger
+	// The catalog is read while the sources and templates load.
+	preloaded := bot.Preload(f.catalog, catalogDirFlag(f.catalogDir))
 	src, err := source.Load(f.sources)
 	if err != nil {
 		return bot.Options{}, usageErr(err)
@@ -134,6 +138,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		a.warn("--signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
+	}
+	if err := checkKeys(src, f.only, f.signatures); err != nil {
+		return bot.Options{}, usageErr(err)
 	}
 	tpl, err := loadTemplates(f.templates)
 	if err != nil {
@@ -161,8 +168,8 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		}
 		mirrors = append(mirrors, mm)
 	}
-	if f.concurrency < 1 {
-		return bot.Options{}, usageErr(fmt.Errorf("--concurrency %d: want at least 1", f.concurrency))
+	if f.concurrency < 0 {
+		return bot.Options{}, usageErr(fmt.Errorf("--concurrency %d: want 0 (no global bound) or more", f.concurrency))
 	}
 	if f.perHost < 1 {
 		return bot.Options{}, usageErr(fmt.Errorf("--per-host %d: want at least 1", f.perHost))
@@ -208,11 +215,14 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		CatalogDir:    catalogDirFlag(f.catalogDir),
 		Sources:       src,
 		Templates:     tpl,
+		Preloaded:     preloaded,
 		Only:          f.only,
 		Add:           bot.AddOptions{Names: f.add, All: f.addAll},
+		DisableEOL:    f.disableEOL,
 		MirrorURL:     mirrorURL,
 		Fetcher:       client,
 		Concurrency:   f.concurrency,
+		PerHost:       f.perHost,
 		Repo:          f.repo,
 		Base:          f.base,
 		Branch:        f.branch,

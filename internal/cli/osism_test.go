@@ -55,6 +55,8 @@ func newOsismWorld(t *testing.T) *osismWorld {
 	for _, s := range []struct{ code, ver string }{{"jammy", "22.04"}, {"noble", "24.04"}} {
 		layout.UbuntuDaily(ub, "/"+s.code+"/", s.code+"-server-cloudimg-amd64.img", osismUbuntuDaily, "")
 		layout.Ubuntu(ub, "/minimal/releases/"+s.code+"/", "ubuntu-"+s.ver+"-minimal-cloudimg-amd64.img", osismUbuntuMin, "")
+		// The series directories release discovery lists.
+		ub.Dir("/releases/"+s.code+"/", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	}
 	deb := w.host("cdimage.debian.org")
 	layout.Debian(deb, "/cdimage/cloud/bullseye/", "debian-11-genericcloud-amd64", osismDebianRel, "")

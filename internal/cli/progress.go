@@ -13,7 +13,7 @@ import (
 // a terminal shows one progress line that updates in place.
 const eraseLine = "\r\x1b[K"
 
-// progress shows the crawl as it goes (docs/cli.md): on a terminal one line
+// progress shows the crawl as it goes (docs/reference.md): on a terminal one line
 // that updates in place (images done / total, failures so far, the last
 // image); elsewhere (CI, a log file, --log-format json) one log record per
 // image, at ERROR for a failed one. A failure's message is printed once,
@@ -33,10 +33,9 @@ func (a *app) progress() upstream.Progress {
 		}
 		if a.ios.Terminal && !a.jsonLogs() {
 			fmt.Fprintf(a.ios.ErrOut, "%s[%d/%d] %d failed; %s: %s", eraseLine, done, total, failed, o.Image.Name, status)
+			// The total may still grow (releases found while others are
+			// crawled): the line ends when the crawl does (group's end).
 			a.lineOpen = true
-			if done == total {
-				a.endProgress()
-			}
 			return
 		}
 		if a.logger == nil {

@@ -18,6 +18,9 @@ func TestRequestMinimum(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	want := []string{
+		// Debian 12 is new to the catalog: its release is looked for in
+		// the series directories. Ubuntu 24.04, held, needs no listing.
+		"GET /debian/images/cloud/",
 		"GET /debian/images/cloud/bookworm/",
 		"GET /debian/images/cloud/bookworm/20250210-2019/SHA512SUMS",
 		"GET /debian/images/cloud/bookworm/latest/SHA512SUMS",

@@ -20,7 +20,7 @@ import (
 	"github.com/osism/image-crawler/internal/source"
 )
 
-// Exit codes (docs/cli.md).
+// Exit codes, documented in docs/operations.md ("Exit status").
 const (
 	ExitOK       = 0
 	ExitError    = 1

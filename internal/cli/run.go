@@ -35,7 +35,7 @@ Exit status: 0 every image crawled; 3 some images failed (the rest still went in
 130 SIGINT, 143 SIGTERM (nothing is published after the signal; a second one exits at once;
 docs/operations.md). With --dashboard a failed image is listed in the dashboard issue and
 gives 3 only once it has failed for longer than --fail-after, or when every image failed
-(docs/pull-requests.md). See docs/cli.md.`,
+(docs/pull-requests.md). See docs/reference.md.`,
 		Example: `  # See what would change in a local checkout, touching nothing:
   image-crawler run --dry-run --catalog ./my-catalog
 
@@ -89,6 +89,9 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 	rep := out.Report
 	if dryRun && len(rep.Updates) == 0 && out.Diff == "" && len(out.Intent) == 0 {
 		fmt.Fprintf(w, "Nothing to change: %d unchanged, %d failed, %d available not in the catalog.\n", len(rep.Unchanged), len(rep.Failures), len(rep.Available))
+		if len(rep.EndOfLife) > 0 {
+			fmt.Fprintf(w, "\n%s", report.EndOfLifeSection(rep.EndOfLife))
+		}
 		a.printProblems(rep)
 		return
 	}

@@ -302,3 +302,53 @@ func TestMissingKeyFileIsAUsageError(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// A key file that is no key stops a run that verifies with it, before any
+// request, and validate; --signatures off never parses it, so the run goes
+// on, and so does a run of only the images that do not verify.
+func TestBrokenKeyOnlyMattersWhenVerified(t *testing.T) {
+	t.Parallel()
+	const want = `sources.yaml:32: image "Ubuntu 24.04": upstream.keys: keys/test-signing-key.asc: not an OpenPGP public key`
+	junk := "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot base64 at all!!\n-----END PGP PUBLIC KEY BLOCK-----\n"
+	tests := []struct {
+		name      string
+		args      []string
+		wantUsage bool
+	}{
+		{"verified", []string{"crawl"}, true},
+		{"validate", []string{"validate"}, true},
+		{"signatures off", []string{"crawl", "--signatures", "off"}, false},
+		{"only an unsigned image", []string{"crawl", "--only", "Debian 12"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newSignedWorld(t)
+			if err := os.WriteFile(filepath.Join(filepath.Dir(w.sources), "keys", "test-signing-key.asc"), []byte(junk), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := w.args(tt.args...)
+			if tt.args[0] == "validate" {
+				args = []string{"validate", "--sources", w.sources, "--catalog", w.catalog}
+			}
+			w.mirror.ResetCounts() // signing the builds read them
+			r := w.runPlain(nil, args...)
+			requests := w.mirror.Count()
+			if tt.wantUsage {
+				if r.code != ExitUsage || !strings.Contains(r.stderr, want) {
+					t.Fatalf("exit %d, want %d and %q\n%s", r.code, ExitUsage, want, r.stderr)
+				}
+				if requests != 0 {
+					t.Fatalf("%d requests before the usage error, want none", requests)
+				}
+				return
+			}
+			if r.code == ExitUsage || strings.Contains(r.stderr, "not an OpenPGP public key") {
+				t.Fatalf("exit %d: the key was parsed\n%s", r.code, r.stderr)
+			}
+			if requests == 0 {
+				t.Fatal("no request: the run did not crawl")
+			}
+		})
+	}
+}

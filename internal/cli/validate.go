@@ -43,8 +43,13 @@ Exit status: 0 all good; 2 the sources file or a template is bad; 1 a catalog fi
 			w := a.ios.Out
 			var usage, bad []error
 			src, err := source.Load(sourcesPath)
+			if err == nil {
+				// validate checks every key, whatever --signatures a run uses.
+				err = source.CheckKeys(src.Images)
+			}
 			if err != nil {
 				usage = append(usage, err)
+				src = nil
 			} else {
 				fmt.Fprintf(w, "ok  sources %s (%d images)\n", src.Path, len(src.Images))
 			}

@@ -60,8 +60,31 @@ type Config struct {
 	Concurrency int           // 0 = the CLI's default
 	Serial      bool          // also measure --concurrency 1
 	Repeat      int           // runs of each limited measurement, the median kept (serial runs: once)
-	Out         io.Writer
+	PerHost     int           // --per-host of the measured runs; 0 = the CLI's default (6)
+	// NoCritPath skips measuring the critical path (a run without limits,
+	// and for the shipped set one without latency): thousands of images at
+	// once take far more time and memory than the measured runs.
+	NoCritPath bool
+	// Sets names the sets to measure ("shipped", "synthetic"); none = both.
+	Sets []string
+	// Predecessors are other crawlers to time on the same mirrors
+	// (predecessors.go); one whose program is not installed is skipped.
+	Predecessors []Predecessor
+	Out          io.Writer
 }
+
+// DefaultPerHost is the CLI's --per-host default, which the floor divides by
+// when Config.PerHost is 0.
+const DefaultPerHost = 6
+
+// firstRunTrips and rerunTrips are the round trips no crawl can do without:
+// a new image needs its latest checksum file, then the build's listing, the
+// build's checksum file and a HEAD of the image, one after the other; an
+// unchanged one its latest checksum file alone (docs/benchmarks.md).
+const (
+	firstRunTrips = 4
+	rerunTrips    = 1
+)
 
 // Row is one measured crawl.
 type Row struct {
@@ -69,12 +92,21 @@ type Row struct {
 	Concurrency  string
 	Images       int
 	Wall         time.Duration
-	Requests     int
-	Bytes        int64
-	PeakRSS      int64         // bytes
-	CritPath     time.Duration // measured: see Run
-	Updates      int
-	Exit         int
+	// Startup is from the child's start to the first request any mirror
+	// saw (the median over the repeated runs).
+	Startup  time.Duration
+	Requests int
+	// Busiest is the most requests one mirror host answered.
+	Busiest int
+	// Floor is what the network alone costs: max(round trips the images
+	// need, busiest host's requests / per-host) times the latency.
+	Floor    time.Duration
+	Bytes    int64
+	PeakRSS  int64         // bytes
+	CritPath time.Duration // measured: see Run
+	Updates  int
+	Exit     int
+	started  time.Time // when the child was started
 }
 
 // set is a mirror layout and the command-line arguments that crawl it.
@@ -101,12 +133,34 @@ func (s *set) reset() {
 	}
 }
 
-func (s *set) traffic() (requests int, bytes int64) {
+func (s *set) traffic() (requests, busiest int, bytes int64) {
 	for _, m := range s.servers {
-		requests += m.Count()
+		n := m.Count()
+		requests += n
+		busiest = max(busiest, n)
 		bytes += m.Bytes()
 	}
-	return requests, bytes
+	return requests, busiest, bytes
+}
+
+// firstRequest is when the earliest request reached any of the set's hosts.
+func (s *set) firstRequest() time.Time {
+	var first time.Time
+	for _, m := range s.servers {
+		if t := m.FirstRequest(); !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
+}
+
+// Floor is the least time the network allows a crawl: trips round trips one
+// after the other, or the busiest host's requests perHost at a time,
+// whichever is longer.
+func Floor(trips, busiest, perHost int, latency time.Duration) time.Duration {
+	perHost = max(perHost, 1)
+	waves := (busiest + perHost - 1) / perHost
+	return time.Duration(max(trips, waves)) * latency
 }
 
 // unlimited lifts the concurrency and per-host limits, so that only the
@@ -137,15 +191,23 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 	defer os.RemoveAll(work)
 
 	var rows []Row
-	builders := []func(string) (*set, error){
-		func(dir string) (*set, error) { return shipped(dir, c.Latency) },
-		func(dir string) (*set, error) { return synthetic(dir, c.Images, c.Hosts, c.Latency) },
+	var builders []func(string) (*set, error)
+	if len(c.Sets) == 0 || slices.Contains(c.Sets, "shipped") {
+		builders = append(builders, func(dir string) (*set, error) { return shipped(dir, c.Latency) })
+	}
+	if len(c.Sets) == 0 || slices.Contains(c.Sets, "synthetic") {
+		builders = append(builders, func(dir string) (*set, error) { return synthetic(dir, c.Images, c.Hosts, c.Latency) })
 	}
 	concurrency := "default"
 	var limits []string
 	if c.Concurrency > 0 {
 		concurrency = fmt.Sprint(c.Concurrency)
 		limits = []string{"--concurrency", concurrency}
+	}
+	perHost := DefaultPerHost
+	if c.PerHost > 0 {
+		perHost = c.PerHost
+		limits = append(limits, "--per-host", fmt.Sprint(perHost))
 	}
 	for i, build := range builders {
 		dir := filepath.Join(work, fmt.Sprint(i))
@@ -175,27 +237,46 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 					times = 1 // --concurrency 1 is slow enough to be steady
 				}
 				var rows []Row
+				var startups []time.Duration
 				for range times {
 					s.reset()
 					row, err := measure(ctx, exe, append(args, s.args...))
 					if err != nil {
 						return row, err
 					}
-					row.Requests, row.Bytes = s.traffic()
+					row.Requests, row.Busiest, row.Bytes = s.traffic()
+					if first := s.firstRequest(); !first.IsZero() {
+						row.Startup = first.Sub(row.started)
+					}
+					startups = append(startups, row.Startup)
 					rows = append(rows, row)
 				}
 				// The median run, so one disturbed run does not count.
 				slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Wall, b.Wall) })
-				return rows[len(rows)/2], nil
+				slices.Sort(startups)
+				row := rows[len(rows)/2]
+				row.Startup = startups[len(startups)/2]
+				return row, nil
 			}
-			fast, err := run(c.Latency, unlimited)
-			if err == nil && s.chain != nil {
+			trips := firstRunTrips
+			if state == "current" {
+				trips = rerunTrips
+			}
+			var fast Row
+			var err error
+			switch {
+			case c.NoCritPath:
+				// The table says "—".
+			case s.chain != nil:
+				fast, err = run(c.Latency, unlimited)
 				// Counted: with a thousand images and no limits the two
 				// cores, not the latency, set the pace of the measurement.
 				fast.CritPath = time.Duration(s.chain()) * c.Latency
-			} else if err == nil {
+			default:
 				var zero Row
-				zero, err = run(0, unlimited)
+				if fast, err = run(c.Latency, unlimited); err == nil {
+					zero, err = run(0, unlimited)
+				}
 				fast.CritPath = max(fast.Wall-zero.Wall, 0)
 			}
 			if err != nil {
@@ -220,12 +301,21 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 				}
 				row.Set, row.Catalog, row.Concurrency, row.Images = s.name, state, cc.name, s.images
 				row.CritPath = fast.CritPath
+				row.Floor = Floor(trips, row.Busiest, perHost, c.Latency)
 				rows = append(rows, row)
 				if c.Out != nil {
-					fmt.Fprintf(c.Out, "measured %s / %s catalog / concurrency %s: %v (critical path %v)\n",
-						s.name, state, cc.name, row.Wall.Round(time.Millisecond), row.CritPath.Round(time.Millisecond))
+					fmt.Fprintf(c.Out, "measured %s / %s catalog / concurrency %s: %v (floor %v, start-up %v, critical path %v)\n",
+						s.name, state, cc.name, row.Wall.Round(time.Millisecond), row.Floor, row.Startup.Round(100*time.Microsecond), row.CritPath.Round(time.Millisecond))
 				}
 			}
+		}
+		for _, p := range c.Predecessors {
+			prow, err := p.run(ctx, c, s, dir, perHost)
+			if err != nil {
+				s.close()
+				return nil, err
+			}
+			rows = append(rows, prow...)
 		}
 		s.close()
 	}
@@ -247,9 +337,12 @@ func measure(ctx context.Context, exe string, args []string) (Row, error) {
 	cmd.Stdout = io.Discard
 	cmd.Stderr = &stderr
 	start := time.Now()
-	err = cmd.Run()
+	err = cmd.Start()
+	if err == nil {
+		err = cmd.Wait()
+	}
 	wall := time.Since(start)
-	row := Row{Wall: wall}
+	row := Row{Wall: wall, started: start}
 	if cmd.ProcessState != nil {
 		row.Exit = cmd.ProcessState.ExitCode()
 	}
@@ -271,7 +364,7 @@ func tail(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// Table writes the rows as a Markdown table (pasted into the README).
+// Table writes the rows as a Markdown table (pasted into docs/benchmarks.md).
 func Table(w io.Writer, rows []Row, latency time.Duration) {
 	serial := map[string]time.Duration{}
 	for _, r := range rows {
@@ -279,17 +372,28 @@ func Table(w io.Writer, rows []Row, latency time.Duration) {
 			serial[r.Set+"/"+r.Catalog] = r.Wall
 		}
 	}
-	fmt.Fprintf(w, "| set | catalog | concurrency | images | wall | requests | bytes | peak RSS | critical path (%v a request) | wall / critical path | wall / concurrency 1 |\n", latency)
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintf(w, "| set | catalog | concurrency | images | wall | floor | wall / floor | start-up | requests | busiest host | critical path (%v a request) | wall / critical path | wall / concurrency 1 | peak RSS | bytes |\n", latency)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		ratioSerial := "—"
 		if s, ok := serial[r.Set+"/"+r.Catalog]; ok && r.Concurrency != "1" {
 			ratioSerial = fmt.Sprintf("%.3f", float64(r.Wall)/float64(s))
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %v | %d | %s | %.1f MB | %v (≈ %.1f requests) | %.2f | %s |\n",
-			r.Set, r.Catalog, r.Concurrency, r.Images, r.Wall.Round(time.Millisecond), r.Requests, human(r.Bytes),
-			float64(r.PeakRSS)/1e6, r.CritPath.Round(time.Millisecond), float64(r.CritPath)/float64(latency),
-			float64(r.Wall)/float64(max(r.CritPath, 1)), ratioSerial)
+		startup, crit, critRatio, rss := "—", "—", "—", "—"
+		if r.Startup > 0 {
+			startup = r.Startup.Round(100 * time.Microsecond).String()
+		}
+		if r.CritPath > 0 {
+			crit = fmt.Sprintf("%v (≈ %.1f requests)", r.CritPath.Round(time.Millisecond), float64(r.CritPath)/float64(latency))
+			critRatio = fmt.Sprintf("%.2f", float64(r.Wall)/float64(r.CritPath))
+		}
+		if r.PeakRSS > 0 {
+			rss = fmt.Sprintf("%.1f MB", float64(r.PeakRSS)/1e6)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %v | %v | %.2f | %s | %d | %d | %s | %s | %s | %s | %s |\n",
+			r.Set, r.Catalog, r.Concurrency, r.Images, r.Wall.Round(time.Millisecond), r.Floor,
+			float64(r.Wall)/float64(max(r.Floor, 1)), startup, r.Requests, r.Busiest,
+			crit, critRatio, ratioSerial, rss, human(r.Bytes))
 	}
 }
 

@@ -94,7 +94,7 @@ func shipped(_ string, latency time.Duration) (*set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &set{name: "shipped sources", images: len(src.Images), servers: site.Servers}
+	s := &set{name: "shipped sources", images: site.Images, servers: site.Servers}
 	for _, m := range site.Mirrors {
 		s.args = append(s.args, "--mirror", m)
 	}

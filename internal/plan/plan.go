@@ -46,6 +46,9 @@ type Update struct {
 	// NewImage says why the image gets a new catalog entry (bot.NewRelease
 	// and friends); "" for an entry the catalog already held.
 	NewImage string
+	// ReleaseNotes links upstream's release notes of the build, where the
+	// source names them (upstream.release_notes); "" otherwise.
+	ReleaseNotes string
 }
 
 // Change is an Update plus what it does to the catalog entry.

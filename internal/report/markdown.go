@@ -146,6 +146,9 @@ func body(r *Report, o BodyOptions, shown int) string {
 		}
 		b.WriteString("\n")
 	}
+	if len(r.EndOfLife) > 0 {
+		b.WriteString(EndOfLifeSection(r.EndOfLife))
+	}
 	if len(r.Failures) > 0 {
 		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(r.Failures))
 		for _, f := range r.Failures {
@@ -206,8 +209,30 @@ func UpdateTable(updates []Update) string {
 		if u.ChecksumURL != "" {
 			links += fmt.Sprintf(" · [checksums](%s)", mdURL(u.ChecksumURL))
 		}
+		if u.ReleaseNotes != "" {
+			links += fmt.Sprintf(" · [release notes](%s)", mdURL(u.ReleaseNotes))
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s | %s |\n", md(u.Image), version, md(u.BuildDate), shortSum(u.Checksum), sig, links)
 	}
+	return b.String()
+}
+
+// EndOfLifeSection is the pull request body's "End of life" section.
+func EndOfLifeSection(eol []EndOfLife) string {
+	var b strings.Builder
+	b.WriteString("### End of life\n\nThese enabled images are past the end of their release's free support, or within 90 days of it. `--disable-eol` (action input `disable-eol`) proposes `enable: false` for those past it.\n\n")
+	for _, e := range eol {
+		what := "support ends"
+		if e.State == "ended" {
+			what = "support ended"
+		}
+		fmt.Fprintf(&b, "- **%s** (`%s`): %s %s (%s)", md(e.Image), md(e.File), what, md(e.EOL), md(e.Origin))
+		if e.Disabled {
+			b.WriteString("; disabled in this pull request")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 

@@ -1,5 +1,5 @@
 // Package report turns the outcome of a run into what people and scripts
-// read: the JSON report of CONTRACT.md, the pull request title and body, the
+// read: the JSON report (docs/reference.md), the pull request title and body, the
 // commit message, and the terminal table.
 package report
 
@@ -39,6 +39,9 @@ type Report struct {
 	// Available are images the sources offer that the catalog lacks; a run
 	// adds them only on request (--add NAME, --add-all).
 	Available []string `json:"available"`
+	// EndOfLife are enabled catalog images whose release is past its end
+	// of free support or within 90 days of it (docs/lifecycle.md).
+	EndOfLife []EndOfLife `json:"end_of_life,omitempty"`
 	// Warnings are things a person should know that are not failures: a
 	// branch left alone because someone pushed to it, signatures switched off.
 	Warnings []string `json:"warnings,omitempty"`
@@ -71,6 +74,25 @@ type Update struct {
 	// NewImage says why a new entry was written: bootstrap, requested, new
 	// release or new architecture; absent for an existing entry.
 	NewImage string `json:"new_image,omitempty"`
+	// ReleaseNotes links upstream's release notes of the build, where the
+	// source names them (upstream.release_notes).
+	ReleaseNotes string `json:"release_notes,omitempty"`
+}
+
+// EndOfLife is an enabled image whose release's support ends soon or ended.
+type EndOfLife struct {
+	Image string `json:"image"`
+	File  string `json:"file"`
+	// EOL is the last day of free support, YYYY-MM-DD.
+	EOL string `json:"eol"`
+	// State is "ended" or "ending" (within 90 days).
+	State string `json:"state"`
+	// Origin says where the date came from: the built-in tables, upstream's
+	// own data, or the sources file.
+	Origin string `json:"origin"`
+	// Disabled is true when this run proposes enable: false for it
+	// (--disable-eol).
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Pruned is a version removed from an entry.
@@ -131,7 +153,7 @@ func New(updates []plan.Update, unchanged []plan.Unchanged, failures []plan.Fail
 			Image: u.Image, File: u.File, Version: u.Version, Checksum: u.Checksum, URL: u.URL,
 			BuildDate: u.BuildDate, Kind: string(u.Kind), ChecksumURL: u.ChecksumURL,
 			PreviousChecksum: u.PreviousChecksum, Verified: u.Verified,
-			BuildID: u.BuildID, NewImage: u.NewImage,
+			BuildID: u.BuildID, NewImage: u.NewImage, ReleaseNotes: u.ReleaseNotes,
 		}
 		if u.PreviousVersion != "" {
 			p := u.PreviousVersion

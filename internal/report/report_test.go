@@ -120,3 +120,29 @@ func TestCommitMessage(t *testing.T) {
 		}
 	}
 }
+
+// The end of life gets its section in the body, with the date and where it
+// came from, and release notes their link in the table.
+func TestBodyEndOfLifeAndReleaseNotes(t *testing.T) {
+	r := sample()
+	r.Updates[0].ReleaseNotes = "https://example.org/notes/1"
+	r.EndOfLife = []EndOfLife{
+		{Image: "Debian 11", File: "etc/images/debian.yml", EOL: "2026-08-31", State: "ended", Origin: "distro-info-data debian.csv (eol-lts)"},
+		{Image: "Leap | 15.6", File: "etc/images/opensuse.yml", EOL: "2027-01-31", State: "ending", Origin: "sources file eol", Disabled: true},
+	}
+	b := Body(r, BodyOptions{})
+	for _, want := range []string{
+		"### End of life\n",
+		"- **Debian 11** (`etc/images/debian.yml`): support ended 2026-08-31 (distro-info-data debian.csv (eol-lts))\n",
+		"- **Leap \\| 15.6** (`etc/images/opensuse.yml`): support ends 2027-01-31 (sources file eol); disabled in this pull request\n",
+		" · [release notes](https://example.org/notes/1) |",
+	} {
+		if !strings.Contains(b, want) {
+			t.Errorf("body lacks %q:\n%s", want, b)
+		}
+	}
+	var buf strings.Builder
+	if err := r.WriteJSON(&buf); err != nil || !strings.Contains(buf.String(), `"end_of_life": [`) || !strings.Contains(buf.String(), `"release_notes": "https://example.org/notes/1"`) {
+		t.Errorf("JSON lacks end_of_life or release_notes: %v\n%s", err, buf.String())
+	}
+}

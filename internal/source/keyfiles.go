@@ -18,27 +18,29 @@ import (
 // Flatcar key with its nine subkeys is under 20 KiB).
 const maxKeyFile = 1 << 20
 
-// loadKeys reads and checks every key file the image names, so that a typo
-// or a broken key stops the run at load (exit 2) instead of failing the
-// image at crawl time. Errors point at the key's own line.
+// loadKeys reads every key file the image names, so that a typo stops the
+// run at load (exit 2) instead of failing the image at crawl time. It does
+// not parse them: that costs more than the rest of loading (RSA
+// self-signatures) and only the images a run verifies need it, so
+// CheckKeys does it for them. Errors point at the key's own line.
 func (img *Image) loadKeys(path string, n *yaml.Node, dir fs.FS) Errors {
 	var errs Errors
 	lines := keyLines(n)
 	img.Upstream.KeyData = nil
+	img.Upstream.keyLines = nil
+	img.Upstream.keyPath = path
 	for i, name := range img.Upstream.Keys {
 		line := n.Line
 		if i < len(lines) {
 			line = lines[i]
 		}
 		data, err := readKeyFile(dir, name)
-		if err == nil {
-			err = checkKey(data)
-		}
 		if err != nil {
 			errs = append(errs, &Error{Path: path, Line: line, Msg: fmt.Sprintf("image %q: upstream.keys: %s: %v", img.Name, name, unwrapKeyErr(err))})
 			continue
 		}
 		img.Upstream.KeyData = append(img.Upstream.KeyData, data)
+		img.Upstream.keyLines = append(img.Upstream.keyLines, line)
 	}
 	return errs
 }

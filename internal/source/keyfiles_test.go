@@ -71,7 +71,7 @@ func TestDefaultSourcesSignatures(t *testing.T) {
 			t.Errorf("%s: %d keys named, %d loaded", img.Name, len(img.Upstream.Keys), len(img.Upstream.KeyData))
 		}
 		switch {
-		case img.Name == "Ubuntu 24.04" || img.Name == "Ubuntu 22.04":
+		case img.Name == "Ubuntu {release}" || img.Name == "Ubuntu {release} aarch64":
 			if mode != SignatureRequired || img.Upstream.SignatureName("SHA256SUMS") != "SHA256SUMS.gpg" || len(img.Upstream.KeyData) != 1 {
 				t.Errorf("%s: signature %s file %q keys %v, want required SHA256SUMS.gpg with the UEC key", img.Name, mode, img.Upstream.SignatureFile, img.Upstream.Keys)
 			}
@@ -176,6 +176,9 @@ func TestKeyFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			f, err := LoadFile(path)
+			if err == nil {
+				err = CheckKeys(f.Images)
+			}
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -201,7 +204,7 @@ func TestKeyFiles(t *testing.T) {
 	// A symlink inside the sources directory is followed (the user owns that
 	// directory), but the key it names must still be a key.
 	src := strings.NewReplacer("KEY1", "mykeys/link.asc", "KEY2", builtin).Replace(withKeys)
-	if _, err := ParseFS("s.yaml", []byte(src), os.DirFS(dir)); err != nil {
+	if f, err := ParseFS("s.yaml", []byte(src), os.DirFS(dir)); err != nil || CheckKeys(f.Images) != nil {
 		t.Fatalf("symlinked key: %v", err)
 	}
 	// Parse (no directory) sees the built-in keys only.
@@ -276,5 +279,42 @@ images:
 	_, err := Parse("m.yaml", []byte(src))
 	if err == nil || !strings.Contains(err.Error(), "m.yaml:6: ") {
 		t.Fatalf("error %v, want it at m.yaml:6", err)
+	}
+}
+
+// Loading reads key files but parses none: a file that is no key loads, and
+// only CheckKeys, which a run calls for the images it verifies, refuses it at
+// the key's own line.
+func TestKeysParsedOnlyByCheckKeys(t *testing.T) {
+	dir := t.TempDir()
+	junk := []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot base64 at all!!\n-----END PGP PUBLIC KEY BLOCK-----\n")
+	if err := os.WriteFile(filepath.Join(dir, "junk.asc"), junk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.NewReplacer("KEY1", "keys/ubuntu-uec-image-automatic-signing-key.asc", "KEY2", "junk.asc").Replace(withKeys)
+	f, err := ParseFS("s.yaml", []byte(src), os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if !bytes.Equal(f.Images[0].Upstream.KeyData[1], junk) {
+		t.Fatal("KeyData[1] is not the file's content")
+	}
+	if err := CheckKeys(nil); err != nil {
+		t.Fatalf("CheckKeys(nil) = %v", err)
+	}
+	err = CheckKeys(f.Images)
+	if err == nil || !strings.Contains(err.Error(), `s.yaml:17: image "Ubuntu 24.04": upstream.keys: junk.asc: not an OpenPGP public key`) {
+		t.Fatalf("CheckKeys = %v, want the junk key refused at s.yaml:17", err)
+	}
+}
+
+// Every shipped key parses.
+func TestDefaultKeysCheck(t *testing.T) {
+	f, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckKeys(f.Images); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ReleasePlaceholder stands for a release number in a per-release source: an
@@ -22,36 +23,78 @@ import (
 // image.
 const ReleasePlaceholder = "{release}"
 
+// CodenamePlaceholder stands, in upstream.url, for the series name of a
+// release where the mirror names its directories so (Ubuntu's
+// releases/noble/, Debian's images/cloud/bookworm/); the release number
+// for {release} then comes from the release tables or the file names
+// (docs/sources.md, "New releases").
+const CodenamePlaceholder = "{codename}"
+
 // releaseNumber is what {release} stands for.
-const releaseNumber = `([0-9]+(?:\.[0-9]+)*)`
+const releaseNumber = `[0-9]+(?:\.[0-9]+)*`
+
+// codenameWord is what {codename} stands for by default.
+const codenameWord = `[a-z]+`
 
 // PerRelease reports whether img stands for one image per current release.
-func (img Image) PerRelease() bool { return img.Upstream.Releases > 0 }
+func (img Image) PerRelease() bool {
+	return img.Upstream.Releases > 0 || len(img.Upstream.ReleasesOnly) > 0
+}
+
+// ByCodename reports whether the releases directory names releases by
+// codename ({codename} in upstream.url).
+func (u Upstream) ByCodename() bool { return strings.Contains(u.URL, CodenamePlaceholder) }
+
+// placeholder is the placeholder that names the release directory in URL.
+func (u Upstream) placeholder() string {
+	if u.ByCodename() {
+		return CodenamePlaceholder
+	}
+	return ReleasePlaceholder
+}
 
 // ReleasesURL is the directory that lists the releases of a per-release
-// source: upstream.url up to the path segment that holds {release}.
+// source: upstream.url up to the path segment that holds {release} (or
+// {codename}).
 func (u Upstream) ReleasesURL() string {
-	before, _, _ := strings.Cut(u.URL, ReleasePlaceholder)
+	before, _, _ := strings.Cut(u.URL, u.placeholder())
 	return before[:strings.LastIndex(before, "/")+1]
 }
 
 // ReleaseDir returns the release a directory of the ReleasesURL listing
 // stands for: "44" for "44" under releases/{release}/, "3.23" for "v3.23"
-// under v{release}/. Other directories (test/, edge/, latest-stable/) are
-// not releases.
+// under v{release}/, "noble" for "noble" under releases/{codename}/. Other
+// directories (test/, edge/, latest-stable/) are not releases.
 func (u Upstream) ReleaseDir(name string) (string, bool) {
-	before, after, ok := strings.Cut(u.URL, ReleasePlaceholder)
+	ph := u.placeholder()
+	before, after, ok := strings.Cut(u.URL, ph)
 	if !ok {
 		return "", false
 	}
 	prefix := before[strings.LastIndex(before, "/")+1:]
 	suffix, _, _ := strings.Cut(after, "/")
-	return matchRelease(prefix, suffix, name)
+	pattern := u.ReleasePattern
+	if pattern == "" {
+		pattern = releaseNumber
+		if ph == CodenamePlaceholder {
+			pattern = codenameWord
+		}
+	}
+	return matchPattern(prefix, pattern, suffix, name)
 }
 
 // matchRelease matches name against prefix + a release number + suffix.
 func matchRelease(prefix, suffix, name string) (string, bool) {
-	re := regexp.MustCompile("(?i)^" + regexp.QuoteMeta(prefix) + releaseNumber + regexp.QuoteMeta(suffix) + "$")
+	return matchPattern(prefix, releaseNumber, suffix, name)
+}
+
+// matchPattern matches name against prefix + pattern + suffix and returns
+// what pattern matched.
+func matchPattern(prefix, pattern, suffix, name string) (string, bool) {
+	re, err := regexp.Compile("(?i)^" + regexp.QuoteMeta(prefix) + "(" + pattern + ")" + regexp.QuoteMeta(suffix) + "$")
+	if err != nil {
+		return "", false // validate reports the pattern
+	}
 	m := re.FindStringSubmatch(name)
 	if m == nil {
 		return "", false
@@ -62,10 +105,17 @@ func matchRelease(prefix, suffix, name string) (string, bool) {
 // ForRelease returns the concrete image of one release: {release} replaced
 // everywhere, and Releases cleared, so the result is an ordinary image.
 func (img Image) ForRelease(release string) Image {
-	r := strings.NewReplacer(ReleasePlaceholder, release)
+	return img.ForCodename(release, "")
+}
+
+// ForCodename is ForRelease for a source that lists releases by codename:
+// {codename} becomes codename as {release} becomes release.
+func (img Image) ForCodename(release, codename string) Image {
+	r := strings.NewReplacer(ReleasePlaceholder, release, CodenamePlaceholder, codename)
 	out := img
 	out.Name = r.Replace(img.Name)
 	out.Release = release
+	out.Codename = codename
 	out.Shortname = r.Replace(img.Shortname)
 	u := &out.Upstream
 	u.URL = r.Replace(u.URL)
@@ -74,6 +124,8 @@ func (img Image) ForRelease(release string) Image {
 	u.Filename = r.Replace(u.Filename)
 	u.Pinned = r.Replace(u.Pinned)
 	u.Releases = 0
+	u.ReleasesOnly = nil
+	u.ReleaseNotes = r.Replace(u.ReleaseNotes)
 	// The catalog entry is rendered from these; copy so that images of
 	// different releases never share (and overwrite) one backing array.
 	out.Meta.Tags = append([]string(nil), img.Meta.Tags...)
@@ -132,9 +184,22 @@ func (img *Image) validateReleases() []string {
 	if u.Releases < 0 {
 		add("upstream.releases %d: want a positive number of newest releases", u.Releases)
 	}
+	if u.Releases > 0 && len(u.ReleasesOnly) > 0 {
+		add("upstream.releases and upstream.releases_only: set one (the newest N, or the list)")
+	}
+	if u.ReleasePattern != "" {
+		if _, err := regexp.Compile(u.ReleasePattern); err != nil {
+			add("upstream.release_pattern %q: %v", u.ReleasePattern, err)
+		}
+	}
+	if u.EOL != "" {
+		if _, err := time.Parse(time.DateOnly, u.EOL); err != nil {
+			add("upstream.eol %q: want a date, YYYY-MM-DD", u.EOL)
+		}
+	}
 	if !img.PerRelease() {
 		for _, f := range fields {
-			if strings.Contains(f.value, ReleasePlaceholder) {
+			if strings.Contains(f.value, ReleasePlaceholder) || strings.Contains(f.value, CodenamePlaceholder) {
 				add("%s %q: %s needs upstream.releases", f.key, f.value, ReleasePlaceholder)
 			}
 		}
@@ -159,19 +224,23 @@ func (img *Image) validateReleases() []string {
 // segment that is followed by more path (so the releases directory above it
 // can be listed), never in the host.
 func releaseInPath(url string) bool {
-	if strings.Count(url, ReleasePlaceholder) != 1 {
+	ph := ReleasePlaceholder
+	if strings.Contains(url, CodenamePlaceholder) {
+		ph = CodenamePlaceholder
+	}
+	if strings.Count(url, ph) != 1 {
 		return false
 	}
-	before, after, _ := strings.Cut(url, ReleasePlaceholder)
+	before, after, _ := strings.Cut(url, ph)
 	_, rest, ok := strings.Cut(before, "://")
 	return ok && strings.Contains(rest, "/") && strings.Contains(after, "/")
 }
 
 // releasesField is upstream.releases as the Required check of validate sees
 // it: empty when unset.
-func releasesField(n int) string {
+func releasesField(n int, only []string) string {
 	if n == 0 {
-		return ""
+		return strings.Join(only, ",")
 	}
 	return strconv.Itoa(n)
 }

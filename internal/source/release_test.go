@@ -171,7 +171,7 @@ func TestSelectPerRelease(t *testing.T) {
 		// releases is reported under, selects all its releases.
 		{[]string{"Fedora {release}"}, "Fedora {release}"},
 		{[]string{"fedora 44", "DEBIAN 12"}, "Fedora {release}, Debian 12"},
-		{[]string{"Fedora 4x"}, `--only "Fedora 4x": no such image in s.yaml; for "Fedora 4x" did you mean "Fedora {release}"?`},
+		{[]string{"Fedora 4x"}, `--only "Fedora 4x": no such image in s.yaml; for "Fedora 4x" did you mean "Fedora 4"?`},
 	}
 	for _, tt := range tests {
 		imgs, err := f.Select(tt.only)

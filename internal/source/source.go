@@ -56,6 +56,9 @@ type Image struct {
 	// Release is the release of an image made from a per-release source
 	// by ForRelease ("44" of "Fedora {release}"), else "".
 	Release string `yaml:"-"`
+	// Codename is the series name of such an image when its source lists
+	// releases by codename ("noble"), else "".
+	Codename string `yaml:"-"`
 	// Followed is set once the image's upstream was rebuilt from the stream
 	// its catalog entry follows (its latest_url), rather than the source's.
 	Followed bool `yaml:"-"`
@@ -87,6 +90,22 @@ type Upstream struct {
 	// for one image for each of the newest Releases releases listed in the
 	// directory above {release} in URL (see ReleasePlaceholder).
 	Releases int `yaml:"releases"`
+	// ReleasesOnly, instead of Releases, names the releases the entry
+	// stands for, each once upstream lists it (docs/sources.md).
+	ReleasesOnly []string `yaml:"releases_only"`
+	// ReleasePattern is what a release directory's {release} or
+	// {codename} may be (a regular expression; default a dotted number for
+	// {release}, lower-case letters for {codename}). Majors only: "[0-9]+".
+	ReleasePattern string `yaml:"release_pattern"`
+	// Interim lets codename discovery offer Ubuntu's interim releases too,
+	// not only LTS releases.
+	Interim bool `yaml:"interim"`
+	// EOL is the end of free support of the release (YYYY-MM-DD), for
+	// distributions the built-in tables do not cover (docs/lifecycle.md).
+	EOL string `yaml:"eol"`
+	// ReleaseNotes is the link to the release notes of a build, with
+	// {version}, {release} and {build} placeholders (docs/sources.md).
+	ReleaseNotes string `yaml:"release_notes"`
 	// Signature is required, optional or off: whether the checksum file's
 	// upstream signature must verify. Empty means required when Keys names
 	// a key and off when it does not. See SignatureMode.
@@ -103,9 +122,12 @@ type Upstream struct {
 	// looked up among the keys built into the binary (sources/keys/), so a
 	// user's sources file can name the shipped keys.
 	Keys []string `yaml:"keys"`
-	// KeyData holds the contents of Keys, in order, read and checked when
-	// the sources file was loaded.
+	// KeyData holds the contents of Keys, in order, read when the sources
+	// file was loaded and parsed only by CheckKeys (keycheck.go).
 	KeyData [][]byte `yaml:"-"`
+
+	keyPath  string // the sources file, for CheckKeys's errors
+	keyLines []int  // the line of each KeyData item
 }
 
 // Signature modes.
@@ -521,7 +543,7 @@ func (img *Image) validate() []string {
 	set := map[string]string{
 		"url": u.URL, "latest": u.Latest, "checksums": u.Checksums, "algorithm": u.Algorithm,
 		"filename": u.Filename, "pinned": u.Pinned, "version_url": u.VersionURL,
-		"releases": releasesField(u.Releases),
+		"releases": releasesField(u.Releases, u.ReleasesOnly),
 	}
 	msgs = append(msgs, img.validateReleases()...)
 	for _, k := range spec.Required {
@@ -670,11 +692,21 @@ func (f *File) Suggest(name string) []string {
 	}
 	want := strings.ToLower(strings.TrimSpace(name))
 	var cands []cand
+	release := releaseInName.FindString(want)
 	for _, img := range f.Images {
 		have := strings.ToLower(img.Name)
+		if img.PerRelease() && release != "" {
+			// "Ubunt 24.04" is compared with "Ubuntu 24.04", not with
+			// "Ubuntu {release}", and suggested so.
+			concrete := img.ForRelease(release)
+			if d := editDistance(want, strings.ToLower(concrete.Name)); d <= max(2, len(want)/4) {
+				cands = append(cands, cand{concrete.Name, d})
+			}
+			continue
+		}
 		d := editDistance(want, have)
 		near := d <= max(2, len(want)/4) || want != "" && (strings.Contains(have, want) || strings.Contains(want, have))
-		if before, after, ok := strings.Cut(have, ReleasePlaceholder); ok && strings.HasPrefix(want, before) && strings.HasSuffix(want, after) {
+		if before, after, ok := strings.Cut(have, ReleasePlaceholder); ok && release == "" && strings.HasPrefix(want, before) && strings.HasSuffix(want, after) {
 			// "Fedora 4x": a per-release name with a bad release.
 			d, near = 1, true
 		}
@@ -689,6 +721,9 @@ func (f *File) Suggest(name string) []string {
 	}
 	return out
 }
+
+// releaseInName is the release number a name may hold ("24.04").
+var releaseInName = regexp.MustCompile(`[0-9]+(\.[0-9]+)*`)
 
 func quoteAll(names []string) string {
 	q := make([]string, len(names))

@@ -13,9 +13,10 @@ func TestDefaultSourcesValid(t *testing.T) {
 		t.Fatalf("built-in sources: %v", err)
 	}
 	want := map[string]string{
-		"Ubuntu 22.04": "ubuntu.yml", "Ubuntu 22.04 Minimal": "ubuntu.yml",
-		"Ubuntu 24.04": "ubuntu.yml", "Ubuntu 24.04 Minimal": "ubuntu.yml",
-		"Debian 11": "debian.yml", "Debian 12": "debian.yml", "Debian 13": "debian.yml",
+		// Ubuntu's LTS releases and Debian's releases are discovered upstream
+		// (docs/sources.md, "New releases").
+		"Ubuntu {release}": "ubuntu.yml", "Ubuntu {release} Minimal": "ubuntu.yml",
+		"Debian {release}": "debian.yml",
 	}
 	got := map[string]string{}
 	for _, img := range f.Images {
@@ -26,10 +27,10 @@ func TestDefaultSourcesValid(t *testing.T) {
 		if a, _ := img.Meta.Properties.Get("architecture"); a != img.Arch {
 			t.Errorf("%s: meta.architecture %v, arch %s", img.Name, a, img.Arch)
 		}
-		// A rolling release (Arch) and a distribution whose every build is
-		// a release of its own (Flatcar, CirrOS) have no os_version; osism's
-		// catalog writes none for them either.
-		rolling := img.Type == "arch" || img.Type == "flatcar" || img.Type == "cirros"
+		// A distribution whose every build is a release of its own
+		// (Flatcar, CirrOS) has no os_version; osism's catalog writes none
+		// for them either. Arch, rolling, has one (scs-0102 wants it).
+		rolling := img.Type == "flatcar" || img.Type == "cirros"
 		if v, _ := img.Meta.Properties.Get("os_version"); v == nil && !rolling {
 			t.Errorf("%s: os_version missing", img.Name)
 		}
@@ -141,10 +142,10 @@ func TestSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Name != "Ubuntu 24.04" || got[1].Name != "Debian 12" {
+	if len(got) != 2 || got[0].Name != "Ubuntu {release}" || got[1].Name != "Debian {release}" {
 		t.Fatalf("Select kept sources order? got %v", got)
 	}
-	if _, err := f.Select([]string{"Debian 99"}); err == nil || !strings.Contains(err.Error(), `"Debian 99"`) {
+	if _, err := f.Select([]string{"Debiann 12"}); err == nil || !strings.Contains(err.Error(), `"Debiann 12"`) {
 		t.Fatalf("unknown --only name: %v", err)
 	}
 }
@@ -182,15 +183,16 @@ func TestSelectCaseAndSuggestions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.Select([]string{"ubuntu 24.04", "DEBIAN 12"})
-	if err != nil || len(got) != 2 || got[0].Name != "Ubuntu 24.04" || got[1].Name != "Debian 12" {
-		t.Fatalf("Select in other case: %v %v", got, err)
+	got, err := f.Select([]string{"ubuntu 24.04", "DEBIAN 12", "almalinux 9"})
+	if err != nil || len(got) != 3 || got[0].Name != "Ubuntu {release}" || got[1].Name != "Debian {release}" || got[2].Name != "AlmaLinux 9" {
+		t.Fatalf("Select in other case: %v", err)
 	}
 	tests := []struct {
 		only, want string
 	}{
 		{"Ubunt 24.04", `did you mean "Ubuntu 24.04"`},
-		{"Debian 21", `did you mean "Debian 11" or "Debian 12"`},
+		{"Almalinux 9 arm64", `did you mean "AlmaLinux 9 aarch64"`},
+		{"Rocky 11", `did you mean "Rocky 10" or "Rocky 8" or "Rocky 9"`},
 		{"Ubuntu 24.04 minimal x", `did you mean "Ubuntu 24.04 Minimal"`},
 		{"Windows 11", "no such image"},
 	}

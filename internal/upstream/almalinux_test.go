@@ -55,11 +55,9 @@ func shipped(t *testing.T, name string) source.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, img := range f.Images {
-		if img.Name == name {
-			img.Upstream.Signature = source.SignatureOff
-			return img
-		}
+	if img, ok := f.Concrete(name); ok {
+		img.Upstream.Signature = source.SignatureOff
+		return img
 	}
 	t.Fatalf("no image %q in the built-in sources", name)
 	return source.Image{}

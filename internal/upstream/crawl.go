@@ -156,6 +156,10 @@ func headPinned(ctx context.Context, f Fetcher, pinned string) (*Response, error
 	return f.Head(ctx, pinned)
 }
 
+// UnderSource is underSource for other packages: whether got lies in the
+// tree of a source's url.
+func UnderSource(sourceURL, got string) error { return underSource(sourceURL, got) }
+
 // underSource checks that a URL a strategy built from upstream strings (a
 // listing's names, a version file) stays below the source's url, on its
 // scheme and host. Below the source's url means below the part of its path

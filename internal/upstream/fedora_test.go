@@ -175,9 +175,10 @@ func TestExpandReleases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var imgs []source.Image
+	debian, _ := f.Concrete("Debian 12")
+	imgs := []source.Image{debian}
 	for _, img := range f.Images {
-		if img.Type == "fedora" || img.Name == "Debian 12" {
+		if img.Type == "fedora" {
 			imgs = append(imgs, img)
 		}
 	}

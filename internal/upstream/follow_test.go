@@ -19,10 +19,8 @@ func sourced(t testing.TB, name string) source.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, img := range f.Images {
-		if img.Name == name {
-			return img
-		}
+	if img, ok := f.Concrete(name); ok {
+		return img
 	}
 	t.Fatalf("no image %q in the built-in sources", name)
 	return source.Image{}

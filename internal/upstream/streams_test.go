@@ -9,9 +9,9 @@ import (
 
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/mirror"
 	"github.com/osism/image-crawler/internal/testenv/pgptest"
 	"github.com/osism/image-crawler/internal/testenv/signedubuntu"
-	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
 // streamWorld is a test mirror standing in for one upstream host, and the

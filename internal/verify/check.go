@@ -109,7 +109,7 @@ func day(s string) (time.Time, bool) {
 func (v *verifier) check(ctx context.Context, t *task) {
 	ver := t.img.Versions[t.idx]
 	entry := t.file.Entry(t.img)
-	img, described, sigNote := v.describe(t.img.Name, entry)
+	img, described, sigNote := v.describe(t.img.Name, entry, strings.TrimSpace(ver.URL))
 	raw := strings.TrimSpace(ver.URL)
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.HasSuffix(u.Path, "/") {
@@ -160,21 +160,14 @@ func baseName(p string) string {
 // it, following the stream of its latest_url and latest_checksum_url when
 // it has them. described is false when no source names it and its URLs are
 // no known stream.
-func (v *verifier) describe(name string, e catalog.Entry) (img source.Image, described bool, sigNote string) {
+func (v *verifier) describe(name string, e catalog.Entry, itemURL string) (img source.Image, described bool, sigNote string) {
 	found := false
 	if v.o.Sources != nil {
-		for _, s := range v.o.Sources.Images {
-			if s.PerRelease() {
-				if rel, ok := s.ReleaseNamed(name); ok {
-					img, found = s.ForRelease(rel), true
-					break
-				}
-				continue
-			}
-			if s.Name == name {
-				img, found = s, true
-				break
-			}
+		// A per-release name stands for its release ("Ubuntu 26.04" of
+		// "Ubuntu {release}"); the source describes the item only when the
+		// item lies in its tree.
+		if c, ok := v.o.Sources.Concrete(name); ok && upstream.UnderSource(c.Upstream.URL, itemURL) == nil {
+			img, found = c, true
 		}
 	}
 	if found && v.o.Signatures != "" {

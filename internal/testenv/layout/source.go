@@ -54,7 +54,30 @@ type Site struct {
 	Servers []*mirror.Server
 	// Mirrors are the --mirror FROM=TO arguments that send the crawler here.
 	Mirrors []string
-	byHost  map[string]int
+	// Images is how many catalog images the site publishes: a series
+	// source ({codename}) stands for one per release laid out.
+	Images int
+	byHost map[string]int
+}
+
+// seriesReleases are the releases Serve lays out for a source that lists
+// releases by series directory: the ones the shipped sources offer.
+var seriesReleases = map[string][][2]string{
+	"ubuntu": {{"22.04", "jammy"}, {"24.04", "noble"}, {"26.04", "resolute"}},
+	"debian": {{"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}},
+}
+
+// concrete is img, or for a series source one image per release of
+// seriesReleases.
+func concrete(img source.Image) []source.Image {
+	if !img.PerRelease() || !img.Upstream.ByCodename() {
+		return []source.Image{img}
+	}
+	var out []source.Image
+	for _, r := range seriesReleases[img.Type] {
+		out = append(out, img.ForCodename(r[0], r[1]))
+	}
+	return out
 }
 
 // Close stops every listener.
@@ -82,9 +105,12 @@ func Serve(src *source.File, builds []string, latency time.Duration) (*Site, err
 			s.Servers = append(s.Servers, m)
 			s.Mirrors = append(s.Mirrors, fmt.Sprintf("%s://%s/=%s/", u.Scheme, u.Host, m.URL))
 		}
-		if err := Source(s.Servers[i], img, builds); err != nil {
-			s.Close()
-			return nil, err
+		for _, c := range concrete(img) {
+			if err := Source(s.Servers[i], c, builds); err != nil {
+				s.Close()
+				return nil, err
+			}
+			s.Images++
 		}
 	}
 	return s, nil

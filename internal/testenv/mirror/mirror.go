@@ -133,7 +133,8 @@ type Server struct {
 	requests    []Request
 	inFlight    int
 	maxInFlight int
-	bytes       int64 // response body bytes sent since the last ResetCounts
+	bytes       int64     // response body bytes sent since the last ResetCounts
+	first       time.Time // arrival of the first request since the last ResetCounts
 }
 
 // New starts a server that is closed when the test ends.
@@ -366,6 +367,15 @@ func (s *Server) ResetCounts() {
 	s.requests = nil
 	s.maxInFlight = s.inFlight
 	s.bytes = 0
+	s.first = time.Time{}
+}
+
+// FirstRequest is when the first request since the start or the last
+// ResetCounts arrived (zero when none did): the benchmark's end of start-up.
+func (s *Server) FirstRequest() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.first
 }
 
 // Bytes is how many response body bytes the server sent since the start or
@@ -562,7 +572,11 @@ func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
 		s.bytes += cw.n
 		s.mu.Unlock()
 	}()
+	arrived := time.Now()
 	s.mu.Lock()
+	if len(s.requests) == 0 {
+		s.first = arrived
+	}
 	s.requests = append(s.requests, Request{Method: r.Method, Path: p})
 	s.inFlight++
 	s.maxInFlight = max(s.maxInFlight, s.inFlight)

@@ -693,3 +693,25 @@ func TestConcurrentChanges(t *testing.T) {
 		t.Errorf("Count = %d, want 200", s.Count())
 	}
 }
+
+func TestFirstRequest(t *testing.T) {
+	s := New(t)
+	s.File("/a", []byte("a"), time.Time{})
+	if got := s.FirstRequest(); !got.IsZero() {
+		t.Fatalf("FirstRequest before any request = %v, want zero", got)
+	}
+	before := time.Now()
+	fetch(t, http.MethodGet, s.URL+"/a", "")
+	first := s.FirstRequest()
+	if first.Before(before) || first.After(time.Now()) {
+		t.Fatalf("FirstRequest = %v, want between %v and now", first, before)
+	}
+	fetch(t, http.MethodGet, s.URL+"/a", "")
+	if got := s.FirstRequest(); !got.Equal(first) {
+		t.Errorf("FirstRequest after a second request = %v, want the first's %v", got, first)
+	}
+	s.ResetCounts()
+	if got := s.FirstRequest(); !got.IsZero() {
+		t.Errorf("FirstRequest after ResetCounts = %v, want zero", got)
+	}
+}

@@ -1,0 +1,68 @@
+package source
+
+import (
+	"fmt"
+	"sync"
+)
+
+// CheckKeys parses the key files of imgs, each content once per process,
+// and reports the ones that are no usable OpenPGP public key at their own
+// line of the sources file. Loading a sources file only reads the key
+// files: a run checks the keys of the images it crawls with signatures on,
+// validate those of every image (docs/sources.md).
+//
+// The key files are parsed concurrently: parsing verifies RSA
+// self-signatures, which is most of the cost of starting a run.
+func CheckKeys(imgs []Image) error {
+	type job struct {
+		img  *Image
+		i    int
+		data []byte
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	for k := range imgs {
+		u := &imgs[k].Upstream
+		for i, data := range u.KeyData {
+			// One image per key file content and line is enough: per-release
+			// images repeat their source's keys.
+			id := fmt.Sprint(u.keyPath, ":", lineOf(u, i, imgs[k].Line), ":", string(data))
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			jobs = append(jobs, job{&imgs[k], i, data})
+		}
+	}
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for j, jb := range jobs {
+		wg.Go(func() { errs[j] = checkKey(jb.data) })
+	}
+	wg.Wait()
+	var out Errors
+	for j, err := range errs {
+		if err == nil {
+			continue
+		}
+		img, i := jobs[j].img, jobs[j].i
+		name := ""
+		if i < len(img.Upstream.Keys) {
+			name = img.Upstream.Keys[i]
+		}
+		out = append(out, &Error{Path: img.Upstream.keyPath, Line: lineOf(&img.Upstream, i, img.Line),
+			Msg: fmt.Sprintf("image %q: upstream.keys: %s: %v", img.Name, name, unwrapKeyErr(err))})
+	}
+	if len(out) > 0 {
+		return out
+	}
+	return nil
+}
+
+// lineOf is the line of the i-th key of u, or the image's own line.
+func lineOf(u *Upstream, i, line int) int {
+	if i < len(u.keyLines) {
+		return u.keyLines[i]
+	}
+	return line
+}
