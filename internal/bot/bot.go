@@ -25,6 +25,10 @@ import (
 type Options struct {
 	Catalog    string // local directory, or an https://, http:// or file:// git URL
 	CatalogDir string // folder of catalog files inside the repository
+	// NewCatalog lets a local Catalog that does not exist yet be started
+	// (--new-catalog); without it a missing directory is a usage error,
+	// as a typo must not grow a whole new catalog.
+	NewCatalog bool
 
 	Sources   *source.File
 	Templates *render.Renderer

@@ -70,8 +70,15 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		o.Logger.Warn("catalog file does not parse; it will not be rewritten", "file", fe.Path, "error", fe.Error())
 	}
 	progress := &sharedProgress{p: o.Progress}
+	// pre are the images that failed before their crawl began: they count
+	// in the progress as much as the ones crawled, and in offline.
+	var pre []upstream.Outcome
 	first := c.prepare(o, sc.images)
 	progress.add(len(first.imgs))
+	for _, oc := range first.failed {
+		progress.fail(oc)
+	}
+	pre = append(pre, first.failed...)
 	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
@@ -105,6 +112,8 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 				continue
 			}
 			c.Failures = append(c.Failures, plan.Failure{Image: oc.Image.Name, Error: oc.Err.Error()})
+			progress.fail(oc)
+			pre = append(pre, oc)
 		}
 		seen := map[int]int{}
 		offered := map[string]bool{}
@@ -155,6 +164,10 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	sc.images = append(sc.images, rest...)
 	second := c.prepare(o, rest)
 	progress.add(len(second.imgs))
+	for _, oc := range second.failed {
+		progress.fail(oc)
+	}
+	pre = append(pre, second.failed...)
 	if err := ctxDone(ctx); err != nil {
 		return abort(err)
 	}
@@ -167,6 +180,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if len(discard) > 0 {
 		sc.images = slices.DeleteFunc(sc.images, func(img source.Image) bool { return discard[img.Name] })
 	}
+	c.Offline = offline(append(pre, outcomes...))
 	return outcomes, nil
 }
 
@@ -256,6 +270,9 @@ func needDiscovery(perRelease, held []source.Image, only []string) []source.Imag
 type batch struct {
 	imgs  []source.Image
 	known map[string]upstream.Known
+	// failed are the images that cannot be crawled (their catalog file
+	// does not parse), as outcomes for the progress.
+	failed []upstream.Outcome
 }
 
 // prepare points each image at the stream its catalog entry follows and the
@@ -284,11 +301,13 @@ func (c *Crawled) prepare(o *Options, imgs []source.Image) batch {
 		}
 		c.target[img.Name] = file
 		if err, ok := broken[file]; ok {
-			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: fmt.Sprintf("catalog file %s does not parse, so it is left alone: %v", path.Join(o.CatalogDir, file), err)})
+			err = fmt.Errorf("catalog file %s does not parse, so it is left alone: %w", path.Join(o.CatalogDir, file), err)
+			c.Failures = append(c.Failures, plan.Failure{Image: img.Name, Error: err.Error()})
+			b.failed = append(b.failed, upstream.Outcome{Image: img, Err: err})
 			continue
 		}
 		if o.Signatures != "" {
-			// --signatures overrides every source at once (docs/cli.md);
+			// --signatures overrides every source at once (docs/reference.md);
 			// strategies only ever see the image's own setting.
 			img.Upstream.Signature = o.Signatures
 		}
@@ -338,6 +357,14 @@ func (s *sharedProgress) add(n int) {
 	s.mu.Lock()
 	s.total += n
 	s.mu.Unlock()
+}
+
+// fail counts an image that failed before its crawl began (a releases
+// listing, a catalog file that does not parse), so the count matches the
+// failures that follow.
+func (s *sharedProgress) fail(o upstream.Outcome) {
+	s.add(1)
+	s.report(0, 0, o)
 }
 
 func (s *sharedProgress) report(_, _ int, o upstream.Outcome) {

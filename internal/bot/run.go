@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -71,6 +72,21 @@ func begin(ctx context.Context, o *Options, rc *reach) (workspace, *Crawled, err
 	return ws, c, nil
 }
 
+// signaturesOffWarning is the report's warning under --signatures off.
+const signaturesOffWarning = "signature verification is off (--signatures off): no checksum file was verified"
+
+// warnings are the report's warnings of a crawl: said once, not per image.
+func (c *Crawled) warnings(o *Options) []string {
+	var ws []string
+	if o.SignaturesOff {
+		ws = append(ws, signaturesOffWarning)
+	}
+	if c.Offline != nil {
+		ws = append(ws, fmt.Sprintf("every upstream host failed to resolve (%v): this machine seems offline, or its DNS is broken", c.Offline))
+	}
+	return ws
+}
+
 // prepare checks the options and starts following the run's progress.
 func prepare(ctx context.Context, o *Options) (*reach, error) {
 	o.defaults()
@@ -104,6 +120,7 @@ func stoppedEarly(o *Options, rc *reach) (*report.Report, error) {
 
 // Crawl compares upstream with the catalog and changes nothing.
 func Crawl(ctx context.Context, o Options) (*report.Report, error) {
+	o.DryRun = true // nothing is pushed, so no pull request needs --repo
 	rc, err := prepare(ctx, &o)
 	if err != nil {
 		return nil, err
@@ -123,6 +140,7 @@ func Crawl(ctx context.Context, o Options) (*report.Report, error) {
 	rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
 	c.fill(rep, c.Changes)
 	rep.DryRun = true
+	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
 	if ctx.Err() != nil {
 		rc.mark(rep, c.order, nil)
 		return rep, rc.interrupted("")
@@ -175,9 +193,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	rep := report.New(r.Updates, c.Unchanged, redactFailures(failures, o.Token), paths)
 	c.fill(rep, r.Changes)
 	rep.DryRun = o.DryRun
-	if o.SignaturesOff {
-		rep.Warnings = append(rep.Warnings, "signature verification is off (--signatures off): no checksum file was verified")
-	}
+	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
 	out := &Outcome{Report: rep, Files: r.Files}
 	out.Title = report.Title(rep.Updates)
 	out.Body = report.Body(rep, report.BodyOptions{SignaturesOff: o.SignaturesOff})
@@ -280,6 +296,9 @@ type workspace interface {
 }
 
 func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
+	if err := CheckCatalog(o.Catalog); err != nil {
+		return nil, &UsageError{err}
+	}
 	if IsGitURL(o.Catalog) {
 		return openGit(ctx, o)
 	}
@@ -287,7 +306,45 @@ func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
 	if dir == "" {
 		dir = "."
 	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && o.NewCatalog:
+		// Created when the run writes its first file (catalog.WriteFile).
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &UsageError{fmt.Errorf("--catalog %s: no such directory (a typo? --new-catalog starts a new catalog there)", dir)}
+	case err != nil:
+		return nil, fmt.Errorf("--catalog: %w", err)
+	case !fi.IsDir():
+		return nil, &UsageError{fmt.Errorf("--catalog %s: not a directory", dir)}
+	}
 	return &localWorkspace{root: dir}, nil
+}
+
+// scpLike matches git's scp-like remote syntax, user@host:path or
+// host:path: a colon before any slash (git reads "./a:b" as a path).
+var scpLike = regexp.MustCompile(`^([^/:@]+@)?[^/:]{2,}:`)
+
+// schemeOf is the scheme of a URL-like --catalog ("" for none).
+var schemeOf = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
+
+// CheckCatalog refuses a --catalog that is neither a supported git URL nor
+// a local path: SSH remotes by name (the bot pushes over HTTPS with a
+// token; docs/reference.md), and any other scheme (ftp://, a typo such as
+// htps://) rather than taking it for a folder name.
+func CheckCatalog(s string) error {
+	if IsGitURL(s) {
+		return nil
+	}
+	if m := schemeOf.FindStringSubmatch(s); m != nil {
+		if strings.EqualFold(m[1], "ssh") || strings.Contains(strings.ToLower(m[1]), "ssh") {
+			return fmt.Errorf("--catalog %s: SSH git URLs are not supported: use the https:// URL (GITHUB_TOKEN authenticates the push)", s)
+		}
+		return fmt.Errorf("--catalog %s: unsupported URL scheme %q: want https://, http://, file:// or a local directory", s, m[1])
+	}
+	if scpLike.MatchString(s) {
+		return fmt.Errorf("--catalog %s: SSH git URLs (host:path) are not supported: use the https:// URL (GITHUB_TOKEN authenticates the push); write ./%s for a local directory", s, s)
+	}
+	return nil
 }
 
 // localWorkspace is a directory on this machine: the run writes the

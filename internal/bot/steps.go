@@ -3,7 +3,9 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"path"
 	"sort"
 	"strings"
@@ -31,6 +33,9 @@ type Crawled struct {
 	// Available are images the sources offer that the catalog lacks and
 	// that this run does not add (--add NAME adds one).
 	Available []string
+	// Offline is an example of the DNS failure every image failed with,
+	// when every one did: the machine seems offline (nil otherwise).
+	Offline error
 	// target maps an image to the catalog file (relative to the catalog
 	// directory) its entry lives in or will be written to.
 	target map[string]string
@@ -414,3 +419,19 @@ func renderVersions(vs []catalog.Version) []render.Version {
 
 // equalFiles reports whether a render changed nothing at all.
 func equalFiles(fc FileChange) bool { return bytes.Equal(fc.Old, fc.New) }
+
+// offline returns one of the DNS failures when every outcome failed on a
+// name that does not resolve: one line then says what forty would.
+func offline(outcomes []upstream.Outcome) error {
+	var first error
+	for _, o := range outcomes {
+		var derr *net.DNSError
+		if !errors.As(o.Err, &derr) {
+			return nil
+		}
+		if first == nil {
+			first = derr
+		}
+	}
+	return first
+}

@@ -221,7 +221,7 @@ func TestLoadReportsBrokenFiles(t *testing.T) {
 		{"utf16.yml", "\xff\xfei\x00m\x00", 0, "UTF-16 is not supported"},
 		{"latin1.yml", "images:\n  - name: caf\xe9\n", 0, "UTF-8"},
 		{"unclosed-quote.yml", "images:\n  - name: 'a\n", 2, "found unexpected end of stream"},
-		{"bad-indent.yml", "images:\n  - name: a\n   enable: true\n", 2, "did not find expected '-' indicator"},
+		{"bad-indent.yml", "images:\n  - name: a\n   enable: true\n", 3, "did not find expected '-' indicator"},
 		{"unknown-anchor.yml", "images:\n  - name: *nope\n", 0, "unknown anchor 'nope' referenced"},
 		{"alias-images.yml", "x: &l\n  - name: a\nimages: *l\n", 3, "images is not a list"},
 	} {

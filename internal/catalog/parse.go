@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/osism/image-crawler/internal/yamlline"
 )
 
 // parsed is what Apply needs besides the exported fields.
@@ -62,7 +64,9 @@ var parserProblems = []string{
 }
 
 // yamlError turns a yaml.v3 error into a FileError with its line.
-func yamlError(rel string, err error) *FileError {
+// data is the file's text: yaml.v3 names the line where the enclosing block
+// begins, and yamlline finds the line of the mistake itself.
+func yamlError(rel string, err error, data []byte) *FileError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
@@ -71,6 +75,9 @@ func yamlError(rel string, err error) *FileError {
 	}
 	if slices.Contains(parserProblems, msg) {
 		line++
+	}
+	if line > 0 {
+		line = yamlline.Problem(data, line)
 	}
 	return &FileError{Path: rel, Line: line, Err: errors.New(msg)}
 }
@@ -111,7 +118,7 @@ func parseFileMode(rel string, data []byte, mode spanMode) (*File, *FileError) {
 	}
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return nil, yamlError(rel, err)
+		return nil, yamlError(rel, err, data)
 	}
 	switch {
 	case len(docs) == 0:

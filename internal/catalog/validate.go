@@ -35,7 +35,7 @@ func ValidateWith(s *Schema, path string, data []byte) []error {
 	}
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return []error{yamlError(path, err)}
+		return []error{yamlError(path, err, data)}
 	}
 	if len(docs) > 1 {
 		return []error{&FileError{Path: path, Line: docs[1].Line,

@@ -67,7 +67,7 @@ func LoadSchema(repo fs.FS, catalogDir string) (*Schema, error) {
 func ParseSchema(path string, data []byte) (*Schema, error) {
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, err, data)
 	}
 	if len(docs) == 0 {
 		return nil, &FileError{Path: path, Err: errors.New("the schema file is empty")}

@@ -67,10 +67,10 @@ func setFlags(fs *pflag.FlagSet, flags []actions.Flag) error {
 // only the same stream keeps them in order.
 func (a *app) group(title string) (end func()) {
 	if a.gha == nil {
-		return func() {}
+		return a.endProgress
 	}
 	actions.Group(a.ios.ErrOut, title)
-	return func() { actions.EndGroup(a.ios.ErrOut) }
+	return func() { a.endProgress(); actions.EndGroup(a.ios.ErrOut) }
 }
 
 // printProblems reports failed images, respins and warnings: annotations in
@@ -78,6 +78,15 @@ func (a *app) group(title string) (end func()) {
 func (a *app) printProblems(rep *report.Report) {
 	if a.gha != nil {
 		actions.Annotate(a.ios.Out, rep)
+		return
+	}
+	if a.jsonLogs() {
+		for _, warn := range rep.Warnings {
+			a.logger.Warn(warn)
+		}
+		for _, fl := range rep.Failures {
+			a.logger.Error("failed", "image", fl.Image, "error", fl.Error)
+		}
 		return
 	}
 	for _, warn := range rep.Warnings {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/osism/image-crawler/internal/bot"
 	"github.com/osism/image-crawler/internal/report"
-	"github.com/osism/image-crawler/internal/upstream"
 )
 
 func (a *app) newCrawlCmd() *cobra.Command {
@@ -20,6 +19,12 @@ func (a *app) newCrawlCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "crawl",
 		Short: "Show what upstream has now against what the catalog holds; changes nothing",
+		Long: `crawl crawls upstream for every image the catalog holds, as run does, and prints what it
+found against the catalog: a table, or with --json the JSON report (docs/reference.md). It writes,
+commits and pushes nothing, so it takes none of run's publish flags (--draft, --label, ...).
+
+Exit status: 0 every image crawled; 3 some images failed; 2 bad usage, sources file or
+template; 1 any other failure. See docs/reference.md.`,
 		Example: `  image-crawler crawl --catalog ./my-catalog
   image-crawler crawl --json --only "Debian 12"`,
 		Args: cobra.NoArgs,
@@ -58,14 +63,20 @@ func (a *app) newCrawlCmd() *cobra.Command {
 			} else {
 				printTable(a, rep)
 			}
-			a.printProblems(rep)
+			if asJSON || a.gha != nil {
+				a.printProblems(rep)
+			} else {
+				// The table's DETAIL column already says why each image
+				// failed: a failure is printed once.
+				a.printWarnings(rep)
+			}
 			if len(rep.Failures) > 0 {
 				return &exitError{code: ExitFailures}
 			}
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.registerCrawl(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the JSON report instead of a table")
 	return cmd
 }
@@ -112,25 +123,4 @@ func printTable(a *app, rep *report.Report) {
 		fmt.Fprintf(tw, "%s\t-\t\tavailable\tnot in the catalog (--add)\n", name)
 	}
 	tw.Flush()
-}
-
-// progress prints one line per finished image on a terminal; in logs (CI,
-// Actions) the structured log lines say the same.
-func (a *app) progress() upstream.Progress {
-	return func(done, total int, o upstream.Outcome) {
-		status := "up to date"
-		switch {
-		case o.Err != nil:
-			status = "FAILED: " + o.Err.Error()
-		case !o.Result.Unchanged:
-			status = "new build " + o.Result.Version
-		}
-		if a.ios.Terminal {
-			fmt.Fprintf(a.ios.ErrOut, "[%d/%d] %s: %s\n", done, total, o.Image.Name, status)
-			return
-		}
-		if a.logger != nil {
-			a.logger.Info("crawled", "image", o.Image.Name, "status", status)
-		}
-	}
 }

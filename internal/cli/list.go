@@ -10,7 +10,7 @@ import (
 	"github.com/osism/image-crawler/internal/source"
 )
 
-// listed is one image of `image-crawler list --json` (docs/cli.md).
+// listed is one image of `image-crawler list --json` (docs/reference.md).
 type listed struct {
 	Name     string `json:"name"`
 	File     string `json:"file"`

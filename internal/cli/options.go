@@ -16,10 +16,16 @@ import (
 	"github.com/osism/image-crawler/internal/upstream"
 )
 
-// crawlFlags are the flags run and crawl share (docs/reference.md).
+// crawlFlags are the flags of run and crawl (docs/reference.md): registerCrawl
+// adds those both commands take, registerPublish those only run uses (how
+// the result is written, committed and proposed). A command lacks the flags
+// it would ignore, so a --draft on crawl is an error, not a silent no-op.
 type crawlFlags struct {
-	catalog     string
-	catalogDir  string
+	catalog    string
+	catalogDir string
+	newCatalog bool
+	// publish is set when the command has the publish flags (run).
+	publish     bool
 	sources     string
 	templates   string
 	only        []string
@@ -65,13 +71,15 @@ type crawlFlags struct {
 	splitBy       string
 }
 
-func (f *crawlFlags) register(cmd *cobra.Command) {
+// registerCrawl adds the flags of crawl, which run takes too.
+func (f *crawlFlags) registerCrawl(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.catalog, "catalog", ".", "catalog repository: an https:// or file:// git URL, or a local directory")
+	fl.StringVar(&f.catalog, "catalog", ".", "catalog repository: an https:// or file:// git URL, or an existing local directory (SSH URLs are refused)")
 	fl.StringVar(&f.catalogDir, "catalog-dir", "etc/images", "folder inside the catalog that holds the catalog files")
+	fl.BoolVar(&f.newCatalog, "new-catalog", false, "start a new catalog: a local --catalog directory that does not exist yet is fine (run creates it)")
 	fl.StringVar(&f.sources, "sources", "", "image sources file (default: the built-in sources/image-sources.yaml)")
 	fl.StringVar(&f.templates, "templates", "", "directory of Jinja2 templates (default: the built-in templates/)")
-	fl.StringArrayVar(&f.only, "only", nil, "only the image with this catalog name (repeatable), e.g. --only \"Ubuntu 24.04\"")
+	fl.StringArrayVar(&f.only, "only", nil, "only the image with this name (repeatable, any case), e.g. --only \"Ubuntu 24.04\"; a per-release source's own name (\"Fedora {release}\") takes all its releases; see image-crawler list")
 	fl.StringArrayVar(&f.mirrors, "mirror", nil, "fetch every URL that starts with FROM from TO instead: FROM=TO (repeatable); the catalog still records FROM")
 	fl.StringVar(&f.report, "report", "", "write the JSON report to this file")
 	fl.StringVar(&f.signatures, "signatures", "", "required, optional or off for every source at once, overriding the sources file (off: nothing is verified)")
@@ -83,14 +91,21 @@ func (f *crawlFlags) register(cmd *cobra.Command) {
 	fl.Int64Var(&f.maxBody, "max-body", 16<<20, "advanced: largest upstream file read, in bytes (checksum files, signatures, listings)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "debug logging")
-	fl.StringArrayVar(&f.add, "add", nil, "add this image of the sources to a catalog that lacks it (repeatable, any case); see `image-crawler list`")
+	fl.StringArrayVar(&f.add, "add", nil, "add this image of the sources to a catalog that lacks it (repeatable, any case); see image-crawler list")
 	fl.BoolVar(&f.addAll, "add-all", false, "add every image of the sources that the catalog lacks")
+	fl.StringVar(&f.base, "base", "", "branch of a git URL catalog to read, and the pull request targets (default: the repository's default branch)")
+}
+
+// registerPublish adds the flags of run alone: how entries are written,
+// and the commit and pull request of a git URL catalog.
+func (f *crawlFlags) registerPublish(cmd *cobra.Command) {
+	f.publish = true
+	fl := cmd.Flags()
 	fl.StringVar(&f.mirrorURLTemplate, "mirror-url-template", "", "Jinja2 template of the mirror_url written into every version the bot adds, e.g. 'https://mirror.example.org/{{ image.shortname }}/{{ version.version }}-{{ image.shortname }}.{{ image.format }}'")
 	fl.BoolVar(&f.disableEOL, "disable-eol", false, "propose enable: false for enabled images past the end of their release's support (docs/lifecycle.md)")
 	fl.BoolVar(&f.regenerate, "regenerate", false, "own whole catalog entries: render every updated entry from the templates, as for a new one (default: change only its versions)")
 
 	fl.StringVar(&f.repo, "repo", "", "GitHub repository OWNER/NAME for the pull request (default: derived from an https://github.com/... catalog URL)")
-	fl.StringVar(&f.base, "base", "", "branch the pull request targets (default: the repository's default branch)")
 	fl.StringVar(&f.branch, "branch", bot.DefaultBranch, "the bot's branch")
 	fl.StringVar(&f.githubAPIURL, "github-api-url", "https://api.github.com/", "GitHub API URL (GitHub Enterprise: https://HOST/api/v3/)")
 	fl.StringArrayVar(&f.labels, "label", nil, "label for the pull request (repeatable)")
@@ -120,7 +135,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	switch f.signatures {
 	case "", source.SignatureRequired, source.SignatureOptional:
 	case source.SignatureOff:
-		fmt.Fprintln(a.ios.ErrOut, "WARNING: --signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
+		a.warn("--signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
 	}
@@ -183,7 +198,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		MaxBody:   f.maxBody,
 		Logger:    logger,
 	})
-	if err := f.checkForge(); err != nil {
+	if err := f.checkForge(); f.publish && err != nil {
 		return bot.Options{}, usageErr(err)
 	}
 	client.AllowRedirects(src.Hosts()...) // docs/security.md
@@ -197,6 +212,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	}
 	o := bot.Options{
 		Catalog:       f.catalog,
+		NewCatalog:    f.newCatalog,
 		CatalogDir:    catalogDirFlag(f.catalogDir),
 		Sources:       src,
 		Templates:     tpl,

@@ -56,6 +56,9 @@ type app struct {
 	gha *actions.Runtime
 	// finished is set once a run's outputs and summary are written.
 	finished bool
+	// lineOpen is set while a terminal progress line awaits its newline
+	// (progress.go).
+	lineOpen bool
 }
 
 // Main runs the command line and returns the exit code.
@@ -114,6 +117,10 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 	msg := redact.String(err.Error(), secrets...)
 	if a.gha != nil {
 		a.failEarly(msg)
+		return code
+	}
+	if a.jsonLogs() {
+		a.logger.Error(msg)
 		return code
 	}
 	fmt.Fprintln(a.ios.ErrOut, "error:", msg)

@@ -22,7 +22,8 @@ whose files are gone, and then:
 
   - with --catalog a git URL: clones it, commits on the bot's branch, pushes, and opens or updates
     one pull request (GITHUB_TOKEN authenticates);
-  - with --catalog a local directory: writes the regenerated files in place and commits nothing;
+  - with --catalog a local directory: writes the regenerated files in place and commits nothing
+    (the directory must exist; --new-catalog starts a new catalog; SSH URLs are refused);
   - with --dry-run: changes nothing anywhere, and prints the pull request title and body it would
     open, then a unified diff of the catalog.
 
@@ -34,7 +35,7 @@ Exit status: 0 every image crawled; 3 some images failed (the rest still went in
 130 SIGINT, 143 SIGTERM (nothing is published after the signal; a second one exits at once;
 docs/operations.md). With --dashboard a failed image is listed in the dashboard issue and
 gives 3 only once it has failed for longer than --fail-after, or when every image failed
-(docs/pull-requests.md).`,
+(docs/pull-requests.md). See docs/reference.md.`,
 		Example: `  # See what would change in a local checkout, touching nothing:
   image-crawler run --dry-run --catalog ./my-catalog
 
@@ -77,7 +78,8 @@ gives 3 only once it has failed for longer than --fail-after, or when every imag
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.registerCrawl(cmd)
+	f.registerPublish(cmd)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "change nothing: no write, no push, no API write; print the pull request and a diff")
 	return cmd
 }

@@ -220,12 +220,17 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 		}
 		// The "current" catalog: written once by an unmeasured run.
 		current := filepath.Join(dir, "current")
-		if _, err := measure(ctx, exe, append([]string{"run", "--catalog", current, "--signatures", "off"}, s.args...)); err != nil {
+		if _, err := measure(ctx, exe, append([]string{"run", "--new-catalog", "--catalog", current, "--signatures", "off"}, s.args...)); err != nil {
 			s.close()
 			return nil, fmt.Errorf("%s: write the catalog: %w", s.name, err)
 		}
 		for _, state := range []string{"empty", "current"} {
 			catalog := filepath.Join(dir, state)
+			// An empty catalog is an empty directory: a run refuses a path
+			// that does not exist.
+			if err := os.MkdirAll(catalog, 0o755); err != nil {
+				return nil, err
+			}
 			run := func(latency time.Duration, extra []string) (Row, error) {
 				for _, m := range s.servers {
 					m.Latency(latency)

@@ -82,6 +82,9 @@ func Quote(s string) string {
 }
 
 func filterYAML(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in // an undefined variable: the error names it
+	}
 	s, err := Scalar(in.Interface())
 	if err != nil {
 		return exec.AsValue(err)
@@ -90,6 +93,9 @@ func filterYAML(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value 
 }
 
 func filterQuote(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in // an undefined variable: the error names it
+	}
 	if in.IsNil() {
 		return exec.AsValue(fmt.Errorf("q: value is undefined"))
 	}
@@ -99,6 +105,9 @@ func filterQuote(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value
 // filterDate writes an unquoted date, which the image manager's schema needs
 // (day()), and refuses anything that is not one.
 func filterDate(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in // an undefined variable: the error names it
+	}
 	s := in.String()
 	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		return exec.AsValue(fmt.Errorf("date: %q is not a YYYY-MM-DD date", s))
@@ -109,6 +118,9 @@ func filterDate(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value 
 var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 func filterKey(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+	if in.IsError() {
+		return in // an undefined variable: the error names it
+	}
 	s := in.String()
 	if plainKey.MatchString(s) && !yaml11Special[strings.ToLower(s)] {
 		return exec.AsSafeValue(s)

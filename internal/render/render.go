@@ -15,7 +15,9 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -100,7 +102,84 @@ func Load(fsys fs.FS, name string) (*Renderer, error) {
 	if _, ok := r.templates[templates.Default]; !ok {
 		return nil, &TemplateError{File: path.Join(name, templates.Default), Err: errors.New("the default template is missing")}
 	}
+	// A typo (v.versoin) is the operator's input: say so once, naming the
+	// file and line, before anything is crawled, not once per image.
+	for _, n := range r.Names() {
+		if err := r.sample(n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	return r, nil
+}
+
+// checkImage has every field a template can read set, so rendering it
+// reaches every expression outside conditions on upstream data.
+var checkImage = source.Image{
+	Name: "Sample 1.0", Shortname: "sample-1.0", Arch: "x86_64", Type: "sample",
+	Meta: source.Meta{
+		Format: "qcow2", Login: "sample", Password: "sample", MinDisk: 8, MinRAM: 512,
+		Tags:       []string{"sample"},
+		Properties: source.Fields{{Key: "os_distro", Value: "sample"}},
+	},
+}
+
+var checkVersions = []Version{{
+	Version: "20260101", URL: "https://example.org/sample-20260101.qcow2",
+	Checksum: "sha256:" + strings.Repeat("0", 64), BuildDate: "2026-01-01",
+	Extra: []Extra{{Key: "mirror_url", YAML: "https://mirror.example.org/sample.qcow2"}},
+}}
+
+// sample renders template name over checkImage: an undefined variable or
+// a filter given the wrong value fails here, as an UndefinedError.
+func (r *Renderer) sample(name string) error {
+	img := checkImage
+	img.Template = name
+	if _, err := r.execute(r.templates[name], Context(img, checkVersions)); err != nil {
+		return &TemplateError{File: path.Join(r.dir, name), Err: undefined(err)}
+	}
+	// What the output holds is checked per image (Entry).
+	return nil
+}
+
+// UndefinedError is a template expression naming a variable or attribute
+// that does not exist.
+type UndefinedError struct {
+	Line int    // 1-based line in the template, 0 when unknown
+	Expr string // the expression, e.g. v.versoin
+	Err  error  // gonja's own error
+}
+
+func (e *UndefinedError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s is undefined", e.Line, e.Expr)
+	}
+	return fmt.Sprintf("%s is undefined", e.Expr)
+}
+func (e *UndefinedError) Unwrap() error { return e.Err }
+
+// gonja reports an undefined variable only as text, wrapped once per
+// enclosing block, each wrap naming its own line: the innermost line and
+// the expression are read from that text.
+var (
+	gonjaLine      = regexp.MustCompile(`(?i)\bline[ =](\d+)`)
+	gonjaUndefined = regexp.MustCompile(`(?i)unable to evaluate (?:name "([^"]+)"|(\S+): (?:attribute|item) '?[^' ]+'? not found)`)
+)
+
+func undefined(err error) error {
+	msg := err.Error()
+	m := gonjaUndefined.FindStringSubmatch(msg)
+	if m == nil {
+		return err
+	}
+	expr := m[1] + m[2]
+	line := 0
+	if ls := gonjaLine.FindAllStringSubmatch(msg, -1); len(ls) > 0 {
+		line, _ = strconv.Atoi(ls[len(ls)-1][1])
+	}
+	return &UndefinedError{Line: line, Expr: expr, Err: err}
 }
 
 // Names lists the templates, sorted.
@@ -180,24 +259,30 @@ func (r *Renderer) Entry(img source.Image, versions []Version) ([]byte, error) {
 	if !ok {
 		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("no such template (have %s)", strings.Join(r.Names(), ", "))}
 	}
-	r.mu.Lock()
-	w := &limitWriter{b: r.budget}
-	r.budget.reset(w)
-	err := r.budget.result(tpl.Execute(w, exec.NewContext(Context(img, versions))))
-	r.budget.reset(nil)
-	r.mu.Unlock()
-	out := w.buf
-	if err == nil && w.n > MaxOutput {
-		err = fmt.Errorf("%w: output larger than %d bytes", ErrLimit, MaxOutput)
-	}
+	out, err := r.execute(tpl, Context(img, versions))
 	if err != nil {
-		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("render %s: %w", img.Name, err)}
+		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("render %s: %w", img.Name, undefined(err))}
 	}
 	out = normalize(out)
 	if err := check(out, img, versions); err != nil {
 		return nil, &TemplateError{File: path.Join(r.dir, name), Err: fmt.Errorf("render %s: %w", img.Name, err)}
 	}
 	return out, nil
+}
+
+// execute renders tpl within the renderer's bounds (docs/security.md): one
+// rendering at a time, as they share one budget.
+func (r *Renderer) execute(tpl *exec.Template, ctx map[string]any) ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := &limitWriter{b: r.budget}
+	r.budget.reset(w)
+	err := r.budget.result(tpl.Execute(w, exec.NewContext(ctx)))
+	r.budget.reset(nil)
+	if err == nil && w.n > MaxOutput {
+		err = fmt.Errorf("%w: output larger than %d bytes", ErrLimit, MaxOutput)
+	}
+	return w.buf, err
 }
 
 // normalize trims leading blank lines and ends the entry with exactly one

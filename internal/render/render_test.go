@@ -159,7 +159,9 @@ func TestBadTemplates(t *testing.T) {
 		name, tpl, wantErr string
 	}{
 		{"syntax", "- name: {{ image.name ", "image.yml.j2"},
-		{"undefined variable", "- name: {{ image.nmae }}\n", "attribute 'nmae' not found"},
+		{"undefined variable", "- name: {{ image.nmae }}\n", "tpl/image.yml.j2: line 1: image.nmae is undefined"},
+		{"undefined in a filter, in a loop", "- name: {{ image.name | yaml }}\n  versions:\n{%- for v in versions %}\n    - version: {{ v.versoin | q }}\n{%- endfor %}\n", "tpl/image.yml.j2: line 4: v.versoin is undefined"},
+		{"undefined name", "- name: {{ imgae.name | yaml }}\n", "tpl/image.yml.j2: line 1: imgae is undefined"},
 		{"drops versions", "- name: {{ image.name | yaml }}\n  versions: []\n", "has 0 versions, want 2"},
 		{"wrong name", "- name: other\n  versions: []\n", `names the image "other"`},
 		{"two items", "- name: a\n- name: b\n", "exactly one list item"},

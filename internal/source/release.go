@@ -91,7 +91,7 @@ func matchRelease(prefix, suffix, name string) (string, bool) {
 // matchPattern matches name against prefix + pattern + suffix and returns
 // what pattern matched.
 func matchPattern(prefix, pattern, suffix, name string) (string, bool) {
-	re, err := regexp.Compile("^" + regexp.QuoteMeta(prefix) + "(" + pattern + ")" + regexp.QuoteMeta(suffix) + "$")
+	re, err := regexp.Compile("(?i)^" + regexp.QuoteMeta(prefix) + "(" + pattern + ")" + regexp.QuoteMeta(suffix) + "$")
 	if err != nil {
 		return "", false // validate reports the pattern
 	}
@@ -139,11 +139,16 @@ func (img Image) ForCodename(release, codename string) Image {
 	return out
 }
 
-// MatchesName reports whether name selects img (--only): its name, or for a
-// per-release image its name with a release number in place of {release}.
+// MatchesName reports whether name selects img (--only), in any letter
+// case: its name (for a per-release image, "Fedora {release}", all its
+// releases), or for a per-release image its name with a release number in
+// place of {release}.
 func (img Image) MatchesName(name string) bool {
+	if strings.EqualFold(name, img.Name) {
+		return true // "Fedora {release}": every release
+	}
 	if !img.PerRelease() {
-		return name == img.Name
+		return false
 	}
 	_, ok := img.ReleaseNamed(name)
 	return ok

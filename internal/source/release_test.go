@@ -128,7 +128,8 @@ func TestReleaseNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := tt.img.ReleaseNamed(tt.name)
-		if got != tt.want || ok != (tt.want != "") || tt.img.MatchesName(tt.name) != ok {
+		// MatchesName takes the source's own name too: all its releases.
+		if got != tt.want || ok != (tt.want != "") || tt.img.MatchesName(tt.name) != (ok || tt.name == tt.img.Name) {
 			t.Errorf("%s: ReleaseNamed(%q) = %q %v, want %q", tt.img.Name, tt.name, got, ok, tt.want)
 		}
 	}
@@ -165,8 +166,12 @@ func TestSelectPerRelease(t *testing.T) {
 		{nil, "Fedora {release}, Debian 12"},
 		{[]string{"Fedora 44"}, "Fedora {release}"},
 		{[]string{"Fedora 44", "Fedora 43", "Debian 12"}, "Fedora {release}, Debian 12"},
-		{[]string{"Fedora"}, `--only "Fedora": no such image in s.yaml`},
-		{[]string{"Fedora {release}"}, `--only "Fedora {release}": no such image`},
+		{[]string{"Fedora"}, `--only "Fedora": no such image in s.yaml; for "Fedora" did you mean "Fedora {release}"?`},
+		// The per-release source's own name, which a failure to list its
+		// releases is reported under, selects all its releases.
+		{[]string{"Fedora {release}"}, "Fedora {release}"},
+		{[]string{"fedora 44", "DEBIAN 12"}, "Fedora {release}, Debian 12"},
+		{[]string{"Fedora 4x"}, `--only "Fedora 4x": no such image in s.yaml; for "Fedora 4x" did you mean "Fedora 4"?`},
 	}
 	for _, tt := range tests {
 		imgs, err := f.Select(tt.only)

@@ -21,6 +21,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/osism/image-crawler/internal/yamlline"
 )
 
 // DefaultLimit is how many versions of an image the catalog keeps when a
@@ -431,7 +433,12 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Errors{{Path: path, Msg: "empty sources file"}}
 		}
-		return nil, yamlErrors(path, err)
+		es := yamlErrors(path, err)
+		for _, e := range es {
+			// yaml.v3 names the line the enclosing block begins on.
+			e.Line = yamlline.Problem(data, e.Line)
+		}
+		return nil, es
 	}
 	if errs := checkDocument(path, &root); len(errs) > 0 {
 		return nil, errs
@@ -669,14 +676,97 @@ func (f *File) Select(only []string) ([]Image, error) {
 		delete(want, n)
 	}
 	if len(want) > 0 {
-		var missing []string
+		var missing, hints []string
 		for n := range want {
 			missing = append(missing, strconv.Quote(n))
 		}
 		sort.Strings(missing)
-		return nil, fmt.Errorf("--only %s: no such image in %s", strings.Join(missing, ", "), f.Path)
+		for _, n := range missing {
+			n, _ = strconv.Unquote(n)
+			if s := f.Suggest(n); len(s) > 0 {
+				hints = append(hints, fmt.Sprintf("for %q did you mean %s?", n, quoteAll(s)))
+			}
+		}
+		msg := fmt.Sprintf("--only %s: no such image in %s", strings.Join(missing, ", "), f.Path)
+		if len(hints) > 0 {
+			msg += "; " + strings.Join(hints, "; ")
+		}
+		return nil, fmt.Errorf("%s (image-crawler list shows every name)", msg)
 	}
 	return out, nil
+}
+
+// Suggest returns up to three image names close to name, closest first:
+// names that contain it or that it contains, then names a few edits away
+// (letter case aside). A per-release image offers its own name, "Fedora
+// {release}", which --only takes for all its releases.
+func (f *File) Suggest(name string) []string {
+	type cand struct {
+		name string
+		dist int
+	}
+	want := strings.ToLower(strings.TrimSpace(name))
+	var cands []cand
+	release := releaseInName.FindString(want)
+	for _, img := range f.Images {
+		have := strings.ToLower(img.Name)
+		if img.PerRelease() && release != "" {
+			// "Ubunt 24.04" is compared with "Ubuntu 24.04", not with
+			// "Ubuntu {release}", and suggested so.
+			concrete := img.ForRelease(release)
+			if d := editDistance(want, strings.ToLower(concrete.Name)); d <= max(2, len(want)/4) {
+				cands = append(cands, cand{concrete.Name, d})
+			}
+			continue
+		}
+		d := editDistance(want, have)
+		near := d <= max(2, len(want)/4) || want != "" && (strings.Contains(have, want) || strings.Contains(want, have))
+		if before, after, ok := strings.Cut(have, ReleasePlaceholder); ok && release == "" && strings.HasPrefix(want, before) && strings.HasSuffix(want, after) {
+			// "Fedora 4x": a per-release name with a bad release.
+			d, near = 1, true
+		}
+		if near {
+			cands = append(cands, cand{img.Name, d})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	var out []string
+	for _, c := range cands[:min(3, len(cands))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// releaseInName is the release number a name may hold ("24.04").
+var releaseInName = regexp.MustCompile(`[0-9]+(\.[0-9]+)*`)
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, " or ")
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // PinnedName is the file name of the build with the given version.

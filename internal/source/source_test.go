@@ -1,6 +1,8 @@
 package source
 
 import (
+	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -172,4 +174,55 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// --only takes any letter case, and a name that matches nothing comes back
+// with the closest names the sources offer.
+func TestSelectCaseAndSuggestions(t *testing.T) {
+	f, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Select([]string{"ubuntu 24.04", "DEBIAN 12", "almalinux 9"})
+	if err != nil || len(got) != 3 || got[0].Name != "Ubuntu {release}" || got[1].Name != "Debian {release}" || got[2].Name != "AlmaLinux 9" {
+		t.Fatalf("Select in other case: %v", err)
+	}
+	tests := []struct {
+		only, want string
+	}{
+		{"Ubunt 24.04", `did you mean "Ubuntu 24.04"`},
+		{"Almalinux 9 arm64", `did you mean "AlmaLinux 9 aarch64"`},
+		{"Rocky 11", `did you mean "Rocky 10" or "Rocky 8" or "Rocky 9"`},
+		{"Ubuntu 24.04 minimal x", `did you mean "Ubuntu 24.04 Minimal"`},
+		{"Windows 11", "no such image"},
+	}
+	for _, tt := range tests {
+		_, err := f.Select([]string{tt.only})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "image-crawler list") {
+			t.Errorf("Select(%q): %v, want it to say %q", tt.only, err, tt.want)
+		}
+	}
+	if _, err := f.Select([]string{"Windows 11"}); err != nil && strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("a name close to nothing got suggestions: %v", err)
+	}
+}
+
+// A syntax error deep in a long sources file is reported at its own line,
+// not at the line of "images:" that encloses it.
+func TestSyntaxErrorLineInLongFile(t *testing.T) {
+	data, err := os.ReadFile("../../sources/image-sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	at := len(lines) - 10
+	for strings.TrimSpace(lines[at-1]) == "" || strings.HasPrefix(strings.TrimSpace(lines[at-1]), "#") || strings.HasPrefix(strings.TrimSpace(lines[at-1]), "- ") {
+		at--
+	}
+	lines[at-1] = " " + lines[at-1] // one space too many
+	_, err = Parse("long.yaml", []byte(strings.Join(lines, "\n")))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Line != at {
+		t.Fatalf("%v, want one error at line %d (%q)", err, at, lines[at-1])
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -602,6 +603,12 @@ func (c *Client) classify(ctx, actx context.Context, err error, wire string) (re
 	var rerr *redirectError
 	var cerr *tls.CertificateVerificationError
 	if errors.As(err, &rerr) || errors.As(err, &cerr) {
+		return false, err
+	}
+	// A name that does not resolve (offline, a typo in --mirror) resolves
+	// no better a second later: retrying only multiplies the waiting.
+	var derr *net.DNSError
+	if errors.As(err, &derr) && !derr.IsTimeout {
 		return false, err
 	}
 	// Connection refused or reset, EOF before the headers, a body cut short

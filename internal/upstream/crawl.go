@@ -9,7 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -25,7 +25,8 @@ type Outcome struct {
 }
 
 // Progress is told about each image as its crawl ends (for a terminal's
-// progress lines). It may be called from several goroutines at once.
+// progress lines). Calls come one at a time, done counting up from 1 in
+// the order the crawls end.
 type Progress func(done, total int, o Outcome)
 
 // Crawl resolves every image concurrently, at most concurrency at a time
@@ -37,7 +38,12 @@ func Crawl(ctx context.Context, f Fetcher, imgs []source.Image, known map[string
 		concurrency = 1
 	}
 	out := make([]Outcome, len(imgs))
-	var done atomic.Int64
+	// One lock around counting and telling: the calls come in the order
+	// of their numbers ([14/38] before [15/38]), one at a time.
+	var (
+		mu   sync.Mutex
+		done int
+	)
 	var g errgroup.Group
 	g.SetLimit(concurrency)
 	for i, img := range imgs {
@@ -46,7 +52,10 @@ func Crawl(ctx context.Context, f Fetcher, imgs []source.Image, known map[string
 			o.Result, o.Err = resolve(ctx, f, img, o.Known)
 			out[i] = o
 			if progress != nil {
-				progress(int(done.Add(1)), len(imgs), o)
+				mu.Lock()
+				done++
+				progress(done, len(imgs), o)
+				mu.Unlock()
 			}
 			return nil
 		})

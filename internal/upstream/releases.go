@@ -72,8 +72,9 @@ func Discover(ctx context.Context, f Fetcher, imgs []source.Image, only []string
 		failed   []Outcome
 		wantOnly = map[string]bool{}
 	)
+	// --only matches in any letter case (source.Image.MatchesName).
 	for _, n := range only {
-		wantOnly[n] = true
+		wantOnly[strings.ToLower(n)] = true
 	}
 	for i, img := range imgs {
 		if !img.PerRelease() {
@@ -85,18 +86,19 @@ func Discover(ctx context.Context, f Fetcher, imgs []source.Image, only []string
 			failed = append(failed, Outcome{Image: img, Err: err})
 			continue
 		}
+		all := len(only) == 0 || wantOnly[strings.ToLower(img.Name)]
 		got := map[string]bool{}
 		var names []string
 		for _, r := range releases {
 			c := img.ForCodename(r.version, r.codename)
-			got[c.Name] = true
+			got[strings.ToLower(c.Name)] = true
 			names = append(names, r.version)
-			if len(only) == 0 || wantOnly[c.Name] {
+			if all || wantOnly[strings.ToLower(c.Name)] {
 				out = append(out, c)
 			}
 		}
 		for _, n := range only {
-			if r, ok := img.ReleaseNamed(n); ok && !got[n] {
+			if r, ok := img.ReleaseNamed(n); ok && !got[strings.ToLower(n)] {
 				which := fmt.Sprintf("the %d newest that", img.Upstream.Releases)
 				if img.Upstream.Releases == 0 {
 					which = "the releases_only that"
