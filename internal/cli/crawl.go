@@ -29,12 +29,15 @@ template; 1 any other failure. See docs/reference.md.`,
   image-crawler crawl --json --only "Debian 12"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The deadline counts from here: loading the sources file, the
+			// templates and the catalog is part of the run (docs/operations.md);
+			// a run whose time ran out while loading stops before any request.
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
 			o, err := a.options(f)
 			if err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
 			o.Progress = a.progress()
 			endGroup := a.group("Crawl upstream")
 			rep, err := bot.Crawl(ctx, o)

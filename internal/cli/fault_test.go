@@ -425,3 +425,26 @@ func dropLine(t *testing.T, body []byte, suffix string) []byte {
 	}
 	return []byte(strings.Join(out, ""))
 }
+
+// The deadline covers loading too: a run whose time is up before its first
+// request makes none, changes nothing and says it ran out of time.
+func TestDeadlineCountsLoading(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	before := snapshot(t, w)
+	for _, cmd := range []string{"run", "crawl"} {
+		r := runRaw(t, w, nil, append([]string{cmd, "--timeout", "1ns"}, w.args()...)...)
+		if r.code != ExitError || !strings.Contains(r.stderr, "(timeout)") {
+			t.Fatalf("%s: exit %d, want %d naming the timeout:\n%s", cmd, r.code, ExitError, r.stderr)
+		}
+	}
+	if n := w.mirror.Count(); n != 0 {
+		t.Fatalf("%d requests after the deadline: %v", n, w.mirror.Requests())
+	}
+	after := snapshot(t, w)
+	for f := range after {
+		if !bytes.Equal(before[f], after[f]) {
+			t.Fatalf("%s changed", f)
+		}
+	}
+}

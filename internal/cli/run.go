@@ -47,13 +47,16 @@ gives 3 only once it has failed for longer than --fail-after, or when every imag
   GITHUB_TOKEN=... image-crawler run --catalog https://github.com/ORG/REPO --label images`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The deadline counts from here: loading the sources file, the
+			// templates and the catalog is part of the run (docs/operations.md);
+			// a run whose time ran out while loading stops before any request.
+			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
+			defer cancel()
 			o, err := a.options(f)
 			if err != nil {
 				return err
 			}
 			o.DryRun = dryRun
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
 			o.Progress = a.progress()
 			endGroup := a.group("Crawl upstream and update the catalog")
 			out, err := bot.Run(ctx, o)
