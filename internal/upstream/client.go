@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -685,11 +686,47 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	c.mu.Lock()
 	allowed := c.redirectHosts[canonicalHost(req.URL)]
 	c.mu.Unlock()
-	if from := via[0].URL; canonicalHost(req.URL) != canonicalHost(from) && !allowed {
-		return &redirectError{fmt.Sprintf("redirect from %s to another host, %s, refused: a redirect may lead only to the same host or to a host the sources file or --mirror names (docs/security.md)", from.Host, req.URL.Host)}
+	if from := via[0].URL; canonicalHost(req.URL) != canonicalHost(from) && !allowed && !publicHTTPS(req) {
+		return &redirectError{fmt.Sprintf("redirect from %s to another host, %s, refused: a redirect may lead only to the same host, to a host the sources file or --mirror names, or over https to a public address (docs/security.md)", from.Host, req.URL.Host)}
 	}
 	return nil
 }
+
+// publicHTTPS reports whether a redirect leads over https to a host whose
+// every address is public. Download services hand files to mirrors the bot
+// cannot know in advance (download.opensuse.org's MirrorCache picks one per
+// request); what a redirect must never reach is this machine, its network
+// or a cloud's metadata service, whose addresses are not public.
+func publicHTTPS(req *http.Request) bool {
+	if req.URL.Scheme != "https" {
+		return false
+	}
+	host := req.URL.Hostname()
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return publicAddr(ip)
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(req.Context(), "ip", host)
+	if err != nil || len(addrs) == 0 {
+		return false
+	}
+	for _, a := range addrs {
+		if !publicAddr(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// publicAddr is a global unicast address outside the private, loopback,
+// link-local (cloud metadata) and shared (carrier-grade NAT) ranges.
+func publicAddr(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsGlobalUnicast() && !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() &&
+		!sharedRange.Contains(a)
+}
+
+// sharedRange is RFC 6598's 100.64.0.0/10, inside providers' networks.
+var sharedRange = netip.MustParsePrefix("100.64.0.0/10")
 
 // AllowRedirects adds hosts (URLs, or bare host names) that redirects may
 // lead to, as Options.RedirectHosts does: the command line adds the sources

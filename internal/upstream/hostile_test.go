@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +163,41 @@ func TestRedirectsStayOnNamedHosts(t *testing.T) {
 				t.Fatalf("body %q, want %q", resp.Body, tt.want)
 			}
 		})
+	}
+}
+
+// A redirect to a host nobody named is followed only over https to an
+// address that is public: never to this machine, its network or a cloud's
+// metadata service, whatever name points there.
+func TestRedirectToPublicHTTPSOnly(t *testing.T) {
+	for _, tt := range []struct {
+		addr string
+		want bool
+	}{
+		{"8.8.8.8", true}, {"2001:4860:4860::8888", true}, {"195.135.221.134", true},
+		{"127.0.0.1", false}, {"::1", false}, {"10.1.2.3", false}, {"172.16.0.1", false}, {"192.168.1.1", false},
+		{"169.254.169.254", false}, {"fe80::1", false}, {"fd00:ec2::254", false}, {"100.64.0.1", false},
+		{"0.0.0.0", false}, {"224.0.0.1", false}, {"::ffff:127.0.0.1", false},
+	} {
+		if got := publicAddr(netip.MustParseAddr(tt.addr)); got != tt.want {
+			t.Errorf("publicAddr(%s) = %v, want %v", tt.addr, got, tt.want)
+		}
+	}
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/metadata":
+			http.Redirect(w, r, "https://169.254.169.254/latest/meta-data", http.StatusFound)
+		case "/loopback":
+			http.Redirect(w, r, "https://127.0.0.1:1/x", http.StatusFound)
+		case "/plain":
+			http.Redirect(w, r, "http://195.135.221.134/x", http.StatusFound)
+		}
+	}))
+	defer origin.Close()
+	c := NewClient(Options{Retries: -1})
+	for _, p := range []string{"/metadata", "/loopback", "/plain"} {
+		if _, err := c.Get(context.Background(), origin.URL+p); err == nil || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("%s: %v, want the redirect refused", p, err)
+		}
 	}
 }
