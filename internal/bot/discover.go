@@ -397,7 +397,7 @@ func (c *Crawled) checkAdd(o *Options, all []source.Image) error {
 		if slices.ContainsFunc(all, func(img source.Image) bool { return strings.EqualFold(img.Name, n) && found[img.Name] }) {
 			continue
 		}
-		if i := slices.IndexFunc(o.Sources.Images, func(img source.Image) bool { return img.PerRelease() && matchesFold(img, n) }); i >= 0 {
+		if i := slices.IndexFunc(o.Sources.Images, func(img source.Image) bool { return img.PerRelease() && img.MatchesName(n) }); i >= 0 {
 			// The family's listing failed or lacks the release: report
 			// it under the name asked for, once.
 			family := o.Sources.Images[i].Name
@@ -414,14 +414,4 @@ func (c *Crawled) checkAdd(o *Options, all []source.Image) error {
 		return fmt.Errorf("--add %s: no such image in the sources (see `image-crawler list`)", strings.Join(unknown, ", "))
 	}
 	return nil
-}
-
-// matchesFold is MatchesName, ignoring case.
-func matchesFold(img source.Image, name string) bool {
-	if img.MatchesName(name) {
-		return true
-	}
-	lower := img
-	lower.Name = strings.ToLower(img.Name)
-	return lower.MatchesName(strings.ToLower(name))
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -49,14 +48,17 @@ func pruneStep(ctx context.Context, o *Options, c *Crawled) {
 	if len(jobs) == 0 {
 		return
 	}
-	var mu sync.Mutex
-	var g errgroup.Group
+	// Each job answers in its own slot, so the results keep the catalog's
+	// order of versions whatever order the checks end in.
+	repin := make([]string, len(jobs)) // the archive URL, or ""
+	pruned := make([]bool, len(jobs))
 	urls := make([]string, 0, len(jobs))
 	for _, j := range jobs {
 		urls = append(urls, j.v.URL)
 	}
+	var g errgroup.Group
 	g.SetLimit(o.limitFor(urls))
-	for _, j := range jobs {
+	for i, j := range jobs {
 		g.Go(func() error {
 			gone, err := isGone(ctx, o.Fetcher, j.v.URL)
 			if err != nil {
@@ -68,37 +70,30 @@ func pruneStep(ctx context.Context, o *Options, c *Crawled) {
 			}
 			if to, ok := upstream.ArchiveURL(j.v.URL); ok {
 				if archived, err := isGone(ctx, o.Fetcher, to); err == nil && !archived {
-					mu.Lock()
-					j.ch.Repin = append(j.ch.Repin, plan.Repinned{Version: j.v.Version, From: j.v.URL, To: to})
-					mu.Unlock()
+					repin[i] = to
 					return nil
 				}
 			}
-			mu.Lock()
-			j.ch.Prune = append(j.ch.Prune, plan.Pruned{Version: j.v.Version, URL: j.v.URL,
-				Reason: "its file is no longer published upstream and no mirror_url keeps it"})
-			mu.Unlock()
+			pruned[i] = true
 			return nil
 		})
 	}
 	_ = g.Wait()
-	for _, ch := range c.Changes {
-		order := func(v string) int {
-			_, ci, _ := c.Catalog.Lookup(ch.Image.Name)
-			return slices.IndexFunc(ci.Versions, func(x catalog.Version) bool { return x.Version == v })
-		}
-		slices.SortFunc(ch.Prune, func(a, b plan.Pruned) int { return order(a.Version) - order(b.Version) })
-		slices.SortFunc(ch.Repin, func(a, b plan.Repinned) int { return order(a.Version) - order(b.Version) })
-		// An entry rendered from a template gets the same list.
-		ch.Versions = slices.DeleteFunc(ch.Versions, func(v catalog.Version) bool {
-			return slices.ContainsFunc(ch.Prune, func(p plan.Pruned) bool { return p.Version == v.Version })
-		})
-		for _, r := range ch.Repin {
-			for i := range ch.Versions {
-				if ch.Versions[i].Version == r.Version {
-					ch.Versions[i].URL = r.To
+	for i, j := range jobs {
+		ch := j.ch
+		switch {
+		case repin[i] != "":
+			ch.Repin = append(ch.Repin, plan.Repinned{Version: j.v.Version, From: j.v.URL, To: repin[i]})
+			// An entry rendered from a template gets the same list.
+			for k := range ch.Versions {
+				if ch.Versions[k].Version == j.v.Version {
+					ch.Versions[k].URL = repin[i]
 				}
 			}
+		case pruned[i]:
+			ch.Prune = append(ch.Prune, plan.Pruned{Version: j.v.Version, URL: j.v.URL,
+				Reason: "its file is no longer published upstream and no mirror_url keeps it"})
+			ch.Versions = slices.DeleteFunc(ch.Versions, func(v catalog.Version) bool { return v.Version == j.v.Version })
 		}
 	}
 }

@@ -127,7 +127,6 @@ func follow(img source.Image, f *catalog.File, ci *catalog.Image, file string) (
 	if err != nil {
 		return img, report.NotUpdated{Image: img.Name, File: file, Follows: e.LatestURL, Reason: err.Error()}, false
 	}
-	st.Image.Followed = true
 	return st.Image, report.NotUpdated{}, true
 }
 
@@ -158,7 +157,6 @@ func undescribed(cat *catalog.Catalog, imgs []source.Image, catalogDir string) (
 			default:
 				st, err := upstream.FollowStream(source.Image{Name: ci.Name, File: f.Path, Shortname: e.Shortname, Meta: source.Meta{Format: e.Format}}, e.LatestURL, e.LatestChecksumURL)
 				if err == nil {
-					st.Image.Followed = true
 					crawl = append(crawl, st.Image)
 					continue
 				}

@@ -123,6 +123,7 @@ func FollowStream(img source.Image, latestURL, latestChecksumURL string) (Stream
 		note = fmt.Sprintf("the %s stream's checksum files are not the ones the source's keys sign: signature not checked", st.layout)
 	}
 	out.Upstream = up
+	out.Followed = true
 	return Stream{Image: out, Layout: st.layout, SignatureNote: note}, nil
 }
 
