@@ -32,14 +32,13 @@ import (
 	"io"
 	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -118,10 +117,19 @@ type faultState struct {
 type Server struct {
 	URL string // base URL, no trailing slash
 
-	srv       *httptest.Server
-	tb        testing.TB
-	closing   chan struct{}
-	closeOnce sync.Once
+	srv    *http.Server
+	ln     net.Listener
+	served chan struct{} // closed when Serve has returned
+
+	// handlers counts answers under way, so that Close returns only once
+	// every handler has (as httptest's Close does); handlersMu orders the
+	// counter against Close.
+	handlersMu sync.Mutex
+	handlers   sync.WaitGroup
+	stopped    bool
+	tb         TB
+	closing    chan struct{}
+	closeOnce  sync.Once
 
 	mu          sync.Mutex
 	files       map[string]file      // "/a/b" -> file
@@ -137,8 +145,17 @@ type Server struct {
 	first       time.Time // arrival of the first request since the last ResetCounts
 }
 
+// TB is the part of testing.TB the mirror uses. It is declared here, not
+// imported, so that product binaries that serve a mirror (cmd/demo,
+// cmd/crawlbench) do not link the testing package; *testing.T satisfies it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // New starts a server that is closed when the test ends.
-func New(tb testing.TB) *Server {
+func New(tb TB) *Server {
 	tb.Helper()
 	s := start(tb)
 	tb.Cleanup(s.Close)
@@ -148,7 +165,7 @@ func New(tb testing.TB) *Server {
 // Start starts a server outside a test; call Close when done.
 func Start() *Server { return start(nil) }
 
-func start(tb testing.TB) *Server {
+func start(tb TB) *Server {
 	s := &Server{
 		tb:      tb,
 		closing: make(chan struct{}),
@@ -158,8 +175,23 @@ func start(tb testing.TB) *Server {
 		orders:  make(map[string]Order),
 		faults:  make(map[string]*faultState),
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
+	// A loopback listener and a plain http.Server rather than httptest,
+	// which registers a command-line flag in every binary that links it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln, err = net.Listen("tcp6", "[::1]:0")
+	}
+	if err != nil {
+		s.fail("listen on loopback: %v", err)
+	}
+	s.ln = ln
+	s.served = make(chan struct{})
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.track), ReadHeaderTimeout: time.Minute}
+	s.URL = "http://" + ln.Addr().String()
+	go func() {
+		defer close(s.served)
+		_ = s.srv.Serve(ln) // returns http.ErrServerClosed on Close
+	}()
 	return s
 }
 
@@ -167,7 +199,13 @@ func start(tb testing.TB) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		// Close (not Shutdown): a stalled answer must not hold the test.
+		s.handlersMu.Lock()
+		s.stopped = true
+		s.handlersMu.Unlock()
 		s.srv.Close()
+		<-s.served
+		s.handlers.Wait()
 	})
 }
 
@@ -561,6 +599,20 @@ func errorAnswer(f Format, status int, r *http.Request, location string) answer 
 		a.header.Set("Location", location)
 	}
 	return a
+}
+
+// track runs serve unless the server is closing.
+func (s *Server) track(rw http.ResponseWriter, r *http.Request) {
+	s.handlersMu.Lock()
+	if s.stopped {
+		s.handlersMu.Unlock()
+		http.Error(rw, "mirror closed", http.StatusServiceUnavailable)
+		return
+	}
+	s.handlers.Add(1)
+	s.handlersMu.Unlock()
+	defer s.handlers.Done()
+	s.serve(rw, r)
 }
 
 func (s *Server) serve(rw http.ResponseWriter, r *http.Request) {
