@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -68,7 +69,7 @@ func pinnedPattern(pinned string) (*regexp.Regexp, error) {
 
 func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	latestURL := join(u.URL, u.Checksums)
 	checksum, err := latestDigest(ctx, s.f, img, latestURL, u.Filename)
 	if err != nil {
@@ -104,7 +105,7 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	seen := map[string]bool{}
 	for _, e := range sums.Entries {
 		if e.Algorithm != algo || seen[e.Name] {
-			continue // a name listed twice has one digest (ParseChecksums refuses two)
+			continue // a name listed twice has one digest (checksum.Parse refuses two)
 		}
 		seen[e.Name] = true
 		m := pattern.FindStringSubmatch(e.Name)

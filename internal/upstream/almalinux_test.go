@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -20,13 +21,15 @@ import (
 // under from is fetched from the mirror's prefix, as --mirror does.
 type upstreamHost struct {
 	m      *mirror.Server
-	client *Client
+	opts   httpclient.Options // what a cold client is made of
+	client *httpclient.Client
 }
 
 func newUpstreamHost(t *testing.T, from, prefix string) *upstreamHost {
 	t.Helper()
 	m := mirror.New(t)
-	return &upstreamHost{m: m, client: testClient(Options{Mirrors: []Mirror{{From: from, To: m.URL + prefix}}})}
+	opts := httpclient.Options{Mirrors: []httpclient.Mirror{{From: from, To: m.URL + prefix}}}
+	return &upstreamHost{m: m, opts: opts, client: testClient(opts)}
 }
 
 // resolveOn runs the strategy of img's type once, as the crawl does, with a
@@ -43,7 +46,7 @@ func (h *upstreamHost) resolveOn(t *testing.T, img source.Image, known Known) (R
 	for _, r := range h.m.Requests() {
 		reqs = append(reqs, r.Method+" "+r.Path)
 	}
-	h.client = testClient(h.client.opts) // the next resolve starts cold, like a new run
+	h.client = testClient(h.opts) // the next resolve starts cold, like a new run
 	return res, reqs, err
 }
 
@@ -103,7 +106,7 @@ var modTime = time.Date(2026, 5, 26, 10, 14, 0, 0, time.UTC)
 // right versioned file.
 func TestAlmaLinuxRealChecksum(t *testing.T) {
 	h := newUpstreamHost(t, almaHost, "/alma/")
-	body, err := os.ReadFile("testdata/checksums/almalinux9-CHECKSUM")
+	body, err := os.ReadFile("../checksum/testdata/checksums/almalinux9-CHECKSUM")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -30,7 +32,7 @@ func alpine(f Fetcher) Strategy { return &alpineBranch{f: f} }
 
 func (s *alpineBranch) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	build, err := buildPattern(u.Pinned, map[string]string{"version": `[0-9]+\.[0-9]+\.[0-9]+`, "revision": `[0-9]+`})
 	if err != nil {
 		return Result{}, err
@@ -111,7 +113,7 @@ func (s *alpineBranch) buildDate(ctx context.Context, dir, pinned string, listed
 		}
 		u := join(dir, name)
 		resp, err := s.f.Get(ctx, u)
-		var herr *HTTPError
+		var herr *httpclient.HTTPError
 		if errors.As(err, &herr) && herr.Status == http.StatusNotFound {
 			break
 		}

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -110,7 +112,7 @@ func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) e
 		return fmt.Errorf("build identifier %q: not a version (want letters, digits and . _ + ~ -, at most 64)", res.Version)
 	}
 	algo, hex, _ := strings.Cut(res.Checksum, ":")
-	if algo != u.Algorithm || !hexDigest(Algorithm(algo), hex) {
+	if algo != u.Algorithm || !hexDigest(checksum.Algorithm(algo), hex) {
 		return fmt.Errorf("checksum %q of %s: want %s:<lowercase hex>", res.Checksum, res.Version, u.Algorithm)
 	}
 	if err := underSource(u.URL, res.URL); err != nil {
@@ -152,7 +154,7 @@ func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) e
 // headPinned asks whether a pinned image is published. The Client remembers
 // HEAD answers per URL, so a strategy that reads the Last-Modified of the
 // pinned file through here (or f.Head) and the cross-check share one request.
-func headPinned(ctx context.Context, f Fetcher, pinned string) (*Response, error) {
+func headPinned(ctx context.Context, f Fetcher, pinned string) (*httpclient.Response, error) {
 	return f.Head(ctx, pinned)
 }
 
@@ -193,8 +195,8 @@ func underSource(sourceURL, got string) error {
 var releaseSegment = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
 
 // hexDigest says whether s is a lowercase hex digest of algo's length.
-func hexDigest(algo Algorithm, s string) bool {
-	n := map[Algorithm]int{SHA256: 64, SHA512: 128}[algo]
+func hexDigest(algo checksum.Algorithm, s string) bool {
+	n := map[checksum.Algorithm]int{checksum.SHA256: 64, checksum.SHA512: 128}[algo]
 	if n == 0 || len(s) != n {
 		return false
 	}

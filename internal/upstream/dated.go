@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -54,7 +56,7 @@ const maxCandidates = 3
 
 func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	latest := u.Latest
 	if latest == "" {
 		latest = s.latest
@@ -105,7 +107,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		pinned := u.PinnedName(v)
 		tried = append(tried, dir)
 		same, verified, err := confirmBuild(ctx, s.f, img, sumsURL, pinned, hex)
-		var he *HTTPError
+		var he *httpclient.HTTPError
 		if errors.As(err, &he) && he.Status == http.StatusNotFound {
 			// Upstream is publishing this build right now: its checksum
 			// file is not there yet. An older build may be the latest.

@@ -194,7 +194,7 @@ func TestExpandReleases(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.only), func(t *testing.T) {
 			h.m.ResetCounts()
-			out, failed := ExpandReleases(context.Background(), testClient(h.client.opts), imgs, tt.only)
+			out, failed := ExpandReleases(context.Background(), testClient(h.opts), imgs, tt.only)
 			var names, fails []string
 			for _, img := range out {
 				names = append(names, img.Name)
@@ -209,7 +209,7 @@ func TestExpandReleases(t *testing.T) {
 		})
 	}
 
-	out, _ := ExpandReleases(context.Background(), testClient(h.client.opts), imgs, []string{"Fedora 44 aarch64"})
+	out, _ := ExpandReleases(context.Background(), testClient(h.opts), imgs, []string{"Fedora 44 aarch64"})
 	img := out[1]
 	arch, _ := img.Meta.Properties.Get("architecture")
 	osv, _ := img.Meta.Properties.Get("os_version")
@@ -232,7 +232,7 @@ func TestExpandReleasesFailure(t *testing.T) {
 	h.m.Fault(fedoraReleases, mirror.Fault{})
 	h.m.Remove(fedoraReleases)
 	h.m.Dir(fedoraReleases+"test/", f44.Modified)
-	_, failed = ExpandReleases(context.Background(), testClient(h.client.opts), imgs, nil)
+	_, failed = ExpandReleases(context.Background(), testClient(h.opts), imgs, nil)
 	if len(failed) != 1 {
 		t.Fatalf("failed %+v", failed)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -32,7 +33,7 @@ var (
 
 func (s *flatcarChannel) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	// The DIGESTS of current/ come first, so an unchanged image costs one
 	// request; version.txt is read only when there is something new.
 	latestSums := join(u.URL, u.Latest, u.Checksums)

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/recorder"
 )
 
 const (
@@ -135,9 +137,9 @@ func TestOpenSUSENoLastModified(t *testing.T) {
 
 // mirrorCache imitates download.opensuse.org for one directory: files, and
 // the directory's JSON listing at ?jsontable (MirrorCache's own format).
-func mirrorCache(t *testing.T, dir string, files map[string]string, mod time.Time) *recorder {
+func mirrorCache(t *testing.T, dir string, files map[string]string, mod time.Time) *recorder.Server {
 	t.Helper()
-	return newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	return recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == dir && r.URL.RawQuery == "jsontable" {
 			type item struct {
 				Name  string `json:"name"`
@@ -182,7 +184,7 @@ func TestOpenSUSEAliasSidecarNamingTheAlias(t *testing.T) {
 	srv := mirrorCache(t, "/appliances/", files, mod)
 	img := leapImage()
 	img.Upstream.URL = "https://download.opensuse.org/appliances/"
-	c := testClient(Options{Mirrors: []Mirror{{From: "https://download.opensuse.org/", To: srv.URL + "/"}}})
+	c := testClient(httpclient.Options{Mirrors: []httpclient.Mirror{{From: "https://download.opensuse.org/", To: srv.URL + "/"}}})
 	s, _ := NewStrategy("opensuse", c)
 	res, err := s.Resolve(t.Context(), img, Known{})
 	if err != nil {
@@ -190,7 +192,7 @@ func TestOpenSUSEAliasSidecarNamingTheAlias(t *testing.T) {
 	}
 	// 19.10 is newer than 19.9 although it sorts before it as text.
 	wantResult(t, res, "19.10", "sha256:"+sum, img.Upstream.URL+b2, "2026-06-20", img.Upstream.URL+b2+".sha256")
-	wantStrings(t, srv.seen(),
+	wantStrings(t, srv.Seen(),
 		"GET /appliances/"+leapAlias+".sha256",
 		"GET /appliances/",
 		"GET /appliances/"+b2+".sha256",

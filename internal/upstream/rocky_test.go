@@ -63,7 +63,7 @@ func TestRockyShipped(t *testing.T) {
 // tell the build, and the crawl says so rather than pin the alias.
 func TestRockyPerImageChecksumIsNotEnough(t *testing.T) {
 	h := newUpstreamHost(t, rockyHost, "/")
-	body, err := os.ReadFile("testdata/checksums/rocky9-CHECKSUM")
+	body, err := os.ReadFile("../checksum/testdata/checksums/rocky9-CHECKSUM")
 	if err != nil {
 		t.Fatal(err)
 	}

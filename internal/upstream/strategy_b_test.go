@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
@@ -13,8 +14,8 @@ import (
 // from is fetched from the mirror's prefix.
 type hostB struct {
 	m       *mirror.Server
-	mirrors []Mirror
-	client  *Client // for tests that make several requests in one run
+	mirrors []httpclient.Mirror
+	client  *httpclient.Client // for tests that make several requests in one run
 }
 
 // newHostB serves the real host from (e.g. "https://download.opensuse.org/")
@@ -22,8 +23,8 @@ type hostB struct {
 func newHostB(t *testing.T, from, prefix string) *hostB {
 	t.Helper()
 	m := mirror.New(t)
-	mirrors := []Mirror{{From: from, To: m.URL + prefix}}
-	return &hostB{m: m, mirrors: mirrors, client: testClient(Options{Mirrors: mirrors})}
+	mirrors := []httpclient.Mirror{{From: from, To: m.URL + prefix}}
+	return &hostB{m: m, mirrors: mirrors, client: testClient(httpclient.Options{Mirrors: mirrors})}
 }
 
 // resolve runs the strategy of img's type once, as a run of the crawler
@@ -32,7 +33,7 @@ func newHostB(t *testing.T, from, prefix string) *hostB {
 func (h *hostB) resolve(t *testing.T, img source.Image, known Known) (Result, []string, error) {
 	t.Helper()
 	h.m.ResetCounts()
-	s, err := NewStrategy(img.Type, testClient(Options{Mirrors: h.mirrors}))
+	s, err := NewStrategy(img.Type, testClient(httpclient.Options{Mirrors: h.mirrors}))
 	if err != nil {
 		t.Fatal(err)
 	}
