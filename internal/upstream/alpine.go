@@ -75,16 +75,16 @@ func (s *alpineBranch) Resolve(ctx context.Context, img source.Image, known Know
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %s: %w", version, sumsURL, err)
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
+	digest := checksum.Digest{Algorithm: algo, Hex: hex}
+	if r, ok := known.unchanged(digest); ok {
+		return r, nil
 	}
 	sums, verified, err := checksums(ctx, s.f, img, sumsURL)
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %w", version, err)
 	}
 	if h, err := sums.Find(pinned, algo); err != nil || h != hex {
-		return Result{}, fmt.Errorf("build %s: the verified text of %s does not hold the digest %s: not guessing", version, sumsURL, short(checksum))
+		return Result{}, fmt.Errorf("build %s: the verified text of %s does not hold the digest %s: not guessing", version, sumsURL, digest.Short())
 	}
 
 	pinnedURL := join(dir, pinned)
@@ -94,7 +94,7 @@ func (s *alpineBranch) Resolve(ctx context.Context, img source.Image, known Know
 	}
 	return Result{
 		Version:     version,
-		Checksum:    checksum,
+		Checksum:    digest.String(),
 		URL:         pinnedURL,
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

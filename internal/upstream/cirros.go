@@ -55,7 +55,7 @@ func (s *cirrosReleases) Resolve(ctx context.Context, img source.Image, known Kn
 	}
 	return Result{
 		Version:     version,
-		Checksum:    string(algo) + ":" + hex,
+		Checksum:    checksum.Digest{Algorithm: algo, Hex: hex}.String(),
 		URL:         pinnedURL,
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

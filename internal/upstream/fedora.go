@@ -51,7 +51,7 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 		var herr *httpclient.HTTPError
 		switch {
 		case err == nil:
-			if _, hex, ferr := s.image(sums, img, known.Version); ferr == nil && string(algo)+":"+hex == known.Checksum {
+			if _, hex, ferr := s.image(sums, img, known.Version); ferr == nil && (checksum.Digest{Algorithm: algo, Hex: hex}).String() == known.Checksum {
 				return Result{Unchanged: true, Version: known.Version, Checksum: known.Checksum}, nil
 			}
 		case errors.As(err, &herr) && herr.Status == http.StatusNotFound:
@@ -105,7 +105,7 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 	}
 	return Result{
 		Version:     version,
-		Checksum:    string(algo) + ":" + hex,
+		Checksum:    checksum.Digest{Algorithm: algo, Hex: hex}.String(),
 		URL:         pinned,
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

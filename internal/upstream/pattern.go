@@ -72,8 +72,8 @@ func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (R
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: %w", sumsURL, err)
 	}
-	checksum := string(algo) + ":" + hex
-	if r, ok := known.unchanged(checksum); ok {
+	digest := checksum.Digest{Algorithm: algo, Hex: hex}
+	if r, ok := known.unchanged(digest); ok {
 		return r, nil
 	}
 
@@ -84,14 +84,14 @@ func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (R
 		return Result{}, fmt.Errorf("checksums: %w", err)
 	}
 	if n, _, h, err := newestMatch(sums, algo, re); err != nil || n != name || h != hex {
-		return Result{}, fmt.Errorf("%s: the signed content does not name %s with the digest %s as the newest build", sumsURL, name, short(checksum))
+		return Result{}, fmt.Errorf("%s: the signed content does not name %s with the digest %s as the newest build", sumsURL, name, digest.Short())
 	}
 	// Names without a date (CentOS 7's 2211) leave the build date to the
 	// pinned file's Last-Modified, which the cross-check reads.
 	date, _ := dateInVersion(version)
 	return Result{
 		Version:     version,
-		Checksum:    checksum,
+		Checksum:    digest.String(),
 		URL:         join(u.URL, name),
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

@@ -84,9 +84,9 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums %s: %w", latestSums, err)
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
+	digest := checksum.Digest{Algorithm: algo, Hex: hex}
+	if r, ok := known.unchanged(digest); ok {
+		return r, nil
 	}
 
 	var versions []string
@@ -118,7 +118,7 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 		}
 		return Result{
 			Version:     v,
-			Checksum:    checksum,
+			Checksum:    digest.String(),
 			URL:         pinnedURL,
 			BuildDate:   date,
 			ChecksumURL: sumsURL,
@@ -126,7 +126,7 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 		}, nil
 	}
 	return Result{}, fmt.Errorf("latest %s %s is in none of the builds it could be (%s): not guessing",
-		u.Filename, short(checksum), strings.Join(tried, ", "))
+		u.Filename, digest.Short(), strings.Join(tried, ", "))
 }
 
 // subdir is the directory name below the directory url, or url itself when

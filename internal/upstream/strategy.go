@@ -25,7 +25,7 @@ type Fetcher interface {
 // when the catalog has no entry yet.
 type Known struct {
 	Version  string
-	Checksum string // "<algo>:<lowercase hex>"
+	Checksum string // as the catalog writes it: checksum.Digest's String
 }
 
 // Result is what upstream publishes now for one image.
@@ -35,7 +35,7 @@ type Result struct {
 	Unchanged bool
 
 	Version     string // build identifier as upstream writes it in the pinned name
-	Checksum    string // "<algo>:<lowercase hex>"
+	Checksum    string // checksum.Digest's String, "<algo>:<lowercase hex>"
 	URL         string // pinned to this build, as published (never a mirror URL)
 	BuildDate   string // YYYY-MM-DD
 	ChecksumURL string // the checksum file the pinned checksum was confirmed in
@@ -188,38 +188,29 @@ func dirURL(dir string, names ...string) string {
 	return join(dir, names...) + "/"
 }
 
-// short shortens a digest for messages.
-func short(checksum string) string {
-	algo, hex, ok := strings.Cut(checksum, ":")
-	if !ok || len(hex) <= 12 {
-		return checksum
-	}
-	return algo + ":" + hex[:12] + "…"
-}
-
-// latestDigest reads the digest of name from the latest checksum file at u
-// and returns it as "<algo>:<hex>". The read is not signature-verified: it
-// only decides whether anything changed, and a changed build is verified in
-// its own checksum file before anything is trusted.
-func latestDigest(ctx context.Context, f Fetcher, img source.Image, u, name string) (string, error) {
+// latestDigest reads the digest of name from the latest checksum file at u.
+// The read is not signature-verified: it only decides whether anything
+// changed, and a changed build is verified in its own checksum file before
+// anything is trusted.
+func latestDigest(ctx context.Context, f Fetcher, img source.Image, u, name string) (checksum.Digest, error) {
 	algo := checksum.Algorithm(img.Upstream.Algorithm)
 	sums, err := latestChecksums(ctx, f, img, u)
 	if err != nil {
-		return "", fmt.Errorf("latest checksums: %w", err)
+		return checksum.Digest{}, fmt.Errorf("latest checksums: %w", err)
 	}
 	hex, err := sums.Find(name, algo)
 	if err != nil {
-		return "", fmt.Errorf("latest checksums %s: %w", u, err)
+		return checksum.Digest{}, fmt.Errorf("latest checksums %s: %w", u, err)
 	}
-	return string(algo) + ":" + hex, nil
+	return checksum.Digest{Algorithm: algo, Hex: hex}, nil
 }
 
-// unchanged is the Result for a latest checksum the catalog already holds.
-func (k Known) unchanged(checksum string) (Result, bool) {
-	if checksum != k.Checksum {
+// unchanged is the Result for a latest digest the catalog already holds.
+func (k Known) unchanged(latest checksum.Digest) (Result, bool) {
+	if latest.String() != k.Checksum {
 		return Result{}, false
 	}
-	return Result{Unchanged: true, Version: k.Version, Checksum: checksum}, true
+	return Result{Unchanged: true, Version: k.Version, Checksum: k.Checksum}, true
 }
 
 // confirmBuild reads the checksum file of one build and reports whether it

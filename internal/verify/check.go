@@ -225,12 +225,12 @@ var usualSums = []string{"SHA256SUMS", "SHA512SUMS", "CHECKSUM", "{file}.sha256"
 // checksum confirms the recorded checksum in the build's own checksum file,
 // through its signature where the source has keys.
 func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, raw, name string, img source.Image, described bool, sigNote string) {
-	algo, hex, _ := strings.Cut(strings.TrimSpace(ver.Checksum), ":")
-	a := checksum.Algorithm(algo)
-	if (a != checksum.SHA256 && a != checksum.SHA512) || len(hex) != a.HexLen() || strings.ToLower(hex) != hex {
+	recorded, err := checksum.ParseDigest(strings.TrimSpace(ver.Checksum))
+	if err != nil || (recorded.Algorithm != checksum.SHA256 && recorded.Algorithm != checksum.SHA512) {
 		t.fail("checksum %q: want sha256:<lowercase hex> or sha512:<lowercase hex>", ver.Checksum)
 		return
 	}
+	algo, hex := recorded.Algorithm, recorded.Hex
 	dir := raw[:strings.LastIndex(raw, "/")+1]
 	type candidate struct {
 		url    string
@@ -275,7 +275,7 @@ func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, r
 				continue
 			}
 		}
-		got, err := sums.Find(name, a)
+		got, err := sums.Find(name, algo)
 		if errors.Is(err, checksum.ErrNotListed) {
 			tried = append(tried, baseName(c.url)+" (does not list "+name+")")
 			continue
