@@ -42,7 +42,7 @@ func leapBuilds(vs ...string) []layout.OpenSUSEBuild {
 func TestOpenSUSE(t *testing.T) {
 	for _, sep := range []string{"  ", " "} {
 		t.Run(fmt.Sprintf("%d spaces", len(sep)), func(t *testing.T) {
-			h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+			h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 			layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.140", "19.146"), sep, "")
 			pinned := "openSUSE-Leap-15.6-Minimal-VM.x86_64-15.6.0-Cloud-Build19.146.qcow2"
 			sum := "sha256:" + layout.OpenSUSEDigest(pinned, "")
@@ -73,7 +73,7 @@ func TestOpenSUSELeap16(t *testing.T) {
 		alias  = "Leap-16.0-Minimal-VM.aarch64-Cloud.qcow2"
 		pinned = "Leap-16.0-Minimal-VM.aarch64-Cloud-Build{version}.qcow2"
 	)
-	h := newHostB(t, "https://download.opensuse.org/", "/o/")
+	h := newMirroredHost(t, "https://download.opensuse.org/", "/o/")
 	layout.OpenSUSE(h.m, "/o/distribution/leap/16.0/appliances/", alias, pinned, leapBuilds("16.2"), " ", "x")
 	img := source.Image{Name: "openSUSE Leap 16.0 aarch64", Type: "opensuse", Upstream: source.Upstream{
 		URL: dir, Checksums: alias + ".sha256", Algorithm: "sha256", Filename: alias, Pinned: pinned,
@@ -87,7 +87,7 @@ func TestOpenSUSELeap16(t *testing.T) {
 }
 
 func TestOpenSUSEOnlyLatestBuildIsKept(t *testing.T) {
-	h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+	h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 	layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.140"), "  ", "")
 	layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.140", "19.146"), "  ", "")
 	old := strings.ReplaceAll(leapPinned, "{version}", "19.140")
@@ -119,7 +119,7 @@ func TestOpenSUSEFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+			h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 			layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.146"), "  ", "")
 			h.m.File(leapPath+leapAlias+".sha256", []byte(tt.alias), time.Now())
 			_, _, err := h.resolve(t, leapImage(), Known{})
@@ -129,7 +129,7 @@ func TestOpenSUSEFailures(t *testing.T) {
 }
 
 func TestOpenSUSENoLastModified(t *testing.T) {
-	h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+	h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 	layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, []layout.OpenSUSEBuild{{Version: "19.146"}}, "  ", "")
 	_, _, err := h.resolve(t, leapImage(), Known{})
 	wantErr(t, err, "build 19.146", "no Last-Modified")
