@@ -51,8 +51,10 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 		var herr *httpclient.HTTPError
 		switch {
 		case err == nil:
-			if _, hex, ferr := s.image(sums, img, known.Version); ferr == nil && (checksum.Digest{Algorithm: algo, Hex: hex}).String() == known.Checksum {
-				return Result{Unchanged: true, Version: known.Version, Checksum: known.Checksum}, nil
+			if _, hex, ferr := s.image(sums, img, known.Version); ferr == nil {
+				if r, ok := known.unchanged(checksum.Digest{Algorithm: algo, Hex: hex}); ok {
+					return r, nil
+				}
 			}
 		case errors.As(err, &herr) && herr.Status == http.StatusNotFound:
 			// Another compose replaced it: find it below.
