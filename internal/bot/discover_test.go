@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
@@ -64,7 +65,7 @@ type gate struct {
 	opened           chan struct{}
 }
 
-func (g *gate) Get(ctx context.Context, url string) (*upstream.Response, error) {
+func (g *gate) Get(ctx context.Context, url string) (*httpclient.Response, error) {
 	switch {
 	case url == g.listing:
 		select {
@@ -98,7 +99,7 @@ func TestDiscoveryBesideTheCrawl(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := upstream.NewClient(upstream.Options{Mirrors: []upstream.Mirror{
+	client := httpclient.NewClient(httpclient.Options{Mirrors: []httpclient.Mirror{
 		{From: "https://cloud-images.ubuntu.com/", To: m.URL + "/ubuntu/"},
 		{From: "https://cloud.debian.org/", To: m.URL + "/debian/"},
 	}})

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/plan"
 	"github.com/osism/image-crawler/internal/upstream"
 )
@@ -106,7 +107,7 @@ func hasMirror(v catalog.Version) bool {
 // anything else.
 func isGone(ctx context.Context, f upstream.Fetcher, u string) (bool, error) {
 	resp, err := f.Head(ctx, u)
-	var he *upstream.HTTPError
+	var he *httpclient.HTTPError
 	switch {
 	case errors.As(err, &he) && (he.Status == http.StatusNotFound || he.Status == http.StatusGone):
 		return true, nil

@@ -11,9 +11,9 @@ import (
 
 	"github.com/osism/image-crawler/internal/bot"
 	"github.com/osism/image-crawler/internal/buildinfo"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/source"
-	"github.com/osism/image-crawler/internal/upstream"
 )
 
 // crawlFlags are the flags of run and crawl (docs/reference.md): registerCrawl
@@ -160,9 +160,9 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	if err != nil {
 		return bot.Options{}, usageErr(err)
 	}
-	var mirrors []upstream.Mirror
+	var mirrors []httpclient.Mirror
 	for _, m := range f.mirrors {
-		mm, err := upstream.ParseMirror(m)
+		mm, err := httpclient.ParseMirror(m)
 		if err != nil {
 			return bot.Options{}, usageErr(fmt.Errorf("--mirror: %w", err))
 		}
@@ -185,10 +185,10 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	}
 	retries := f.retries
 	if retries == 0 {
-		retries = -1 // upstream.Options: 0 means the default, -1 none
+		retries = -1 // httpclient.Options: 0 means the default, -1 none
 	}
 	proxy := a.proxy()
-	client := upstream.NewClient(upstream.Options{
+	client := httpclient.NewClient(httpclient.Options{
 		Transport: crawlTransport(proxy, f.perHost),
 		UserAgent: buildinfo.UserAgent(),
 		Mirrors:   mirrors,

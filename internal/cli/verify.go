@@ -11,8 +11,8 @@ import (
 
 	"github.com/osism/image-crawler/internal/actions"
 	"github.com/osism/image-crawler/internal/buildinfo"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
-	"github.com/osism/image-crawler/internal/upstream"
 	"github.com/osism/image-crawler/internal/verify"
 )
 
@@ -106,9 +106,9 @@ func (a *app) verifyOptions(f *verifyFlags) (verify.Options, error) {
 	default:
 		return verify.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
 	}
-	var mirrors []upstream.Mirror
+	var mirrors []httpclient.Mirror
 	for _, m := range f.mirrors {
-		mm, err := upstream.ParseMirror(m)
+		mm, err := httpclient.ParseMirror(m)
 		if err != nil {
 			return verify.Options{}, usageErr(fmt.Errorf("--mirror: %w", err))
 		}
@@ -126,7 +126,7 @@ func (a *app) verifyOptions(f *verifyFlags) (verify.Options, error) {
 	}
 	retries := f.retries
 	if retries == 0 {
-		retries = -1 // upstream.Options: 0 means the default, -1 none
+		retries = -1 // httpclient.Options: 0 means the default, -1 none
 	}
 	defaultBranch, _ := a.env("GITHUB_BASE_REF")
 	return verify.Options{
@@ -137,7 +137,7 @@ func (a *app) verifyOptions(f *verifyFlags) (verify.Options, error) {
 		Sources:       src,
 		Signatures:    f.signatures,
 		SkipMirror:    f.skipMirror,
-		Fetcher: upstream.NewClient(upstream.Options{
+		Fetcher: httpclient.NewClient(httpclient.Options{
 			UserAgent: buildinfo.UserAgent(),
 			Mirrors:   mirrors,
 			PerHost:   f.perHost,

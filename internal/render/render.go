@@ -293,8 +293,8 @@ func normalize(b []byte) []byte {
 	return append(b, '\n')
 }
 
-// Context is the data a template sees. It is exported so `validate` and the
-// README can list the variables from one place.
+// Context is the data a template sees: the variables docs/templates.md
+// lists, which must change with it.
 func Context(img source.Image, versions []Version) map[string]any {
 	meta := make([]map[string]any, 0, len(img.Meta.Properties))
 	for _, f := range img.Meta.Properties {

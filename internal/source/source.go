@@ -411,8 +411,10 @@ func LoadFile(path string) (*File, error) {
 type document struct {
 	Version int         `yaml:"version"`
 	Images  []yaml.Node `yaml:"images"`
-	// Anchors lets users define shared blocks (&ubuntu_meta) that entries
-	// merge in; it is not read otherwise.
+	// Anchors holds shared blocks (&meta, &image) that entries merge in
+	// with `<<: *name` (docs/sources.md). It is declared so that strict
+	// decoding allows the key; its blocks reach images only through those
+	// merges, and checkDocument has bounded them like the rest of the file.
 	Anchors yaml.Node `yaml:"anchors"`
 }
 
@@ -457,8 +459,7 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 	for i := range doc.Images {
 		n := &doc.Images[i]
 		var img Image
-		d := n
-		if err := decodeStrict(d, &img); err != nil {
+		if err := decodeStrict(n, &img); err != nil {
 			errs = append(errs, yamlErrors(path, err)...)
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -68,16 +69,16 @@ func pinnedPattern(pinned string) (*regexp.Regexp, error) {
 
 func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	latestURL := join(u.URL, u.Checksums)
-	checksum, err := latestDigest(ctx, s.f, img, latestURL, u.Filename)
+	latest, err := latestDigest(ctx, s.f, img, latestURL, u.Filename)
 	if err != nil {
 		return Result{}, err
 	}
-	if r, ok := known.unchanged(checksum); ok {
+	if r, ok := known.unchanged(latest); ok {
 		return r, nil
 	}
-	hex := strings.TrimPrefix(checksum, string(algo)+":")
+	hex := latest.Hex
 
 	// The same file confirms the build: read it again, this time through
 	// its signature (the GET is shared; only a signature file costs a
@@ -94,7 +95,7 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 		return Result{}, fmt.Errorf("checksums: %w", err)
 	}
 	if h, err := sums.Find(u.Filename, algo); !s.sidecar && (err != nil || h != hex) {
-		return Result{}, fmt.Errorf("%s: the signed content does not give %s the digest %s", sumsURL, u.Filename, short(checksum))
+		return Result{}, fmt.Errorf("%s: the signed content does not give %s the digest %s", sumsURL, u.Filename, latest.Short())
 	}
 	pattern, err := pinnedPattern(u.Pinned)
 	if err != nil {
@@ -104,7 +105,7 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	seen := map[string]bool{}
 	for _, e := range sums.Entries {
 		if e.Algorithm != algo || seen[e.Name] {
-			continue // a name listed twice has one digest (ParseChecksums refuses two)
+			continue // a name listed twice has one digest (checksum.Parse refuses two)
 		}
 		seen[e.Name] = true
 		m := pattern.FindStringSubmatch(e.Name)
@@ -127,7 +128,7 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 			have = strings.Join(others, ", ")
 		}
 		return Result{}, fmt.Errorf("%s lists no %s with the digest %s of %s (builds listed: %s): not guessing",
-			sumsURL, u.Pinned, short(checksum), u.Filename, have)
+			sumsURL, u.Pinned, latest.Short(), u.Filename, have)
 	}
 	date, err := dateInVersion(version)
 	if err != nil {
@@ -141,7 +142,7 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	}
 	return Result{
 		Version:     version,
-		Checksum:    checksum,
+		Checksum:    latest.String(),
 		URL:         join(dir, u.PinnedName(version)),
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

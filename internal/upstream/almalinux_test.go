@@ -1,7 +1,6 @@
 package upstream
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -15,37 +14,6 @@ import (
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
-
-// upstreamHost is a test mirror standing in for one real host: every URL
-// under from is fetched from the mirror's prefix, as --mirror does.
-type upstreamHost struct {
-	m      *mirror.Server
-	client *Client
-}
-
-func newUpstreamHost(t *testing.T, from, prefix string) *upstreamHost {
-	t.Helper()
-	m := mirror.New(t)
-	return &upstreamHost{m: m, client: testClient(Options{Mirrors: []Mirror{{From: from, To: m.URL + prefix}}})}
-}
-
-// resolveOn runs the strategy of img's type once, as the crawl does, with a
-// fresh client (nothing cached), and returns the requests it made.
-func (h *upstreamHost) resolveOn(t *testing.T, img source.Image, known Known) (Result, []string, error) {
-	t.Helper()
-	h.m.ResetCounts()
-	s, err := NewStrategy(img.Type, h.client)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Resolve(context.Background(), img, known)
-	var reqs []string
-	for _, r := range h.m.Requests() {
-		reqs = append(reqs, r.Method+" "+r.Path)
-	}
-	h.client = testClient(h.client.opts) // the next resolve starts cold, like a new run
-	return res, reqs, err
-}
 
 // shipped returns an image of the built-in sources file with signature
 // checks off: the test mirror cannot sign with the distributions' keys.
@@ -102,8 +70,8 @@ var modTime = time.Date(2026, 5, 26, 10, 14, 0, 0, time.UTC)
 // first and match a loose pattern; only the -latest alias's digest names the
 // right versioned file.
 func TestAlmaLinuxRealChecksum(t *testing.T) {
-	h := newUpstreamHost(t, almaHost, "/alma/")
-	body, err := os.ReadFile("testdata/checksums/almalinux9-CHECKSUM")
+	h := newMirroredHost(t, almaHost, "/alma/")
+	body, err := os.ReadFile("../checksum/testdata/checksums/almalinux9-CHECKSUM")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +80,7 @@ func TestAlmaLinuxRealChecksum(t *testing.T) {
 	h.m.File(dir+"CHECKSUM", body, modTime)
 	img := shipped(t, "AlmaLinux 9")
 
-	res, reqs, err := h.resolveOn(t, img, Known{Version: "20251118", Checksum: "sha256:5ff9c048859046f41db4a33b1f1a96675711288078aac66b47d0be023af270d1"})
+	res, reqs, err := h.resolve(t, img, Known{Version: "20251118", Checksum: "sha256:5ff9c048859046f41db4a33b1f1a96675711288078aac66b47d0be023af270d1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +94,7 @@ func TestAlmaLinuxRealChecksum(t *testing.T) {
 	checkRequests(t, reqs, "GET "+dir+"CHECKSUM")
 
 	// Unchanged: the one request that reads the alias's digest.
-	res, reqs, err = h.resolveOn(t, img, Known{Version: "9.8-20260526", Checksum: res.Checksum})
+	res, reqs, err = h.resolve(t, img, Known{Version: "9.8-20260526", Checksum: res.Checksum})
 	if err != nil || !res.Unchanged || res.Version != "9.8-20260526" {
 		t.Fatalf("unchanged: %+v %v", res, err)
 	}
@@ -137,7 +105,7 @@ func TestAlmaLinuxRealChecksum(t *testing.T) {
 // like repo.almalinux.org (nginx, truncated link text, -ext4- and
 // -OpenNebula- siblings, CHECKSUM.asc).
 func TestAlmaLinuxShipped(t *testing.T) {
-	h := newUpstreamHost(t, almaHost, "/alma/")
+	h := newMirroredHost(t, almaHost, "/alma/")
 	builds := map[string]string{"8": "8.10-20240819", "9": "9.8-20260526", "10": "10.2-20260527.0"}
 	dates := map[string]string{"8": "2024-08-19", "9": "2026-05-26", "10": "2026-05-27"}
 	for _, major := range []string{"8", "9", "10"} {
@@ -154,7 +122,7 @@ func TestAlmaLinuxShipped(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				b := builds[major]
 				dir := "almalinux/" + major + "/cloud/" + arch + "/images/"
-				res, reqs, err := h.resolveOn(t, shipped(t, name), Known{})
+				res, reqs, err := h.resolve(t, shipped(t, name), Known{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -174,15 +142,15 @@ func TestAlmaLinuxShipped(t *testing.T) {
 // A new build replaces the old one (AlmaLinux keeps only the current): the
 // crawl finds it, and a known checksum of the old one is no shortcut.
 func TestAlmaLinuxNewBuildReplacesOld(t *testing.T) {
-	h := newUpstreamHost(t, almaHost, "/alma/")
+	h := newMirroredHost(t, almaHost, "/alma/")
 	layout.AlmaLinux(h.m, "/alma/almalinux/", "10", "x86_64", "10.1-20260301.0", "")
 	img := shipped(t, "AlmaLinux 10")
-	old, _, err := h.resolveOn(t, img, Known{})
+	old, _, err := h.resolve(t, img, Known{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	layout.AlmaLinux(h.m, "/alma/almalinux/", "10", "x86_64", "10.2-20260526.0", "")
-	res, _, err := h.resolveOn(t, img, Known{Version: old.Version, Checksum: old.Checksum})
+	res, _, err := h.resolve(t, img, Known{Version: old.Version, Checksum: old.Checksum})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,13 +194,13 @@ func TestAliasChecksumForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newUpstreamHost(t, almaHost, "/")
+			h := newMirroredHost(t, almaHost, "/")
 			var b strings.Builder
 			for _, l := range tt.lines {
 				b.WriteString(l[0] + "  " + l[1] + "\n")
 			}
 			h.m.File("/almalinux/9/cloud/x86_64/images/CHECKSUM", []byte(b.String()), modTime)
-			res, _, err := h.resolveOn(t, shipped(t, "AlmaLinux 9"), Known{})
+			res, _, err := h.resolve(t, shipped(t, "AlmaLinux 9"), Known{})
 			if tt.want == "" {
 				checkErr(t, err, tt.wantErr)
 				return
@@ -294,19 +262,19 @@ func signedBy(img source.Image) source.Image {
 // "unchanged" is not, so it stays one request.
 func TestAliasChecksumSignatures(t *testing.T) {
 	t.Run("AlmaLinux CHECKSUM.asc", func(t *testing.T) {
-		h := newUpstreamHost(t, almaHost, "/")
+		h := newMirroredHost(t, almaHost, "/")
 		layout.AlmaLinux(h.m, "/almalinux/", "9", "x86_64", "9.8-20260526", "")
 		img := signedBy(shipped(t, "AlmaLinux 9"))
 		if img.Upstream.SignatureFile != "{checksums}.asc" {
 			t.Fatalf("shipped signature_file %q", img.Upstream.SignatureFile)
 		}
 		dir := "/almalinux/9/cloud/x86_64/images/"
-		res, reqs, err := h.resolveOn(t, img, Known{})
+		res, reqs, err := h.resolve(t, img, Known{})
 		if err != nil || !res.Verified || res.Version != "9.8-20260526" {
 			t.Fatalf("%+v %v", res, err)
 		}
 		checkRequests(t, reqs, "GET "+dir+"CHECKSUM", "GET "+dir+"CHECKSUM.asc")
-		_, reqs, err = h.resolveOn(t, img, Known{Version: res.Version, Checksum: res.Checksum})
+		_, reqs, err = h.resolve(t, img, Known{Version: res.Version, Checksum: res.Checksum})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,14 +284,14 @@ func TestAliasChecksumSignatures(t *testing.T) {
 		// the signed one.
 		sums := strings.Replace(string(fetchBody(t, h.m.URL+dir+"CHECKSUM")), "c397eed7", "d397eed7", -1)
 		h.m.File(dir+"CHECKSUM", []byte(sums), modTime)
-		_, _, err = h.resolveOn(t, img, Known{})
+		_, _, err = h.resolve(t, img, Known{})
 		checkErr(t, err, "the signed content does not give AlmaLinux-9-GenericCloud-latest.x86_64.qcow2 the digest sha256:d397eed7023e")
 	})
 	t.Run("Rocky 10 clear-signed CHECKSUM", func(t *testing.T) {
-		h := newUpstreamHost(t, rockyHost, "/")
+		h := newMirroredHost(t, rockyHost, "/")
 		layout.Rocky(h.m, "/pub/rocky/", "10", "aarch64", []string{"10.0-20250609.1"}, "")
 		img := signedBy(shipped(t, "Rocky 10 aarch64"))
-		res, reqs, err := h.resolveOn(t, img, Known{})
+		res, reqs, err := h.resolve(t, img, Known{})
 		if err != nil || !res.Verified || res.Version != "10.0-20250609.1" {
 			t.Fatalf("%+v %v", res, err)
 		}
@@ -331,7 +299,7 @@ func TestAliasChecksumSignatures(t *testing.T) {
 
 		// An unsigned CHECKSUM is refused where a signature is required.
 		h.m.File("/pub/rocky/10/images/aarch64/CHECKSUM", []byte("SHA256 (Rocky-10-GenericCloud-Base.latest.aarch64.qcow2) = "+strings.Repeat("a", 64)+"\n"), modTime)
-		if _, _, err := h.resolveOn(t, img, Known{}); err == nil {
+		if _, _, err := h.resolve(t, img, Known{}); err == nil {
 			t.Fatal("an unsigned CHECKSUM passed a required signature")
 		}
 	})

@@ -14,6 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -30,7 +32,7 @@ func alpine(f Fetcher) Strategy { return &alpineBranch{f: f} }
 
 func (s *alpineBranch) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	build, err := buildPattern(u.Pinned, map[string]string{"version": `[0-9]+\.[0-9]+\.[0-9]+`, "revision": `[0-9]+`})
 	if err != nil {
 		return Result{}, err
@@ -73,16 +75,16 @@ func (s *alpineBranch) Resolve(ctx context.Context, img source.Image, known Know
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %s: %w", version, sumsURL, err)
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
+	digest := checksum.Digest{Algorithm: algo, Hex: hex}
+	if r, ok := known.unchanged(digest); ok {
+		return r, nil
 	}
 	sums, verified, err := checksums(ctx, s.f, img, sumsURL)
 	if err != nil {
 		return Result{}, fmt.Errorf("build %s: %w", version, err)
 	}
 	if h, err := sums.Find(pinned, algo); err != nil || h != hex {
-		return Result{}, fmt.Errorf("build %s: the verified text of %s does not hold the digest %s: not guessing", version, sumsURL, short(checksum))
+		return Result{}, fmt.Errorf("build %s: the verified text of %s does not hold the digest %s: not guessing", version, sumsURL, digest.Short())
 	}
 
 	pinnedURL := join(dir, pinned)
@@ -92,7 +94,7 @@ func (s *alpineBranch) Resolve(ctx context.Context, img source.Image, known Know
 	}
 	return Result{
 		Version:     version,
-		Checksum:    checksum,
+		Checksum:    digest.String(),
 		URL:         pinnedURL,
 		BuildDate:   date,
 		ChecksumURL: sumsURL,
@@ -111,7 +113,7 @@ func (s *alpineBranch) buildDate(ctx context.Context, dir, pinned string, listed
 		}
 		u := join(dir, name)
 		resp, err := s.f.Get(ctx, u)
-		var herr *HTTPError
+		var herr *httpclient.HTTPError
 		if errors.As(err, &herr) && herr.Status == http.StatusNotFound {
 			break
 		}

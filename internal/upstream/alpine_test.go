@@ -28,7 +28,7 @@ func alpineImage(arch string) source.Image {
 func day(d int) time.Time { return time.Date(2026, 5, d, 6, 12, 44, 0, time.UTC) }
 
 func TestAlpine(t *testing.T) {
-	h := newHostB(t, "https://dl-cdn.alpinelinux.org/", "/")
+	h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 	// nginx sorts 3.23.10 before 3.23.9; the newest is taken by version.
 	layout.Alpine(h.m, "/alpine/", []string{"3.22", "3.23"}, []layout.AlpineRelease{
 		{Version: "3.23.9", Built: day(1)},
@@ -57,7 +57,7 @@ func TestAlpine(t *testing.T) {
 }
 
 func TestAlpineRevisionAndArchitecture(t *testing.T) {
-	h := newHostB(t, "https://dl-cdn.alpinelinux.org/", "/")
+	h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 	layout.AlpineCloud(h.m, alpinePath, []layout.AlpineRelease{
 		{Version: "3.23.4", Revision: 0, Built: day(1)},
 		{Version: "3.23.4", Revision: 1, Built: day(3)},
@@ -77,7 +77,7 @@ func TestAlpineRevisionAndArchitecture(t *testing.T) {
 }
 
 func TestAlpineSharesTheListing(t *testing.T) {
-	h := newHostB(t, "https://dl-cdn.alpinelinux.org/", "/")
+	h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 	layout.AlpineCloud(h.m, alpinePath, []layout.AlpineRelease{{Version: "3.23.4", Built: day(1)}}, "")
 	known := map[string]Known{}
 	imgs := []source.Image{alpineImage("x86_64"), alpineImage("aarch64")}
@@ -102,7 +102,7 @@ func TestAlpineSharesTheListing(t *testing.T) {
 }
 
 func TestAlpineDateWithoutMetadata(t *testing.T) {
-	h := newHostB(t, "https://dl-cdn.alpinelinux.org/", "/")
+	h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 	layout.AlpineCloud(h.m, alpinePath, []layout.AlpineRelease{{Version: "3.23.4", Built: day(1), Published: day(2), NoMetadata: true}}, "")
 	name := "nocloud_alpine-3.23.4-x86_64-bios-cloudinit-r0.qcow2"
 	res, reqs, err := h.resolve(t, alpineImage("x86_64"), Known{})
@@ -130,7 +130,7 @@ func TestAlpineFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHostB(t, "https://dl-cdn.alpinelinux.org/", "/")
+			h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 			layout.AlpineCloud(h.m, alpinePath, []layout.AlpineRelease{{Version: "3.23.4", Built: day(1)}}, "")
 			h.m.File(tt.path, []byte(tt.body), day(9))
 			_, _, err := h.resolve(t, alpineImage("x86_64"), Known{})
@@ -138,7 +138,7 @@ func TestAlpineFailures(t *testing.T) {
 		})
 	}
 	t.Run("no image of the shape", func(t *testing.T) {
-		h := newHostB(t, "https://dl-cdn.alpinelinux.org/", "/")
+		h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 		h.m.File(alpinePath+"generic_alpine-3.23.4-x86_64-bios-cloudinit-r0.qcow2", []byte("x"), day(1))
 		_, _, err := h.resolve(t, alpineImage("x86_64"), Known{})
 		wantErr(t, err, "list builds", "no file named like nocloud_alpine-{version}")

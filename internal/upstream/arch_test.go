@@ -25,7 +25,7 @@ func archImage() source.Image {
 }
 
 func TestArch(t *testing.T) {
-	h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+	h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 	layout.Arch(h.m, archPath, []string{"20260615.551234", "20260701.555000", "20260715.556894"}, "")
 	name := "Arch-Linux-x86_64-cloudimg-20260715.556894.qcow2"
 	sum := "sha256:" + layout.ArchDigest(name, "")
@@ -52,7 +52,7 @@ func TestArchAliasSidecarNamingTheAlias(t *testing.T) {
 	// directories are listed (FancyIndex, unsorted) and the newest whose
 	// own sidecar has the alias's digest is taken. Here the newest
 	// directory was published before latest/ moved to it.
-	h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+	h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 	layout.Arch(h.m, archPath, []string{"20260615.551234", "20260701.555000", "20260715.556894"}, "")
 	// latest/ still holds 20260701.555000, its sidecar written for the
 	// plain name.
@@ -74,7 +74,7 @@ func TestArchAliasSidecarNamingTheAlias(t *testing.T) {
 
 func TestArchFailures(t *testing.T) {
 	t.Run("digest in no build", func(t *testing.T) {
-		h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+		h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 		layout.Arch(h.m, archPath, []string{"20260701.555000", "20260715.556894"}, "")
 		h.m.File(archPath+"latest/Arch-Linux-x86_64-cloudimg.qcow2.SHA256",
 			[]byte(layout.Digest("sha256", "nobody")+"  Arch-Linux-x86_64-cloudimg.qcow2\n"), time.Now())
@@ -82,21 +82,21 @@ func TestArchFailures(t *testing.T) {
 		wantErr(t, err, "is in none of the builds", "20260715.556894", "20260701.555000", "not guessing")
 	})
 	t.Run("no build directories", func(t *testing.T) {
-		h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+		h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 		h.m.File(archPath+"latest/Arch-Linux-x86_64-cloudimg.qcow2.SHA256",
 			[]byte(layout.Digest("sha256", "x")+"  Arch-Linux-x86_64-cloudimg.qcow2\n"), time.Now())
 		_, _, err := h.resolve(t, archImage(), Known{})
 		wantErr(t, err, "list builds", "no build directories")
 	})
 	t.Run("pinned build gone", func(t *testing.T) {
-		h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+		h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 		layout.Arch(h.m, archPath, []string{"20260715.556894"}, "")
 		h.m.Remove(archPath + "v20260715.556894/")
 		_, _, err := h.resolve(t, archImage(), Known{})
 		wantErr(t, err, "build 20260715.556894", "404")
 	})
 	t.Run("a version that is no date", func(t *testing.T) {
-		h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+		h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 		layout.Arch(h.m, archPath, []string{"20261399.1"}, "")
 		_, _, err := h.resolve(t, archImage(), Known{})
 		wantErr(t, err, "20261399.1", "holds no date")
@@ -106,7 +106,7 @@ func TestArchFailures(t *testing.T) {
 func TestArchSubstringNames(t *testing.T) {
 	// The basic image's names contain "Arch-Linux-x86_64-" too, and sort
 	// next to the cloud image; only whole names of the pinned shape count.
-	h := newHostB(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
+	h := newMirroredHost(t, "https://geo.mirror.pkgbuild.com/", "/arch/")
 	layout.Arch(h.m, archPath, []string{"20260715.556894"}, "")
 	img := archImage()
 	img.Upstream.Filename = "Arch-Linux-x86_64-basic.qcow2"

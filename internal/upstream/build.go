@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -63,6 +64,6 @@ func BuildChecksumURL(img source.Image, pinned string) (string, bool) {
 // crawl reads the checksum file that confirms a new build. verified reports
 // whether a signature was checked; a signature that is published but does
 // not verify is an error.
-func BuildChecksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums *Sums, verified bool, err error) {
+func BuildChecksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums *checksum.Sums, verified bool, err error) {
 	return checksums(ctx, f, img, u)
 }

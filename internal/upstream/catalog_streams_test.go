@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -62,7 +63,7 @@ func TestFollowImageManagerCatalog(t *testing.T) {
 			if err := layout.Source(m, followed, builds); err != nil {
 				t.Fatal(err)
 			}
-			c := testClient(Options{Mirrors: []Mirror{{From: u.Scheme + "://" + u.Host + "/", To: m.URL + "/"}}})
+			c := testClient(httpclient.Options{Mirrors: []httpclient.Mirror{{From: u.Scheme + "://" + u.Host + "/", To: m.URL + "/"}}})
 			out := Crawl(context.Background(), c, []source.Image{followed}, nil, 1, nil)
 			o := out[0]
 			if o.Err != nil {

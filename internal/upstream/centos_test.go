@@ -12,10 +12,10 @@ const centosHost = "https://cloud.centos.org/"
 // image kinds, GenericCloud-x86_64 builds that GenericCloud lacks, and a
 // same-day respin. The alias names 20260714.1.
 func TestCentOSStreamRealChecksum(t *testing.T) {
-	h := newUpstreamHost(t, centosHost, "/centos/")
+	h := newMirroredHost(t, centosHost, "/centos/")
 	layout.CentOSStream9Capture(h.m, "/centos/centos/")
 	img := shipped(t, "CentOS Stream 9")
-	res, reqs, err := h.resolveOn(t, img, Known{Version: "20260120", Checksum: "sha256:4754fa55d85b3a487651f18940b389cef055d1436432dd01b1d059d0b879f141"})
+	res, reqs, err := h.resolve(t, img, Known{Version: "20260120", Checksum: "sha256:4754fa55d85b3a487651f18940b389cef055d1436432dd01b1d059d0b879f141"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestCentOSStreamRealChecksum(t *testing.T) {
 // Every shipped CentOS Stream image, amd64 and arm64; the builds are
 // published out of order and the newest is a same-day respin (.2 after .0).
 func TestCentOSStreamShipped(t *testing.T) {
-	h := newUpstreamHost(t, centosHost, "/centos/")
+	h := newMirroredHost(t, centosHost, "/centos/")
 	builds := map[string][]string{
 		"9":  {"20260630.2", "20260615.0", "20260630.0", "20260720.0", "20260720.2"},
 		"10": {"20260601.0", "20260720.0"},
@@ -51,7 +51,7 @@ func TestCentOSStreamShipped(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				b := builds[major][len(builds[major])-1]
 				dir := "centos/" + major + "-stream/" + arch + "/images/"
-				res, reqs, err := h.resolveOn(t, shipped(t, name), Known{})
+				res, reqs, err := h.resolve(t, shipped(t, name), Known{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -71,16 +71,16 @@ func TestCentOSStreamShipped(t *testing.T) {
 // A respin replaces the digest of a published build name: the version stays
 // and the new digest comes back, for the plan to flag.
 func TestCentOSStreamRespin(t *testing.T) {
-	h := newUpstreamHost(t, centosHost, "/centos/")
+	h := newMirroredHost(t, centosHost, "/centos/")
 	builds := []string{"20260615.0", "20260720.0"}
 	layout.CentOSStream(h.m, "/centos/centos/", "10", "x86_64", builds, "")
 	img := shipped(t, "CentOS Stream 10")
-	first, _, err := h.resolveOn(t, img, Known{})
+	first, _, err := h.resolve(t, img, Known{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	layout.CentOSStream(h.m, "/centos/centos/", "10", "x86_64", builds, "respin")
-	res, _, err := h.resolveOn(t, img, Known{Version: first.Version, Checksum: first.Checksum})
+	res, _, err := h.resolve(t, img, Known{Version: first.Version, Checksum: first.Checksum})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -24,7 +25,7 @@ var cirrosVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 
 func (s *cirrosReleases) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	resp, err := s.f.Get(ctx, u.VersionURL)
 	if err != nil {
 		return Result{}, fmt.Errorf("version: %w", err)
@@ -54,7 +55,7 @@ func (s *cirrosReleases) Resolve(ctx context.Context, img source.Image, known Kn
 	}
 	return Result{
 		Version:     version,
-		Checksum:    string(algo) + ":" + hex,
+		Checksum:    checksum.Digest{Algorithm: algo, Hex: hex}.String(),
 		URL:         pinnedURL,
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

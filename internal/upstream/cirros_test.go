@@ -26,7 +26,7 @@ var cirrosReleasesB = []layout.CirrosRelease{
 }
 
 func TestCirros(t *testing.T) {
-	h := newHostB(t, cirrosURL, "/cirros/")
+	h := newMirroredHost(t, cirrosURL, "/cirros/")
 	layout.Cirros(h.m, "/cirros/", cirrosReleasesB, "")
 	name := "cirros-0.6.3-x86_64-disk.img"
 	sum := "sha256:" + layout.CirrosDigest(name, "")
@@ -59,7 +59,7 @@ func TestCirrosFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHostB(t, cirrosURL, "/cirros/")
+			h := newMirroredHost(t, cirrosURL, "/cirros/")
 			layout.Cirros(h.m, "/cirros/", cirrosReleasesB, "")
 			h.m.File(tt.path, []byte(tt.body), time.Now())
 			_, _, err := h.resolve(t, cirrosImage(), Known{})

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -109,8 +111,7 @@ func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) e
 	if !version.MatchString(res.Version) {
 		return fmt.Errorf("build identifier %q: not a version (want letters, digits and . _ + ~ -, at most 64)", res.Version)
 	}
-	algo, hex, _ := strings.Cut(res.Checksum, ":")
-	if algo != u.Algorithm || !hexDigest(Algorithm(algo), hex) {
+	if d, err := checksum.ParseDigest(res.Checksum); err != nil || string(d.Algorithm) != u.Algorithm || !catalogAlgorithm(d.Algorithm) {
 		return fmt.Errorf("checksum %q of %s: want %s:<lowercase hex>", res.Checksum, res.Version, u.Algorithm)
 	}
 	if err := underSource(u.URL, res.URL); err != nil {
@@ -152,7 +153,7 @@ func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) e
 // headPinned asks whether a pinned image is published. The Client remembers
 // HEAD answers per URL, so a strategy that reads the Last-Modified of the
 // pinned file through here (or f.Head) and the cross-check share one request.
-func headPinned(ctx context.Context, f Fetcher, pinned string) (*Response, error) {
+func headPinned(ctx context.Context, f Fetcher, pinned string) (*httpclient.Response, error) {
 	return f.Head(ctx, pinned)
 }
 
@@ -192,16 +193,8 @@ func underSource(sourceURL, got string) error {
 // releaseSegment is a path segment naming a release by number (9, 9.6, 44).
 var releaseSegment = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
 
-// hexDigest says whether s is a lowercase hex digest of algo's length.
-func hexDigest(algo Algorithm, s string) bool {
-	n := map[Algorithm]int{SHA256: 64, SHA512: 128}[algo]
-	if n == 0 || len(s) != n {
-		return false
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
+// catalogAlgorithm says whether the image manager's catalog takes digests
+// of algo: sha256 and sha512 only (docs/catalog.md).
+func catalogAlgorithm(algo checksum.Algorithm) bool {
+	return algo == checksum.SHA256 || algo == checksum.SHA512
 }

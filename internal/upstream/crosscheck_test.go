@@ -7,17 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
 // plainWorld is an unsigned Ubuntu layout and an image that crawls it.
-func plainWorld(t *testing.T) (*mirror.Server, *Client, source.Image) {
+func plainWorld(t *testing.T) (*mirror.Server, *httpclient.Client, source.Image) {
 	t.Helper()
 	m := mirror.New(t)
 	layout.Ubuntu(m, sigBase, sigImage, sigBuilds, "")
-	c := NewClient(Options{Mirrors: []Mirror{{From: "https://cloud-images.ubuntu.com/", To: m.URL + "/ubuntu/"}}, Retries: -1})
+	c := httpclient.NewClient(httpclient.Options{Mirrors: []httpclient.Mirror{{From: "https://cloud-images.ubuntu.com/", To: m.URL + "/ubuntu/"}}, Retries: -1})
 	img := source.Image{
 		Name: "Ubuntu 24.04", Type: "ubuntu", Arch: "x86_64",
 		Upstream: source.Upstream{

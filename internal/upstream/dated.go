@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -54,20 +55,19 @@ const maxCandidates = 3
 
 func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
-	latest := u.Latest
-	if latest == "" {
-		latest = s.latest
+	latestDir := u.Latest
+	if latestDir == "" {
+		latestDir = s.latest
 	}
-	latestSums := join(u.URL, latest, u.Checksums)
-	checksum, err := latestDigest(ctx, s.f, img, latestSums, u.Filename)
+	latestSums := join(u.URL, latestDir, u.Checksums)
+	latest, err := latestDigest(ctx, s.f, img, latestSums, u.Filename)
 	if err != nil {
 		return Result{}, err
 	}
-	if r, ok := known.unchanged(checksum); ok {
+	if r, ok := known.unchanged(latest); ok {
 		return r, nil
 	}
-	hex := strings.TrimPrefix(checksum, string(algo)+":")
+	hex := latest.Hex
 
 	entries, err := fetchListingFunc(ctx, s.f, u.URL, func(name string, dir bool) bool { return dir && s.build.MatchString(name) })
 	if err != nil {
@@ -105,7 +105,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		pinned := u.PinnedName(v)
 		tried = append(tried, dir)
 		same, verified, err := confirmBuild(ctx, s.f, img, sumsURL, pinned, hex)
-		var he *HTTPError
+		var he *httpclient.HTTPError
 		if errors.As(err, &he) && he.Status == http.StatusNotFound {
 			// Upstream is publishing this build right now: its checksum
 			// file is not there yet. An older build may be the latest.
@@ -120,7 +120,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		}
 		return Result{
 			Version:     v,
-			Checksum:    checksum,
+			Checksum:    latest.String(),
 			URL:         join(u.URL, dir, pinned),
 			BuildDate:   date,
 			ChecksumURL: sumsURL,
@@ -129,7 +129,7 @@ func (s *datedDirs) Resolve(ctx context.Context, img source.Image, known Known) 
 		}, nil
 	}
 	msg := fmt.Sprintf("latest %s %s is in none of the newest builds (%s): not guessing",
-		u.Filename, short(checksum), strings.Join(tried, ", "))
+		u.Filename, latest.Short(), strings.Join(tried, ", "))
 	if len(skipped) > 0 {
 		msg += "; " + strings.Join(skipped, "; ")
 	}

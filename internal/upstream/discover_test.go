@@ -96,7 +96,7 @@ func TestDiscoverCodenames(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			host := tt.img.Upstream.URL[:strings.Index(tt.img.Upstream.URL[len("https://"):], "/")+len("https://")+1]
-			h := newUpstreamHost(t, host, "/")
+			h := newMirroredHost(t, host, "/")
 			root := strings.TrimPrefix(tt.img.Upstream.ReleasesURL(), strings.TrimSuffix(host, "/"))
 			for _, d := range tt.dirs {
 				h.m.Dir(root+d+"/", modTime)
@@ -127,7 +127,7 @@ func TestDiscoverCodenames(t *testing.T) {
 
 // Every source of a family shares the one listing of its releases.
 func TestDiscoverSharesListing(t *testing.T) {
-	h := newUpstreamHost(t, "https://repo.almalinux.org/", "/")
+	h := newMirroredHost(t, "https://repo.almalinux.org/", "/")
 	for _, d := range []string{"9", "10"} {
 		h.m.Dir("/almalinux/"+d+"/cloud/", modTime)
 	}

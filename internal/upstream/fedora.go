@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -40,17 +42,19 @@ const archFirstUpTo = 40
 
 func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	// The directory holds one compose: if the catalog's is still there with
 	// the digest the catalog holds, nothing changed.
 	if isComposeID.MatchString(known.Version) {
 		sumsURL := join(u.URL, s.checksumsName(u, known.Version))
 		sums, err := latestChecksums(ctx, s.f, img, sumsURL)
-		var herr *HTTPError
+		var herr *httpclient.HTTPError
 		switch {
 		case err == nil:
-			if _, hex, ferr := s.image(sums, img, known.Version); ferr == nil && string(algo)+":"+hex == known.Checksum {
-				return Result{Unchanged: true, Version: known.Version, Checksum: known.Checksum}, nil
+			if _, hex, ferr := s.image(sums, img, known.Version); ferr == nil {
+				if r, ok := known.unchanged(checksum.Digest{Algorithm: algo, Hex: hex}); ok {
+					return r, nil
+				}
 			}
 		case errors.As(err, &herr) && herr.Status == http.StatusNotFound:
 			// Another compose replaced it: find it below.
@@ -103,7 +107,7 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 	}
 	return Result{
 		Version:     version,
-		Checksum:    string(algo) + ":" + hex,
+		Checksum:    checksum.Digest{Algorithm: algo, Hex: hex}.String(),
 		URL:         pinned,
 		BuildDate:   date,
 		ChecksumURL: sumsURL,
@@ -118,11 +122,11 @@ func (s *fedoraRelease) checksumsName(u source.Upstream, version string) string 
 // image finds the image of compose version in its checksum file, under the
 // pinned name or, up to release 40, under the name with the architecture
 // first.
-func (s *fedoraRelease) image(sums *Sums, img source.Image, version string) (name, hex string, err error) {
-	algo := Algorithm(img.Upstream.Algorithm)
+func (s *fedoraRelease) image(sums *checksum.Sums, img source.Image, version string) (name, hex string, err error) {
+	algo := checksum.Algorithm(img.Upstream.Algorithm)
 	name = img.Upstream.PinnedName(version)
 	hex, err = sums.Find(name, algo)
-	if !errors.Is(err, ErrNotListed) {
+	if !errors.Is(err, checksum.ErrNotListed) {
 		return name, hex, err
 	}
 	release, _, _ := strings.Cut(version, "-")

@@ -23,9 +23,9 @@ var (
 
 const fedoraReleases = "/fedora/pub/fedora/linux/releases/"
 
-func newFedoraHost(t *testing.T, composes ...layout.FedoraCompose) *upstreamHost {
+func newFedoraHost(t *testing.T, composes ...layout.FedoraCompose) *mirroredHost {
 	t.Helper()
-	h := newUpstreamHost(t, fedoraHost, "/fedora/")
+	h := newMirroredHost(t, fedoraHost, "/fedora/")
 	layout.Fedora(h.m, fedoraReleases, "", composes...)
 	return h
 }
@@ -51,7 +51,7 @@ func TestFedoraShipped(t *testing.T) {
 				dir := "pub/fedora/linux/releases/" + c.Release() + "/Cloud/" + arch + "/images/"
 				sums := "Fedora-Cloud-" + c.ID + "-" + arch + "-CHECKSUM"
 				file := layout.FedoraImage(c.ID, arch)
-				res, reqs, err := h.resolveOn(t, img, Known{})
+				res, reqs, err := h.resolve(t, img, Known{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -65,7 +65,7 @@ func TestFedoraShipped(t *testing.T) {
 				checkRequests(t, reqs, "GET /fedora/"+dir, "GET /fedora/"+dir+sums, "HEAD /fedora/"+dir+file)
 
 				// Unchanged: the checksum file of the compose the catalog holds.
-				res, reqs, err = h.resolveOn(t, img, Known{Version: c.ID, Checksum: res.Checksum})
+				res, reqs, err = h.resolve(t, img, Known{Version: c.ID, Checksum: res.Checksum})
 				if err != nil || !res.Unchanged || res.Version != c.ID {
 					t.Fatalf("unchanged: %+v %v", res, err)
 				}
@@ -80,7 +80,7 @@ func TestFedoraChanged(t *testing.T) {
 	img := fedoraImage(t, "44", "x86_64")
 	t.Run("another compose replaced the catalog's", func(t *testing.T) {
 		h := newFedoraHost(t, f44)
-		res, reqs, err := h.resolveOn(t, img, Known{Version: "44-1.5", Checksum: "sha256:" + layout.FedoraDigest("44-1.5", "x86_64", "")})
+		res, reqs, err := h.resolve(t, img, Known{Version: "44-1.5", Checksum: "sha256:" + layout.FedoraDigest("44-1.5", "x86_64", "")})
 		if err != nil || res.Version != "44-1.7" || res.BuildDate != "2026-04-21" {
 			t.Fatalf("%+v %v", res, err)
 		}
@@ -93,7 +93,7 @@ func TestFedoraChanged(t *testing.T) {
 	t.Run("the same compose with a new digest", func(t *testing.T) {
 		h := newFedoraHost(t, f44)
 		layout.Fedora(h.m, fedoraReleases, "respin", f44)
-		res, reqs, err := h.resolveOn(t, img, Known{Version: "44-1.7", Checksum: "sha256:" + layout.FedoraDigest("44-1.7", "x86_64", "")})
+		res, reqs, err := h.resolve(t, img, Known{Version: "44-1.7", Checksum: "sha256:" + layout.FedoraDigest("44-1.7", "x86_64", "")})
 		if err != nil || res.Unchanged || res.Version != "44-1.7" || res.Checksum != "sha256:"+layout.FedoraDigest("44-1.7", "x86_64", "respin") {
 			t.Fatalf("%+v %v", res, err)
 		}
@@ -105,7 +105,7 @@ func TestFedoraChanged(t *testing.T) {
 	})
 	t.Run("a catalog version that is no compose id goes to the listing", func(t *testing.T) {
 		h := newFedoraHost(t, f44)
-		res, reqs, err := h.resolveOn(t, img, Known{Version: "20230402", Checksum: "sha256:" + strings.Repeat("b", 64)})
+		res, reqs, err := h.resolve(t, img, Known{Version: "20230402", Checksum: "sha256:" + strings.Repeat("b", 64)})
 		if err != nil || res.Version != "44-1.7" || len(reqs) != 3 {
 			t.Fatalf("%+v %v %v", res, err, reqs)
 		}
@@ -134,7 +134,7 @@ func TestFedoraErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newFedoraHost(t, f44)
 			tt.setup(h.m)
-			_, _, err := h.resolveOn(t, fedoraImage(t, "44", "x86_64"), tt.known)
+			_, _, err := h.resolve(t, fedoraImage(t, "44", "x86_64"), tt.known)
 			checkErr(t, err, tt.want)
 		})
 	}
@@ -146,7 +146,7 @@ func TestFedoraNoLastModified(t *testing.T) {
 	h := newFedoraHost(t, f44)
 	dir := fedoraReleases + "44/Cloud/x86_64/images/"
 	h.m.BigFile(dir+"Fedora-Cloud-Base-Generic-44-1.7.x86_64.qcow2", layout.ImageSize, time.Time{})
-	_, _, err := h.resolveOn(t, fedoraImage(t, "44", "x86_64"), Known{})
+	_, _, err := h.resolve(t, fedoraImage(t, "44", "x86_64"), Known{})
 	checkErr(t, err, "sent no Last-Modified")
 }
 
@@ -194,7 +194,7 @@ func TestExpandReleases(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.only), func(t *testing.T) {
 			h.m.ResetCounts()
-			out, failed := ExpandReleases(context.Background(), testClient(h.client.opts), imgs, tt.only)
+			out, failed := ExpandReleases(context.Background(), testClient(h.opts), imgs, tt.only)
 			var names, fails []string
 			for _, img := range out {
 				names = append(names, img.Name)
@@ -209,7 +209,7 @@ func TestExpandReleases(t *testing.T) {
 		})
 	}
 
-	out, _ := ExpandReleases(context.Background(), testClient(h.client.opts), imgs, []string{"Fedora 44 aarch64"})
+	out, _ := ExpandReleases(context.Background(), testClient(h.opts), imgs, []string{"Fedora 44 aarch64"})
 	img := out[1]
 	arch, _ := img.Meta.Properties.Get("architecture")
 	osv, _ := img.Meta.Properties.Get("os_version")
@@ -232,7 +232,7 @@ func TestExpandReleasesFailure(t *testing.T) {
 	h.m.Fault(fedoraReleases, mirror.Fault{})
 	h.m.Remove(fedoraReleases)
 	h.m.Dir(fedoraReleases+"test/", f44.Modified)
-	_, failed = ExpandReleases(context.Background(), testClient(h.client.opts), imgs, nil)
+	_, failed = ExpandReleases(context.Background(), testClient(h.opts), imgs, nil)
 	if len(failed) != 1 {
 		t.Fatalf("failed %+v", failed)
 	}
@@ -242,7 +242,7 @@ func TestExpandReleasesFailure(t *testing.T) {
 // Releases with dots are ordered as versions, and a literal prefix in the
 // release's path segment (Alpine's v3.23/) is part of the match.
 func TestExpandReleasesDotted(t *testing.T) {
-	h := newUpstreamHost(t, "https://dl-cdn.alpinelinux.org/", "/")
+	h := newMirroredHost(t, "https://dl-cdn.alpinelinux.org/", "/")
 	h.m.Format("/", mirror.Nginx)
 	for _, d := range []string{"v3.9", "v3.10", "v3.23", "v3.22", "edge", "latest-stable", "3.99"} {
 		h.m.Dir("/alpine/"+d+"/releases/cloud/", modTime)
@@ -279,14 +279,14 @@ func reqStrings(m *mirror.Server) []string {
 func TestFedoraSignature(t *testing.T) {
 	h := newFedoraHost(t, f44)
 	img := signedBy(fedoraImage(t, "44", "aarch64"))
-	res, reqs, err := h.resolveOn(t, img, Known{})
+	res, reqs, err := h.resolve(t, img, Known{})
 	if err != nil || !res.Verified || res.Version != "44-1.7" {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if len(reqs) != 3 {
 		t.Fatalf("requests %v", reqs)
 	}
-	res, reqs, err = h.resolveOn(t, img, Known{Version: "44-1.7", Checksum: res.Checksum})
+	res, reqs, err = h.resolve(t, img, Known{Version: "44-1.7", Checksum: res.Checksum})
 	if err != nil || !res.Unchanged || len(reqs) != 1 {
 		t.Fatalf("unchanged: %+v %v %v", res, err, reqs)
 	}
@@ -299,7 +299,7 @@ func TestFedoraSignature(t *testing.T) {
 	image := layout.FedoraImage("44-1.7", "aarch64")
 	forged := strings.Replace(body, "-----BEGIN PGP SIGNED MESSAGE-----", "SHA256 ("+image+") = "+strings.Repeat("f", 64)+"\n-----BEGIN PGP SIGNED MESSAGE-----", 1)
 	h.m.File(dir+name, []byte(forged), f44.Modified)
-	res, _, err = h.resolveOn(t, img, Known{})
+	res, _, err = h.resolve(t, img, Known{})
 	if err == nil && res.Checksum == "sha256:"+strings.Repeat("f", 64) {
 		t.Fatalf("an unsigned line was taken: %+v", res)
 	}

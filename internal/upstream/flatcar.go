@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -32,18 +33,18 @@ var (
 
 func (s *flatcarChannel) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	// The DIGESTS of current/ come first, so an unchanged image costs one
 	// request; version.txt is read only when there is something new.
 	latestSums := join(u.URL, u.Latest, u.Checksums)
-	checksum, err := latestDigest(ctx, s.f, img, latestSums, u.Filename)
+	latest, err := latestDigest(ctx, s.f, img, latestSums, u.Filename)
 	if err != nil {
 		return Result{}, err
 	}
-	if r, ok := known.unchanged(checksum); ok {
+	if r, ok := known.unchanged(latest); ok {
 		return r, nil
 	}
-	hex := strings.TrimPrefix(checksum, string(algo)+":")
+	hex := latest.Hex
 
 	resp, err := s.f.Get(ctx, u.VersionURL)
 	if err != nil {
@@ -69,11 +70,11 @@ func (s *flatcarChannel) Resolve(ctx context.Context, img source.Image, known Kn
 	}
 	if h != hex {
 		return Result{}, fmt.Errorf("latest %s %s is not the one of release %s (%s), which version.txt names: not guessing",
-			u.Filename, short(checksum), version, short(string(algo)+":"+h))
+			u.Filename, latest.Short(), version, checksum.Digest{Algorithm: algo, Hex: h}.Short())
 	}
 	return Result{
 		Version:     version,
-		Checksum:    checksum,
+		Checksum:    latest.String(),
 		URL:         join(u.URL, version, pinned),
 		BuildDate:   date,
 		ChecksumURL: sumsURL,

@@ -30,7 +30,7 @@ var flatcarReleases = []layout.FlatcarRelease{
 }
 
 func TestFlatcar(t *testing.T) {
-	h := newHostB(t, "https://stable.release.flatcar-linux.net/", "/flatcar/")
+	h := newMirroredHost(t, "https://stable.release.flatcar-linux.net/", "/flatcar/")
 	layout.Flatcar(h.m, flatcarPath, flatcarReleases, "")
 	sum := "sha512:" + layout.FlatcarDigest("4459.2.1", "")
 
@@ -57,7 +57,7 @@ func TestFlatcar(t *testing.T) {
 func TestFlatcarCurrentMovedWhileCrawling(t *testing.T) {
 	// version.txt of current/ names a release whose DIGESTS do not hold the
 	// digest current/'s DIGESTS had: they describe different builds.
-	h := newHostB(t, "https://stable.release.flatcar-linux.net/", "/flatcar/")
+	h := newMirroredHost(t, "https://stable.release.flatcar-linux.net/", "/flatcar/")
 	layout.Flatcar(h.m, flatcarPath, flatcarReleases, "")
 	h.m.File(flatcarPath+"current/version.txt", []byte("FLATCAR_VERSION=4230.2.4\nFLATCAR_BUILD_ID=\"2025-10-13-0723\"\n"), time.Now())
 	_, _, err := h.resolve(t, flatcarImage(), Known{})
@@ -80,7 +80,7 @@ func TestFlatcarFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHostB(t, "https://stable.release.flatcar-linux.net/", "/flatcar/")
+			h := newMirroredHost(t, "https://stable.release.flatcar-linux.net/", "/flatcar/")
 			layout.Flatcar(h.m, flatcarPath, flatcarReleases, "")
 			if tt.body == "" {
 				h.m.Remove(tt.path)

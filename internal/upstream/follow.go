@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -220,11 +221,11 @@ func algorithmOf(name string) string {
 	n := strings.ToLower(name)
 	switch {
 	case strings.Contains(n, "sha512"):
-		return string(SHA512)
+		return string(checksum.SHA512)
 	case strings.Contains(n, "sha256"):
-		return string(SHA256)
+		return string(checksum.SHA256)
 	case n == "checksum" || strings.HasSuffix(n, ".checksum"):
-		return string(SHA256)
+		return string(checksum.SHA256)
 	}
 	return ""
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/osism/image-crawler/internal/httpclient"
 )
 
 // A mirror whose listings write absolute links (/mirror/releases/noble/...)
@@ -24,7 +26,7 @@ func TestFetchListingThroughMirrorWithAbsoluteLinks(t *testing.T) {
 </pre></body></html>`)
 	}))
 	defer srv.Close()
-	c := NewClient(Options{Mirrors: []Mirror{{From: "https://cloud-images.ubuntu.com/", To: srv.URL + "/mirror/"}}, Retries: -1})
+	c := httpclient.NewClient(httpclient.Options{Mirrors: []httpclient.Mirror{{From: "https://cloud-images.ubuntu.com/", To: srv.URL + "/mirror/"}}, Retries: -1})
 	entries, err := fetchListing(context.Background(), c, "https://cloud-images.ubuntu.com/releases/noble/")
 	if err != nil {
 		t.Fatal(err)

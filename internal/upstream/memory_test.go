@@ -1,14 +1,11 @@
 package upstream
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -63,59 +60,5 @@ func TestHostileListingMemory(t *testing.T) {
 				t.Fatalf("crawling a hostile listing allocated %d MB, want under 128 MB", alloc>>20)
 			}
 		})
-	}
-}
-
-// Only the entries keep accepts are stored, and a listing that yields more
-// than MaxListingEntries is refused, however large it is.
-func TestParseListingFuncBounds(t *testing.T) {
-	base, _ := url.Parse("https://example.org/d/")
-	body := hostileListing(MaxListingEntries+1, true, "20260705")
-	keep := func(name string, dir bool) bool { return dir && strings.HasPrefix(name, "release-") }
-	es, err := ParseListingFunc(bytes.NewReader(body), base, keep)
-	if err != nil || len(es) != 1 || es[0].Name != "release-20260705" {
-		t.Fatalf("%v %+v", err, es)
-	}
-	if _, err := ParseListing(bytes.NewReader(body), base); err == nil || !strings.Contains(err.Error(), "more than 20000 entries") {
-		t.Fatalf("error %v", err)
-	}
-}
-
-// The client remembers at most MaxCachedBytes of bodies; past that answers
-// are fetched again rather than kept.
-func TestClientCacheBounded(t *testing.T) {
-	m := mirror.New(t)
-	big := make([]byte, 10<<20)
-	n := int(MaxCachedBytes/int64(len(big))) + 3
-	for i := range n {
-		m.File(fmt.Sprintf("/f%d", i), big, time.Time{})
-	}
-	c := NewClient(Options{Retries: -1, MaxBody: 32 << 20})
-	for i := range n {
-		if _, err := c.Get(context.Background(), fmt.Sprintf("%s/f%d", m.URL, i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c.mu.Lock()
-	cached := c.cached
-	c.mu.Unlock()
-	if cached > MaxCachedBytes {
-		t.Fatalf("%d bytes cached, more than %d", cached, MaxCachedBytes)
-	}
-	// The first file is remembered: asking again costs no request.
-	before := m.CountPath("GET", "/f0")
-	if _, err := c.Get(context.Background(), m.URL+"/f0"); err != nil {
-		t.Fatal(err)
-	}
-	if m.CountPath("GET", "/f0") != before {
-		t.Fatal("a remembered body was fetched again")
-	}
-	last := fmt.Sprintf("/f%d", n-1)
-	before = m.CountPath("GET", last)
-	if _, err := c.Get(context.Background(), m.URL+last); err != nil {
-		t.Fatal(err)
-	}
-	if m.CountPath("GET", last) != before+1 {
-		t.Fatal("a body past the cache bound was not fetched again")
 	}
 }

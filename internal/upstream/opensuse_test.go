@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
+	"github.com/osism/image-crawler/internal/testenv/recorder"
 )
 
 const (
@@ -40,7 +42,7 @@ func leapBuilds(vs ...string) []layout.OpenSUSEBuild {
 func TestOpenSUSE(t *testing.T) {
 	for _, sep := range []string{"  ", " "} {
 		t.Run(fmt.Sprintf("%d spaces", len(sep)), func(t *testing.T) {
-			h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+			h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 			layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.140", "19.146"), sep, "")
 			pinned := "openSUSE-Leap-15.6-Minimal-VM.x86_64-15.6.0-Cloud-Build19.146.qcow2"
 			sum := "sha256:" + layout.OpenSUSEDigest(pinned, "")
@@ -71,7 +73,7 @@ func TestOpenSUSELeap16(t *testing.T) {
 		alias  = "Leap-16.0-Minimal-VM.aarch64-Cloud.qcow2"
 		pinned = "Leap-16.0-Minimal-VM.aarch64-Cloud-Build{version}.qcow2"
 	)
-	h := newHostB(t, "https://download.opensuse.org/", "/o/")
+	h := newMirroredHost(t, "https://download.opensuse.org/", "/o/")
 	layout.OpenSUSE(h.m, "/o/distribution/leap/16.0/appliances/", alias, pinned, leapBuilds("16.2"), " ", "x")
 	img := source.Image{Name: "openSUSE Leap 16.0 aarch64", Type: "opensuse", Upstream: source.Upstream{
 		URL: dir, Checksums: alias + ".sha256", Algorithm: "sha256", Filename: alias, Pinned: pinned,
@@ -85,7 +87,7 @@ func TestOpenSUSELeap16(t *testing.T) {
 }
 
 func TestOpenSUSEOnlyLatestBuildIsKept(t *testing.T) {
-	h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+	h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 	layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.140"), "  ", "")
 	layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.140", "19.146"), "  ", "")
 	old := strings.ReplaceAll(leapPinned, "{version}", "19.140")
@@ -117,7 +119,7 @@ func TestOpenSUSEFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+			h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 			layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, leapBuilds("19.146"), "  ", "")
 			h.m.File(leapPath+leapAlias+".sha256", []byte(tt.alias), time.Now())
 			_, _, err := h.resolve(t, leapImage(), Known{})
@@ -127,7 +129,7 @@ func TestOpenSUSEFailures(t *testing.T) {
 }
 
 func TestOpenSUSENoLastModified(t *testing.T) {
-	h := newHostB(t, "https://download.opensuse.org/", "/opensuse/")
+	h := newMirroredHost(t, "https://download.opensuse.org/", "/opensuse/")
 	layout.OpenSUSE(h.m, leapPath, leapAlias, leapPinned, []layout.OpenSUSEBuild{{Version: "19.146"}}, "  ", "")
 	_, _, err := h.resolve(t, leapImage(), Known{})
 	wantErr(t, err, "build 19.146", "no Last-Modified")
@@ -135,9 +137,9 @@ func TestOpenSUSENoLastModified(t *testing.T) {
 
 // mirrorCache imitates download.opensuse.org for one directory: files, and
 // the directory's JSON listing at ?jsontable (MirrorCache's own format).
-func mirrorCache(t *testing.T, dir string, files map[string]string, mod time.Time) *recorder {
+func mirrorCache(t *testing.T, dir string, files map[string]string, mod time.Time) *recorder.Server {
 	t.Helper()
-	return newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	return recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == dir && r.URL.RawQuery == "jsontable" {
 			type item struct {
 				Name  string `json:"name"`
@@ -182,7 +184,7 @@ func TestOpenSUSEAliasSidecarNamingTheAlias(t *testing.T) {
 	srv := mirrorCache(t, "/appliances/", files, mod)
 	img := leapImage()
 	img.Upstream.URL = "https://download.opensuse.org/appliances/"
-	c := testClient(Options{Mirrors: []Mirror{{From: "https://download.opensuse.org/", To: srv.URL + "/"}}})
+	c := testClient(httpclient.Options{Mirrors: []httpclient.Mirror{{From: "https://download.opensuse.org/", To: srv.URL + "/"}}})
 	s, _ := NewStrategy("opensuse", c)
 	res, err := s.Resolve(t.Context(), img, Known{})
 	if err != nil {
@@ -190,7 +192,7 @@ func TestOpenSUSEAliasSidecarNamingTheAlias(t *testing.T) {
 	}
 	// 19.10 is newer than 19.9 although it sorts before it as text.
 	wantResult(t, res, "19.10", "sha256:"+sum, img.Upstream.URL+b2, "2026-06-20", img.Upstream.URL+b2+".sha256")
-	wantStrings(t, srv.seen(),
+	wantStrings(t, srv.Seen(),
 		"GET /appliances/"+leapAlias+".sha256",
 		"GET /appliances/",
 		"GET /appliances/"+b2+".sha256",

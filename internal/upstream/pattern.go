@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -57,7 +58,7 @@ func patternType(f Fetcher) Strategy { return &pattern{f: f} }
 
 func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	re, err := compileBuildPattern(u.Pinned)
 	if err != nil {
 		return Result{}, fmt.Errorf("upstream.pinned: %w", err)
@@ -71,8 +72,8 @@ func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (R
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: %w", sumsURL, err)
 	}
-	checksum := string(algo) + ":" + hex
-	if r, ok := known.unchanged(checksum); ok {
+	digest := checksum.Digest{Algorithm: algo, Hex: hex}
+	if r, ok := known.unchanged(digest); ok {
 		return r, nil
 	}
 
@@ -83,14 +84,14 @@ func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (R
 		return Result{}, fmt.Errorf("checksums: %w", err)
 	}
 	if n, _, h, err := newestMatch(sums, algo, re); err != nil || n != name || h != hex {
-		return Result{}, fmt.Errorf("%s: the signed content does not name %s with the digest %s as the newest build", sumsURL, name, short(checksum))
+		return Result{}, fmt.Errorf("%s: the signed content does not name %s with the digest %s as the newest build", sumsURL, name, digest.Short())
 	}
 	// Names without a date (CentOS 7's 2211) leave the build date to the
 	// pinned file's Last-Modified, which the cross-check reads.
 	date, _ := dateInVersion(version)
 	return Result{
 		Version:     version,
-		Checksum:    checksum,
+		Checksum:    digest.String(),
 		URL:         join(u.URL, name),
 		BuildDate:   date,
 		ChecksumURL: sumsURL,
@@ -104,8 +105,8 @@ var versionRun = regexp.MustCompile(buildVersion)
 
 // newestMatch returns the natsort-newest name of algo in sums that re
 // matches, its version and its digest. A name listed twice (with one digest:
-// ParseChecksums refuses two) counts once.
-func newestMatch(sums *Sums, algo Algorithm, re *regexp.Regexp) (name, version, hex string, err error) {
+// checksum.Parse refuses two) counts once.
+func newestMatch(sums *checksum.Sums, algo checksum.Algorithm, re *regexp.Regexp) (name, version, hex string, err error) {
 	seen := map[string]bool{}
 	for _, e := range sums.Entries {
 		if e.Algorithm != algo || seen[e.Name] {
@@ -128,7 +129,7 @@ func newestMatch(sums *Sums, algo Algorithm, re *regexp.Regexp) (name, version, 
 		}
 	}
 	if name == "" {
-		return "", "", "", fmt.Errorf("no %s digest of a name matching %s: %w", algo, re, ErrNotListed)
+		return "", "", "", fmt.Errorf("no %s digest of a name matching %s: %w", algo, re, checksum.ErrNotListed)
 	}
 	return name, version, hex, nil
 }

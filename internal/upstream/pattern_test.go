@@ -3,6 +3,8 @@ package upstream
 import (
 	"strings"
 	"testing"
+
+	"github.com/osism/image-crawler/internal/checksum"
 )
 
 // Which names a HEREBE...DRAGONS name stands for, and the version read from
@@ -62,7 +64,7 @@ func TestNewestMatch(t *testing.T) {
 		"SHA256 (img-8.qcow2) = " + h('d') + "\n" +
 		"SHA512 (img-11.qcow2) = " + strings.Repeat("e", 128) + "\n" +
 		"SHA256 (../img-12.qcow2) = " + h('f') + "\n"
-	sums, err := ParseChecksums(strings.NewReader(body))
+	sums, err := checksum.Parse(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +72,12 @@ func TestNewestMatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, version, hex, err := newestMatch(sums, SHA256, re)
+	name, version, hex, err := newestMatch(sums, checksum.SHA256, re)
 	if err != nil || name != "img-10.qcow2" || version != "10" || hex != h('b') {
 		t.Fatalf("%s %s %s %v", name, version, hex, err)
 	}
 	re, _ = compileBuildPattern(`other-HEREBE\d+DRAGONS\.qcow2`)
-	if _, _, _, err := newestMatch(sums, SHA256, re); err == nil || !strings.Contains(err.Error(), "no sha256 digest of a name matching") {
+	if _, _, _, err := newestMatch(sums, checksum.SHA256, re); err == nil || !strings.Contains(err.Error(), "no sha256 digest of a name matching") {
 		t.Fatalf("no match: %v", err)
 	}
 }

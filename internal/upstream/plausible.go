@@ -2,7 +2,11 @@ package upstream
 
 import (
 	"fmt"
+	"strconv"
 	"time"
+	"unicode/utf8"
+
+	"github.com/osism/image-crawler/internal/httpclient"
 )
 
 // EarliestBuild is the first day a build date may name. No distribution the
@@ -50,7 +54,7 @@ func plausibleTime(t time.Time) error {
 // headBuildDate is the build date a HEAD answer's Last-Modified gives the
 // file at u: the day (UTC), refused when the header is missing, unparsable
 // or implausible.
-func headBuildDate(head *Response, u string) (string, error) {
+func headBuildDate(head *httpclient.Response, u string) (string, error) {
 	if head.LastModified.IsZero() {
 		if head.LastModifiedHeader != "" {
 			return "", fmt.Errorf("HEAD %s sent an unparsable Last-Modified %s", u, excerpt(head.LastModifiedHeader))
@@ -61,4 +65,19 @@ func headBuildDate(head *Response, u string) (string, error) {
 		return "", fmt.Errorf("HEAD %s: Last-Modified %w", u, err)
 	}
 	return head.LastModified.UTC().Format(time.DateOnly), nil
+}
+
+// excerpt quotes the start of an upstream string for an error message: short,
+// and with control characters and invalid UTF-8 escaped, so an HTML page or a
+// binary body cannot flood or garble the log.
+func excerpt(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut] + "...")
 }

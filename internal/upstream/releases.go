@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/lifecycle"
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -207,7 +208,7 @@ func probeRelease(ctx context.Context, f Fetcher, img source.Image, codename str
 	c := img.ForCodename(source.ReleasePlaceholder, codename)
 	entries, err := fetchListing(ctx, f, c.Upstream.URL+c.Upstream.Latest)
 	if err != nil {
-		var he *HTTPError
+		var he *httpclient.HTTPError
 		if errors.As(err, &he) {
 			return "", nil
 		}

@@ -15,7 +15,7 @@ const rockyHost = "https://dl.rockylinux.org/"
 // which keeps an earlier build of the same minor; older minors have their
 // own directories; LVM and EC2 siblings share the name's prefix.
 func TestRockyShipped(t *testing.T) {
-	h := newUpstreamHost(t, rockyHost, "/rocky/")
+	h := newMirroredHost(t, rockyHost, "/rocky/")
 	builds := map[string][]string{
 		"8":  {"8.9-20231119.0", "8.10-20240528.0"},
 		"9":  {"9.5-20241118.0", "9.6-20250531.0", "9.6-20250603.1"},
@@ -36,7 +36,7 @@ func TestRockyShipped(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				b := builds[major][len(builds[major])-1]
-				res, reqs, err := h.resolveOn(t, shipped(t, name), Known{})
+				res, reqs, err := h.resolve(t, shipped(t, name), Known{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -49,7 +49,7 @@ func TestRockyShipped(t *testing.T) {
 				})
 				checkRequests(t, reqs, "GET /rocky/pub/rocky/"+major+"/images/"+arch+"/CHECKSUM")
 
-				res, reqs, err = h.resolveOn(t, shipped(t, name), Known{Version: b, Checksum: res.Checksum})
+				res, reqs, err = h.resolve(t, shipped(t, name), Known{Version: b, Checksum: res.Checksum})
 				if err != nil || !res.Unchanged {
 					t.Fatalf("unchanged: %+v %v", res, err)
 				}
@@ -62,8 +62,8 @@ func TestRockyShipped(t *testing.T) {
 // The real per-image CHECKSUM of Rocky 9 names only the alias: it cannot
 // tell the build, and the crawl says so rather than pin the alias.
 func TestRockyPerImageChecksumIsNotEnough(t *testing.T) {
-	h := newUpstreamHost(t, rockyHost, "/")
-	body, err := os.ReadFile("testdata/checksums/rocky9-CHECKSUM")
+	h := newMirroredHost(t, rockyHost, "/")
+	body, err := os.ReadFile("../checksum/testdata/checksums/rocky9-CHECKSUM")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +71,10 @@ func TestRockyPerImageChecksumIsNotEnough(t *testing.T) {
 	h.m.File("/pub/rocky/9/images/x86_64/CHECKSUM", body, modTime)
 	img := shipped(t, "Rocky 9")
 	img.Upstream.Filename = "Rocky-9-GenericCloud.latest.x86_64.qcow2"
-	_, _, err = h.resolveOn(t, img, Known{})
+	_, _, err = h.resolve(t, img, Known{})
 	checkErr(t, err, "CHECKSUM lists no Rocky-9-GenericCloud-Base-{version}.x86_64.qcow2 with the digest sha256:92c206cc6f79… of Rocky-9-GenericCloud.latest.x86_64.qcow2 (builds listed: none): not guessing")
 	// Its digest is still what decides "unchanged", with one request.
-	res, reqs, err := h.resolveOn(t, img, Known{Version: "9.6-20250531.0", Checksum: "sha256:92c206cc6f790c61583247eefe87890f8828420662c17cacf247cec78ab4eec8"})
+	res, reqs, err := h.resolve(t, img, Known{Version: "9.6-20250531.0", Checksum: "sha256:92c206cc6f790c61583247eefe87890f8828420662c17cacf247cec78ab4eec8"})
 	if err != nil || !res.Unchanged {
 		t.Fatalf("unchanged: %+v %v", res, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -24,7 +25,7 @@ type blockingFetcher struct {
 
 var errTest = errors.New("test: no such file")
 
-func (f *blockingFetcher) Get(ctx context.Context, u string) (*Response, error) {
+func (f *blockingFetcher) Get(ctx context.Context, u string) (*httpclient.Response, error) {
 	if HostOf(u) != "a.example" {
 		f.mu.Lock()
 		f.otherRequests++
@@ -43,7 +44,7 @@ func (f *blockingFetcher) Get(ctx context.Context, u string) (*Response, error) 
 	return nil, errTest
 }
 
-func (f *blockingFetcher) Head(ctx context.Context, u string) (*Response, error) {
+func (f *blockingFetcher) Head(ctx context.Context, u string) (*httpclient.Response, error) {
 	return f.Get(ctx, u)
 }
 

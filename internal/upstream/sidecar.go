@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
 
@@ -65,7 +66,7 @@ func arch(f Fetcher) Strategy {
 
 func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
-	algo := Algorithm(u.Algorithm)
+	algo := checksum.Algorithm(u.Algorithm)
 	suffix, err := sidecarSuffix(u)
 	if err != nil {
 		return Result{}, err
@@ -83,9 +84,9 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 	if err != nil {
 		return Result{}, fmt.Errorf("latest checksums %s: %w", latestSums, err)
 	}
-	checksum := string(algo) + ":" + hex
-	if checksum == known.Checksum {
-		return Result{Unchanged: true, Version: known.Version, Checksum: checksum}, nil
+	digest := checksum.Digest{Algorithm: algo, Hex: hex}
+	if r, ok := known.unchanged(digest); ok {
+		return r, nil
 	}
 
 	var versions []string
@@ -117,7 +118,7 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 		}
 		return Result{
 			Version:     v,
-			Checksum:    checksum,
+			Checksum:    digest.String(),
 			URL:         pinnedURL,
 			BuildDate:   date,
 			ChecksumURL: sumsURL,
@@ -125,7 +126,7 @@ func (s *aliasSidecar) Resolve(ctx context.Context, img source.Image, known Know
 		}, nil
 	}
 	return Result{}, fmt.Errorf("latest %s %s is in none of the builds it could be (%s): not guessing",
-		u.Filename, short(checksum), strings.Join(tried, ", "))
+		u.Filename, digest.Short(), strings.Join(tried, ", "))
 }
 
 // subdir is the directory name below the directory url, or url itself when
@@ -140,13 +141,13 @@ func subdir(url, name string) string {
 // aliasDigest returns the first digest of algo in an alias's sidecar that is
 // written for the alias, for a build (a name build matches), or for no name
 // at all (a bare digest), and the name it is written for.
-func aliasDigest(sums *Sums, algo Algorithm, alias string, build *regexp.Regexp) (name, hex string, err error) {
+func aliasDigest(sums *checksum.Sums, algo checksum.Algorithm, alias string, build *regexp.Regexp) (name, hex string, err error) {
 	for _, e := range sums.Entries {
 		if e.Algorithm == algo && (e.Name == "" || e.Name == alias || build.MatchString(e.Name)) {
 			return e.Name, e.Hex, nil
 		}
 	}
-	return "", "", fmt.Errorf("%s digest of %q or of one of its builds: %w", algo, alias, ErrNotListed)
+	return "", "", fmt.Errorf("%s digest of %q or of one of its builds: %w", algo, alias, checksum.ErrNotListed)
 }
 
 // listBuildFiles lists the builds in upstream.url itself, newest first, as

@@ -8,21 +8,24 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
+	"github.com/osism/image-crawler/internal/listing"
 	"github.com/osism/image-crawler/internal/source"
 )
 
-// Fetcher is what strategies need of the HTTP client; *Client is one, and
-// tests may serve recorded mirrors through another.
+// Fetcher is what strategies need of the HTTP client; *httpclient.Client is
+// one, and tests may serve recorded mirrors through another.
 type Fetcher interface {
-	Get(ctx context.Context, url string) (*Response, error)
-	Head(ctx context.Context, url string) (*Response, error)
+	Get(ctx context.Context, url string) (*httpclient.Response, error)
+	Head(ctx context.Context, url string) (*httpclient.Response, error)
 }
 
 // Known is what the catalog holds for an image: its newest version. Zero
 // when the catalog has no entry yet.
 type Known struct {
 	Version  string
-	Checksum string // "<algo>:<lowercase hex>"
+	Checksum string // as the catalog writes it: checksum.Digest's String
 }
 
 // Result is what upstream publishes now for one image.
@@ -32,7 +35,7 @@ type Result struct {
 	Unchanged bool
 
 	Version     string // build identifier as upstream writes it in the pinned name
-	Checksum    string // "<algo>:<lowercase hex>"
+	Checksum    string // checksum.Digest's String, "<algo>:<lowercase hex>"
 	URL         string // pinned to this build, as published (never a mirror URL)
 	BuildDate   string // YYYY-MM-DD
 	ChecksumURL string // the checksum file the pinned checksum was confirmed in
@@ -86,7 +89,7 @@ func NewStrategy(typ string, f Fetcher) (Strategy, error) {
 // checksum file that confirms a new build's checksum through here, so that
 // verification applies to all of them alike. verified reports whether an
 // upstream signature was checked.
-func checksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums *Sums, verified bool, err error) {
+func checksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums *checksum.Sums, verified bool, err error) {
 	resp, err := f.Get(ctx, u)
 	if err != nil {
 		return nil, false, err
@@ -95,7 +98,7 @@ func checksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums
 	if err != nil {
 		return nil, false, err
 	}
-	sums, err = ParseChecksums(bytes.NewReader(text))
+	sums, err = checksum.Parse(bytes.NewReader(text))
 	if err != nil {
 		return nil, false, fmt.Errorf("parse %s: %w", u, err)
 	}
@@ -108,18 +111,18 @@ func checksums(ctx context.Context, f Fetcher, img source.Image, u string) (sums
 // forged "unchanged" writes nothing (an attacker on the path can suppress
 // updates anyway), and a forged "changed" leads to the build's own checksum
 // file, which checksums verifies before anything is trusted.
-func latestChecksums(ctx context.Context, f Fetcher, img source.Image, u string) (*Sums, error) {
+func latestChecksums(ctx context.Context, f Fetcher, img source.Image, u string) (*checksum.Sums, error) {
 	_ = img // the signature of this file is deliberately not checked
 	return fetchSums(ctx, f, u)
 }
 
 // fetchSums fetches and parses a checksum file.
-func fetchSums(ctx context.Context, f Fetcher, u string) (*Sums, error) {
+func fetchSums(ctx context.Context, f Fetcher, u string) (*checksum.Sums, error) {
 	resp, err := f.Get(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	sums, err := ParseChecksums(bytes.NewReader(resp.Body))
+	sums, err := checksum.Parse(bytes.NewReader(resp.Body))
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", u, err)
 	}
@@ -127,13 +130,13 @@ func fetchSums(ctx context.Context, f Fetcher, u string) (*Sums, error) {
 }
 
 // fetchListing fetches and parses a directory listing.
-func fetchListing(ctx context.Context, f Fetcher, dir string) ([]Entry, error) {
+func fetchListing(ctx context.Context, f Fetcher, dir string) ([]listing.Entry, error) {
 	return fetchListingFunc(ctx, f, dir, nil)
 }
 
 // fetchListingFunc is fetchListing keeping only the entries keep accepts,
 // so that a huge listing costs only what the strategy can use.
-func fetchListingFunc(ctx context.Context, f Fetcher, dir string, keep func(name string, dir bool) bool) ([]Entry, error) {
+func fetchListingFunc(ctx context.Context, f Fetcher, dir string, keep func(name string, dir bool) bool) ([]listing.Entry, error) {
 	resp, err := f.Get(ctx, dir)
 	if err != nil {
 		return nil, err
@@ -153,7 +156,7 @@ func fetchListingFunc(ctx context.Context, f Fetcher, dir string, keep func(name
 			base = fu
 		}
 	}
-	entries, err := ParseListingFunc(bytes.NewReader(resp.Body), base, keep)
+	entries, err := listing.ParseFunc(bytes.NewReader(resp.Body), base, keep)
 	if err != nil {
 		return nil, fmt.Errorf("parse listing %s: %w", dir, err)
 	}
@@ -185,38 +188,29 @@ func dirURL(dir string, names ...string) string {
 	return join(dir, names...) + "/"
 }
 
-// short shortens a digest for messages.
-func short(checksum string) string {
-	algo, hex, ok := strings.Cut(checksum, ":")
-	if !ok || len(hex) <= 12 {
-		return checksum
-	}
-	return algo + ":" + hex[:12] + "…"
-}
-
-// latestDigest reads the digest of name from the latest checksum file at u
-// and returns it as "<algo>:<hex>". The read is not signature-verified: it
-// only decides whether anything changed, and a changed build is verified in
-// its own checksum file before anything is trusted.
-func latestDigest(ctx context.Context, f Fetcher, img source.Image, u, name string) (string, error) {
-	algo := Algorithm(img.Upstream.Algorithm)
+// latestDigest reads the digest of name from the latest checksum file at u.
+// The read is not signature-verified: it only decides whether anything
+// changed, and a changed build is verified in its own checksum file before
+// anything is trusted.
+func latestDigest(ctx context.Context, f Fetcher, img source.Image, u, name string) (checksum.Digest, error) {
+	algo := checksum.Algorithm(img.Upstream.Algorithm)
 	sums, err := latestChecksums(ctx, f, img, u)
 	if err != nil {
-		return "", fmt.Errorf("latest checksums: %w", err)
+		return checksum.Digest{}, fmt.Errorf("latest checksums: %w", err)
 	}
 	hex, err := sums.Find(name, algo)
 	if err != nil {
-		return "", fmt.Errorf("latest checksums %s: %w", u, err)
+		return checksum.Digest{}, fmt.Errorf("latest checksums %s: %w", u, err)
 	}
-	return string(algo) + ":" + hex, nil
+	return checksum.Digest{Algorithm: algo, Hex: hex}, nil
 }
 
-// unchanged is the Result for a latest checksum the catalog already holds.
-func (k Known) unchanged(checksum string) (Result, bool) {
-	if checksum != k.Checksum {
+// unchanged is the Result for a latest digest the catalog already holds.
+func (k Known) unchanged(latest checksum.Digest) (Result, bool) {
+	if latest.String() != k.Checksum {
 		return Result{}, false
 	}
-	return Result{Unchanged: true, Version: k.Version, Checksum: checksum}, true
+	return Result{Unchanged: true, Version: k.Version, Checksum: k.Checksum}, true
 }
 
 // confirmBuild reads the checksum file of one build and reports whether it
@@ -228,8 +222,8 @@ func confirmBuild(ctx context.Context, f Fetcher, img source.Image, sumsURL, pin
 	if err != nil {
 		return false, false, err
 	}
-	h, err := sums.Find(pinned, Algorithm(img.Upstream.Algorithm))
-	if errors.Is(err, ErrNotListed) {
+	h, err := sums.Find(pinned, checksum.Algorithm(img.Upstream.Algorithm))
+	if errors.Is(err, checksum.ErrNotListed) {
 		return false, verified, nil
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -18,14 +19,14 @@ import (
 // crawl of a catalog entry that follows a stream on it.
 type streamWorld struct {
 	m       *mirror.Server
-	mirrors []Mirror
+	mirrors []httpclient.Mirror
 	prefix  string // where the host's tree starts on m
 }
 
 func newStreamWorld(t *testing.T, host, prefix string) *streamWorld {
 	t.Helper()
 	m := mirror.New(t)
-	return &streamWorld{m: m, mirrors: []Mirror{{From: host, To: m.URL + prefix}}, prefix: prefix}
+	return &streamWorld{m: m, mirrors: []httpclient.Mirror{{From: host, To: m.URL + prefix}}, prefix: prefix}
 }
 
 // crawl crawls img as a run does (strategy and cross-check, a client of its
@@ -33,7 +34,7 @@ func newStreamWorld(t *testing.T, host, prefix string) *streamWorld {
 func (w *streamWorld) crawl(t *testing.T, img source.Image, known Known) (Outcome, []string) {
 	t.Helper()
 	w.m.ResetCounts()
-	out := Crawl(context.Background(), testClient(Options{Mirrors: w.mirrors}), []source.Image{img}, map[string]Known{img.Name: known}, 1, nil)
+	out := Crawl(context.Background(), testClient(httpclient.Options{Mirrors: w.mirrors}), []source.Image{img}, map[string]Known{img.Name: known}, 1, nil)
 	var reqs []string
 	for _, r := range w.m.Requests() {
 		reqs = append(reqs, r.Method+" "+r.Path)
@@ -57,7 +58,7 @@ func TestFollowedStreams(t *testing.T) {
 		rockyDn  = "https://download.rockylinux.org/"
 		centos   = "https://cloud.centos.org/"
 	)
-	centos7, err := os.ReadFile("testdata/checksums/centos7-sha256sum.txt")
+	centos7, err := os.ReadFile("../checksum/testdata/checksums/centos7-sha256sum.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

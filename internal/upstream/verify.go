@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/signature"
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -73,7 +74,7 @@ func verify(ctx context.Context, f Fetcher, img source.Image, sumsURL string, bo
 	if sigName := u.SignatureName(name); sigName != "" {
 		sigURL := dir + sigName
 		resp, err := f.Get(ctx, sigURL)
-		var herr *HTTPError
+		var herr *httpclient.HTTPError
 		switch {
 		case errors.As(err, &herr) && (herr.Status == http.StatusNotFound || herr.Status == http.StatusGone) && mode == source.SignatureOptional:
 			return body, false, nil

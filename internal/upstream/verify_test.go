@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/layout"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
@@ -26,17 +27,20 @@ var sigBuilds = []string{"20260615", "20260705"}
 type signedWorld struct {
 	*signedubuntu.World
 	m      *mirror.Server
-	client *Client
+	opts   httpclient.Options // what a cold client is made of
+	client *httpclient.Client
 }
 
 func newSignedWorld(t *testing.T) *signedWorld {
 	t.Helper()
 	m := mirror.New(t)
 	layout.Ubuntu(m, sigBase, sigImage, sigBuilds, "")
+	opts := httpclient.Options{Mirrors: []httpclient.Mirror{{From: "https://cloud-images.ubuntu.com/", To: m.URL + "/ubuntu/"}}, Retries: -1}
 	return &signedWorld{
 		World:  signedubuntu.New(t, m, sigBase, sigBuilds),
 		m:      m,
-		client: NewClient(Options{Mirrors: []Mirror{{From: "https://cloud-images.ubuntu.com/", To: m.URL + "/ubuntu/"}}, Retries: -1}),
+		opts:   opts,
+		client: httpclient.NewClient(opts),
 	}
 }
 
@@ -62,7 +66,7 @@ func (w *signedWorld) image(t *testing.T, mode, sigFile string, keys ...*pgptest
 func (w *signedWorld) crawl(t *testing.T, img source.Image, known Known) (Outcome, []string) {
 	t.Helper()
 	w.m.ResetCounts()
-	w.client = NewClient(w.client.opts)
+	w.client = httpclient.NewClient(w.opts)
 	out := Crawl(context.Background(), w.client, []source.Image{img}, map[string]Known{img.Name: known}, 1, nil)
 	var reqs []string
 	for _, r := range w.m.Requests() {

@@ -13,6 +13,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/checksum"
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/natsort"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/upstream"
@@ -223,12 +225,12 @@ var usualSums = []string{"SHA256SUMS", "SHA512SUMS", "CHECKSUM", "{file}.sha256"
 // checksum confirms the recorded checksum in the build's own checksum file,
 // through its signature where the source has keys.
 func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, raw, name string, img source.Image, described bool, sigNote string) {
-	algo, hex, _ := strings.Cut(strings.TrimSpace(ver.Checksum), ":")
-	a := upstream.Algorithm(algo)
-	if (a != upstream.SHA256 && a != upstream.SHA512) || len(hex) != a.HexLen() || strings.ToLower(hex) != hex {
+	recorded, err := checksum.ParseDigest(strings.TrimSpace(ver.Checksum))
+	if err != nil || (recorded.Algorithm != checksum.SHA256 && recorded.Algorithm != checksum.SHA512) {
 		t.fail("checksum %q: want sha256:<lowercase hex> or sha512:<lowercase hex>", ver.Checksum)
 		return
 	}
+	algo, hex := recorded.Algorithm, recorded.Hex
 	dir := raw[:strings.LastIndex(raw, "/")+1]
 	type candidate struct {
 		url    string
@@ -249,7 +251,7 @@ func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, r
 	var tried []string
 	for _, c := range cands {
 		resp, err := v.f.Get(ctx, c.url)
-		var herr *upstream.HTTPError
+		var herr *httpclient.HTTPError
 		if errors.As(err, &herr) && (herr.Status == http.StatusNotFound || herr.Status == http.StatusGone || herr.Status == http.StatusForbidden) {
 			tried = append(tried, baseName(c.url))
 			continue
@@ -258,7 +260,7 @@ func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, r
 			t.unchecked(true, "checksum not checked: %v", err)
 			return
 		}
-		var sums *upstream.Sums
+		var sums *checksum.Sums
 		verified := false
 		if c.signed {
 			sums, verified, err = upstream.BuildChecksums(ctx, v.f, img, c.url)
@@ -267,14 +269,14 @@ func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, r
 				return
 			}
 		} else {
-			sums, err = upstream.ParseChecksums(strings.NewReader(string(resp.Body)))
+			sums, err = checksum.Parse(strings.NewReader(string(resp.Body)))
 			if err != nil {
 				tried = append(tried, baseName(c.url)+" (not a checksum file)")
 				continue
 			}
 		}
-		got, err := sums.Find(name, a)
-		if errors.Is(err, upstream.ErrNotListed) {
+		got, err := sums.Find(name, algo)
+		if errors.Is(err, checksum.ErrNotListed) {
 			tried = append(tried, baseName(c.url)+" (does not list "+name+")")
 			continue
 		}
@@ -351,7 +353,7 @@ func nameDate(p string) (time.Time, bool) {
 
 // buildDate compares build_date with the build: the date its name carries,
 // else its Last-Modified, within a day.
-func (v *verifier) buildDate(t *task, ver catalog.Version, u *url.URL, head *upstream.Response) {
+func (v *verifier) buildDate(t *task, ver catalog.Version, u *url.URL, head *httpclient.Response) {
 	d, ok := day(ver.BuildDate)
 	if !ok {
 		t.badDate = true
@@ -382,7 +384,7 @@ func (v *verifier) buildDate(t *task, ver catalog.Version, u *url.URL, head *ups
 }
 
 // mirror checks mirror_url: HEAD 200 and the same size as url.
-func (v *verifier) mirror(ctx context.Context, t *task, ver catalog.Version, head *upstream.Response) {
+func (v *verifier) mirror(ctx context.Context, t *task, ver catalog.Version, head *httpclient.Response) {
 	var m string
 	for _, f := range ver.Extra {
 		if f.Key == "mirror_url" {

@@ -114,7 +114,7 @@ type Options struct {
 	// Signatures overrides every source's signature setting when set
 	// (required, optional, off).
 	Signatures string
-	// Fetcher makes every request; an *upstream.Client shares one fetch
+	// Fetcher makes every request; a *httpclient.Client shares one request
 	// per URL and keeps to its per-host limit.
 	Fetcher upstream.Fetcher
 	// SkipMirror leaves mirror_url unchecked (mirrors filled after merging).

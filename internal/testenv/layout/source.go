@@ -39,9 +39,9 @@ func Source(m *mirror.Server, img source.Image, builds []string) error {
 		}
 		DebianArches(m, u.Path, archSiblings(strings.TrimSuffix(up.Filename, ".qcow2")), debBuilds, "")
 	case "alias-checksum", "alias-checksum-minor", "alias-sidecar", "alias-sidecar-minor", "pattern", "fedora":
-		return sourceA(m, img, builds)
+		return sourceRedHat(m, img, builds)
 	case "opensuse", "arch", "flatcar", "alpine", "cirros":
-		return sourceB(m, img, builds)
+		return sourceIndependent(m, img, builds)
 	default:
 		return fmt.Errorf("layout: no layout for type %q (%s)", img.Type, img.Name)
 	}

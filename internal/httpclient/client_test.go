@@ -1,4 +1,4 @@
-package upstream
+package httpclient
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,39 +16,8 @@ import (
 	"time"
 
 	"github.com/osism/image-crawler/internal/testenv/mirror"
+	"github.com/osism/image-crawler/internal/testenv/recorder"
 )
-
-// recorder is an httptest server that counts what reaches it.
-type recorder struct {
-	*httptest.Server
-	mu       sync.Mutex
-	requests []string // "METHOD /path"
-}
-
-func newRecorder(t *testing.T, h http.HandlerFunc) *recorder {
-	t.Helper()
-	rec := &recorder{}
-	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec.mu.Lock()
-		rec.requests = append(rec.requests, r.Method+" "+r.URL.Path)
-		rec.mu.Unlock()
-		h(w, r)
-	}))
-	t.Cleanup(rec.Close)
-	return rec
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.requests)
-}
-
-func (r *recorder) seen() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.requests...)
-}
 
 // testClient keeps back-offs tiny so retry tests stay fast.
 func testClient(o Options) *Client {
@@ -65,7 +33,7 @@ func TestClientSendsUserAgent(t *testing.T) {
 		{"", "image-crawler"},
 	} {
 		var got atomic.Value
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 			got.Store(r.Header.Get("User-Agent"))
 		})
 		c := testClient(Options{UserAgent: tc.set})
@@ -146,10 +114,10 @@ func TestClientRewriteLongestPrefixAtBoundary(t *testing.T) {
 }
 
 func TestClientMirror(t *testing.T) {
-	all := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	all := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "all:"+r.URL.Path)
 	})
-	releases := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	releases := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/missing") {
 			http.NotFound(w, r)
 			return
@@ -227,7 +195,7 @@ func TestClientRetries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var n atomic.Int32
-			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 				i := int(n.Add(1)) - 1
 				w.WriteHeader(tc.statuses[min(i, len(tc.statuses)-1)])
 				fmt.Fprint(w, "answer")
@@ -250,7 +218,7 @@ func TestClientRetries(t *testing.T) {
 					t.Errorf("HTTPError = %+v", herr)
 				}
 			}
-			if got := srv.count(); got != tc.wantReqs {
+			if got := srv.Count(); got != tc.wantReqs {
 				t.Errorf("server saw %d requests, want %d", got, tc.wantReqs)
 			}
 			st := c.Stats()
@@ -287,7 +255,7 @@ func TestClientHonoursRetryAfter(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var n atomic.Int32
-			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 				if n.Add(1) == 1 {
 					w.Header().Set("Retry-After", tc.header)
 					w.WriteHeader(http.StatusTooManyRequests)
@@ -304,15 +272,15 @@ func TestClientHonoursRetryAfter(t *testing.T) {
 			if len(rec.d) != 1 || rec.d[0] != tc.want {
 				t.Errorf("waited %v, want [%v]", rec.d, tc.want)
 			}
-			if srv.count() != 2 {
-				t.Errorf("server saw %d requests, want 2", srv.count())
+			if srv.Count() != 2 {
+				t.Errorf("server saw %d requests, want 2", srv.Count())
 			}
 		})
 	}
 }
 
 func TestClientBackoffDoublesWithJitter(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
 	c := NewClient(Options{Backoff: 3 * time.Second, Retries: 4})
@@ -334,7 +302,7 @@ func TestClientBackoffDoublesWithJitter(t *testing.T) {
 }
 
 func TestClientCancelAbortsBackoff(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
 	c := NewClient(Options{Backoff: time.Hour, Retries: 3})
@@ -355,13 +323,13 @@ func TestClientCancelAbortsBackoff(t *testing.T) {
 	if !strings.HasPrefix(err.Error(), "GET "+srv.URL+"/x: ") {
 		t.Errorf("error %q does not name the request", err)
 	}
-	if srv.count() != 1 {
-		t.Errorf("server saw %d requests, want 1", srv.count())
+	if srv.Count() != 1 {
+		t.Errorf("server saw %d requests, want 1", srv.Count())
 	}
 }
 
 func TestClientTimesOutStalledBody(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "10")
 		w.WriteHeader(http.StatusOK)
 		w.(http.Flusher).Flush()
@@ -380,8 +348,8 @@ func TestClientTimesOutStalledBody(t *testing.T) {
 	if st := c.Stats(); st.Requests != 2 || st.Retries != 1 {
 		t.Errorf("Stats = %+v, want 2 attempts (timeouts are retried)", st)
 	}
-	if srv.count() > 2 {
-		t.Errorf("server saw %d requests, want at most 2", srv.count())
+	if srv.Count() > 2 {
+		t.Errorf("server saw %d requests, want at most 2", srv.Count())
 	}
 }
 
@@ -414,7 +382,7 @@ func (c *expiringCtx) Err() error {
 func TestClientParentDeadlineIsNotRetried(t *testing.T) {
 	ctx := newExpiringCtx()
 	t.Cleanup(ctx.expire)
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		ctx.expire() // the run's deadline passes while the server holds the request
 		<-r.Context().Done()
 	})
@@ -423,8 +391,8 @@ func TestClientParentDeadlineIsNotRetried(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want context.DeadlineExceeded", err)
 	}
-	if srv.count() != 1 {
-		t.Errorf("server saw %d requests, want 1", srv.count())
+	if srv.Count() != 1 {
+		t.Errorf("server saw %d requests, want 1", srv.Count())
 	}
 	if st := c.Stats(); st.Requests != 1 || st.Retries != 0 {
 		t.Errorf("Stats = %+v, want 1 attempt and no retry", st)
@@ -432,7 +400,7 @@ func TestClientParentDeadlineIsNotRetried(t *testing.T) {
 }
 
 func TestClientRedirects(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
 		case p == "/old":
 			http.Redirect(w, r, "/new", http.StatusFound)
@@ -470,7 +438,7 @@ func TestClientRedirects(t *testing.T) {
 		{"/chain/0", "more than 3 redirects", 4},
 		{"/ftp", `unsupported scheme "ftp"`, 1},
 	} {
-		before := srv.count()
+		before := srv.Count()
 		_, err := c.Get(t.Context(), srv.URL+tc.path)
 		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 			t.Errorf("GET %s: error = %v, want %q", tc.path, err, tc.wantErr)
@@ -479,14 +447,14 @@ func TestClientRedirects(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), "GET "+srv.URL+tc.path+": ") {
 			t.Errorf("error %q does not start with the request", err)
 		}
-		if got := srv.count() - before; got != tc.wantReqs {
+		if got := srv.Count() - before; got != tc.wantReqs {
 			t.Errorf("GET %s: server saw %d requests, want %d (redirect errors are not retried)", tc.path, got, tc.wantReqs)
 		}
 	}
 }
 
 func TestClientBodyCap(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		size, _ := strconv.Atoi(r.URL.Query().Get("size"))
 		body := bytes.Repeat([]byte("x"), size)
 		if r.URL.Query().Get("chunked") != "" {
@@ -511,7 +479,7 @@ func TestClientBodyCap(t *testing.T) {
 		{"size=11&chunked=1", true},
 		{"size=100000&chunked=1", true},
 	} {
-		before := srv.count()
+		before := srv.Count()
 		resp, err := c.Get(t.Context(), srv.URL+"/f?"+tc.query)
 		switch {
 		case tc.tooBig && (err == nil || !strings.Contains(err.Error(), "body exceeds 10 bytes")):
@@ -521,7 +489,7 @@ func TestClientBodyCap(t *testing.T) {
 		case !tc.tooBig && (len(resp.Body) != 10 || resp.ContentLength != 10):
 			t.Errorf("%s: got %d bytes, ContentLength %d", tc.query, len(resp.Body), resp.ContentLength)
 		}
-		if got := srv.count() - before; got != 1 {
+		if got := srv.Count() - before; got != 1 {
 			t.Errorf("%s: server saw %d requests, want 1", tc.query, got)
 		}
 	}
@@ -537,7 +505,7 @@ func truncate(w http.ResponseWriter) {
 
 func TestClientTruncatedBody(t *testing.T) {
 	t.Run("always", func(t *testing.T) {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) { truncate(w) })
+		srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) { truncate(w) })
 		c := testClient(Options{Retries: 2})
 		_, err := c.Get(t.Context(), srv.URL+"/cut")
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -546,13 +514,13 @@ func TestClientTruncatedBody(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), "GET "+srv.URL+"/cut: ") {
 			t.Errorf("error text %q", err)
 		}
-		if srv.count() != 3 {
-			t.Errorf("server saw %d requests, want 3", srv.count())
+		if srv.Count() != 3 {
+			t.Errorf("server saw %d requests, want 3", srv.Count())
 		}
 	})
 	t.Run("once", func(t *testing.T) {
 		var n atomic.Int32
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 			if n.Add(1) == 1 {
 				truncate(w)
 			}
@@ -566,14 +534,14 @@ func TestClientTruncatedBody(t *testing.T) {
 		if len(resp.Body) != 100 || resp.Body[0] != 'y' {
 			t.Errorf("got %q", resp.Body)
 		}
-		if srv.count() != 2 {
-			t.Errorf("server saw %d requests, want 2", srv.count())
+		if srv.Count() != 2 {
+			t.Errorf("server saw %d requests, want 2", srv.Count())
 		}
 	})
 }
 
 func TestClientConnectionDropped(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			t.Error(err)
@@ -586,13 +554,13 @@ func TestClientConnectionDropped(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "GET "+srv.URL+"/reset: ") {
 		t.Fatalf("error = %v", err)
 	}
-	if srv.count() < 2 {
-		t.Errorf("server saw %d requests, want the drop retried", srv.count())
+	if srv.Count() < 2 {
+		t.Errorf("server saw %d requests, want the drop retried", srv.Count())
 	}
 }
 
 func TestClientSharesOneRequest(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/missing" {
 			http.NotFound(w, r)
 			return
@@ -642,7 +610,7 @@ func TestClientSharesOneRequest(t *testing.T) {
 		}
 	}
 	want := []string{"GET /SHA256SUMS", "GET /missing", "HEAD /SHA256SUMS"}
-	if got := srv.seen(); strings.Join(got, ",") != strings.Join(want, ",") {
+	if got := srv.Seen(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("requests on the wire = %v, want %v", got, want)
 	}
 	if st := c.Stats(); st.Requests != 3 || st.Gets != 2 || st.Heads != 1 {
@@ -655,7 +623,7 @@ func TestClientSharesOneRequest(t *testing.T) {
 func TestClientCancelledLeaderDoesNotPoison(t *testing.T) {
 	first := make(chan struct{})
 	var n atomic.Int32
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
 			close(first)
 			<-r.Context().Done()
@@ -689,8 +657,8 @@ func TestClientCancelledLeaderDoesNotPoison(t *testing.T) {
 	if resp, err := c.Get(t.Context(), srv.URL+"/x"); err != nil || string(resp.Body) != "ok" {
 		t.Errorf("later call: %v", err)
 	}
-	if srv.count() != 2 {
-		t.Errorf("server saw %d requests, want 2", srv.count())
+	if srv.Count() != 2 {
+		t.Errorf("server saw %d requests, want 2", srv.Count())
 	}
 }
 
@@ -698,7 +666,7 @@ func TestClientPerHostLimit(t *testing.T) {
 	var inFlight, maxInFlight atomic.Int32
 	twoIn := make(chan struct{})
 	var once sync.Once
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
 		for {
@@ -731,15 +699,15 @@ func TestClientPerHostLimit(t *testing.T) {
 	if got := maxInFlight.Load(); got != 2 {
 		t.Errorf("server saw up to %d requests at once, want 2", got)
 	}
-	if srv.count() != 8 {
-		t.Errorf("server saw %d requests, want 8", srv.count())
+	if srv.Count() != 8 {
+		t.Errorf("server saw %d requests, want 8", srv.Count())
 	}
 }
 
 func TestClientPerHostLimitIsPerHost(t *testing.T) {
 	aArrived, bArrived := make(chan struct{}), make(chan struct{})
-	b := newRecorder(t, func(w http.ResponseWriter, r *http.Request) { close(bArrived) })
-	a := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	b := recorder.New(t, func(w http.ResponseWriter, r *http.Request) { close(bArrived) })
+	a := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		close(aArrived)
 		// With one global slot, B's request could never start while A waits.
 		select {
@@ -776,7 +744,7 @@ func TestClientLastModified(t *testing.T) {
 		{"", time.Time{}},
 		{"yesterday", time.Time{}},
 	} {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 			if tc.header != "" {
 				w.Header().Set("Last-Modified", tc.header)
 			}
@@ -825,7 +793,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestClientStatsAndLog(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := recorder.New(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/flaky" && len(r.URL.Query()) == 0 {
 			http.Redirect(w, r, "/flaky?moved=1", http.StatusFound)
 			return

@@ -5,34 +5,35 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/httpclient"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
-// hostB is a test mirror standing in for one real host: everything under
-// from is fetched from the mirror's prefix.
-type hostB struct {
-	m       *mirror.Server
-	mirrors []Mirror
-	client  *Client // for tests that make several requests in one run
+// mirroredHost is a test mirror standing in for one real host: every URL
+// under from is fetched from the mirror's prefix, as --mirror does.
+type mirroredHost struct {
+	m      *mirror.Server
+	opts   httpclient.Options // what a cold client is made of
+	client *httpclient.Client // for tests that make several requests in one run
 }
 
-// newHostB serves the real host from (e.g. "https://download.opensuse.org/")
+// newMirroredHost serves the real host from (e.g. "https://download.opensuse.org/")
 // from the prefix path of a new test mirror.
-func newHostB(t *testing.T, from, prefix string) *hostB {
+func newMirroredHost(t *testing.T, from, prefix string) *mirroredHost {
 	t.Helper()
 	m := mirror.New(t)
-	mirrors := []Mirror{{From: from, To: m.URL + prefix}}
-	return &hostB{m: m, mirrors: mirrors, client: testClient(Options{Mirrors: mirrors})}
+	opts := httpclient.Options{Mirrors: []httpclient.Mirror{{From: from, To: m.URL + prefix}}}
+	return &mirroredHost{m: m, opts: opts, client: testClient(opts)}
 }
 
 // resolve runs the strategy of img's type once, as a run of the crawler
 // does (with a client of its own, so nothing is remembered from earlier
 // calls), and returns its result and the requests it made ("GET /path").
-func (h *hostB) resolve(t *testing.T, img source.Image, known Known) (Result, []string, error) {
+func (h *mirroredHost) resolve(t *testing.T, img source.Image, known Known) (Result, []string, error) {
 	t.Helper()
 	h.m.ResetCounts()
-	s, err := NewStrategy(img.Type, testClient(Options{Mirrors: h.mirrors}))
+	s, err := NewStrategy(img.Type, testClient(h.opts))
 	if err != nil {
 		t.Fatal(err)
 	}

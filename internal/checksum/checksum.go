@@ -1,4 +1,7 @@
-package upstream
+// Package checksum reads the checksum files distributions publish (GNU, BSD
+// tagged, sectioned, clear-signed) and holds the "algo:hex" digest the
+// catalog records. It knows nothing of distributions or of HTTP.
+package checksum
 
 import (
 	"bufio"
@@ -107,7 +110,7 @@ var ErrNotListed = errors.New("not listed in checksum file")
 // served by mistake) from being buffered whole.
 const maxChecksumLine = 64 << 10
 
-// ParseChecksums reads a checksum file as a stream (bufio with a line-length cap), never holding more than the entries.
+// Parse reads a checksum file as a stream (bufio with a line-length cap), never holding more than the entries.
 //
 // It is tolerant in form and strict in content. Accepted: GNU lines
 // ("hex  name", "hex *name", "hex name", and "\hex  name" with escaped names),
@@ -120,7 +123,7 @@ const maxChecksumLine = 64 << 10
 // = ..") are skipped. A digest of the wrong length or with a non-hex digit, a
 // line of no known shape, text outside the signed part of a clear-signed file,
 // and a file with no digests are errors that name the line.
-func ParseChecksums(r io.Reader) (*Sums, error) {
+func Parse(r io.Reader) (*Sums, error) {
 	p := checksumParser{sums: &Sums{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxChecksumLine)

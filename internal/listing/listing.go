@@ -1,4 +1,7 @@
-package upstream
+// Package listing reads the directory listings mirrors serve (Apache,
+// nginx, MirrorCache JSON), keeping only links to direct children of the
+// listed directory. It knows nothing of distributions or of HTTP.
+package listing
 
 import (
 	"bufio"
@@ -26,7 +29,7 @@ type Entry struct {
 // short; a single token this large means the body is not a directory listing.
 const maxListingToken = 1 << 20
 
-// ParseListing reads an HTML directory listing (Apache FancyIndexing, Apache
+// Parse reads an HTML directory listing (Apache FancyIndexing, Apache
 // HTMLTable, nginx autoindex) or a MirrorCache `?jsontable` JSON document
 // ({"data":[{"name":..,"mtime":..,"size":..}]}, names of dirs end in "/")
 // from r, where base is the URL the listing was fetched from (a directory URL
@@ -44,21 +47,21 @@ const maxListingToken = 1 << 20
 // Entries keep listing order; a name seen twice keeps its first entry. A body
 // with no such links (an error page, a checksum file) yields no entries and no
 // error; a JSON body that is not well-formed is an error.
-func ParseListing(r io.Reader, base *url.URL) ([]Entry, error) {
-	return ParseListingFunc(r, base, nil)
+func Parse(r io.Reader, base *url.URL) ([]Entry, error) {
+	return ParseFunc(r, base, nil)
 }
 
-// MaxListingEntries is the most entries one listing may yield (after keep):
+// MaxEntries is the most entries one listing may yield (after keep):
 // real listings hold tens to a few thousand. More is a hostile or broken
 // mirror, refused rather than held in memory.
-const MaxListingEntries = 20_000
+const MaxEntries = 20_000
 
-// ParseListingFunc is ParseListing keeping only the entries keep accepts (nil
+// ParseFunc is Parse keeping only the entries keep accepts (nil
 // keeps all). Entries are filtered as the listing streams by, before any is
 // stored, so a listing of 300,000 links costs the memory of the few a
-// strategy can use (docs/security.md). More than MaxListingEntries kept
+// strategy can use (docs/security.md). More than MaxEntries kept
 // entries is an error.
-func ParseListingFunc(r io.Reader, base *url.URL, keep func(name string, dir bool) bool) ([]Entry, error) {
+func ParseFunc(r io.Reader, base *url.URL, keep func(name string, dir bool) bool) ([]Entry, error) {
 	dir, err := listingDir(base)
 	if err != nil {
 		return nil, err
@@ -254,8 +257,8 @@ func (c *collector) add(href string) {
 }
 
 func (c *collector) append(e Entry) {
-	if len(c.entries) == MaxListingEntries {
-		c.err = fmt.Errorf("listing has more than %d entries: not a listing the crawler reads", MaxListingEntries)
+	if len(c.entries) == MaxEntries {
+		c.err = fmt.Errorf("listing has more than %d entries: not a listing the crawler reads", MaxEntries)
 		return
 	}
 	c.entries = append(c.entries, e)

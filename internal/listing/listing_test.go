@@ -1,4 +1,4 @@
-package upstream
+package listing
 
 import (
 	"bytes"
@@ -48,9 +48,9 @@ func parseListingFile(t *testing.T, name string) []Entry {
 	}
 	defer f.Close()
 	base := mustURL(t, listingFixtures[name])
-	entries, err := ParseListing(f, base)
+	entries, err := Parse(f, base)
 	if err != nil {
-		t.Fatalf("ParseListing(%s): %v", name, err)
+		t.Fatalf("Parse(%s): %v", name, err)
 	}
 	checkEntries(t, base, entries)
 	return entries
@@ -307,9 +307,9 @@ func TestParseListingHrefs(t *testing.T) {
 		t.Run(tt.href, func(t *testing.T) {
 			t.Parallel()
 			b := mustURL(t, base)
-			got, err := ParseListing(strings.NewReader(listingOf(tt.href)), b)
+			got, err := Parse(strings.NewReader(listingOf(tt.href)), b)
 			if err != nil {
-				t.Fatalf("ParseListing: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			checkEntries(t, b, got)
 			if tt.name == "" {
@@ -332,7 +332,7 @@ func TestParseListingOrderAndDuplicates(t *testing.T) {
 	t.Parallel()
 	base := mustURL(t, "https://mirror.example.org/pub/")
 	body := listingOf("c/", "a.img", "b.img", "a.img", "c", "a%2Eimg", "/pub/b.img", "d%20e", "d e")
-	got, err := ParseListing(strings.NewReader(body), base)
+	got, err := Parse(strings.NewReader(body), base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,9 +378,9 @@ func TestParseListingHTMLForms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ParseListing(strings.NewReader(tt.body), base)
+			got, err := Parse(strings.NewReader(tt.body), base)
 			if err != nil {
-				t.Fatalf("ParseListing: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			checkEntries(t, base, got)
 			if !slices.Equal(names(got), tt.want) {
@@ -420,7 +420,7 @@ func TestParseListingJSONTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ParseListing(strings.NewReader(tt.body), base)
+			got, err := Parse(strings.NewReader(tt.body), base)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
@@ -428,7 +428,7 @@ func TestParseListingJSONTable(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseListing: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			checkEntries(t, base, got)
 			var gotNames []string
@@ -469,7 +469,7 @@ func TestParseListingErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ParseListing(tt.r, tt.base)
+			got, err := Parse(tt.r, tt.base)
 			if err == nil {
 				t.Fatalf("got %+v, want an error", got)
 			}
@@ -524,8 +524,27 @@ func TestPlainSegmentMatchesResolve(t *testing.T) {
 		}
 	}
 	// A base with dot segments is listed like its normalised form.
-	got, err := ParseListing(strings.NewReader(listingOf("x.img", "/a/c/y.img")), mustURL(t, "https://mirror.example.org/a/./b/../c/"))
+	got, err := Parse(strings.NewReader(listingOf("x.img", "/a/c/y.img")), mustURL(t, "https://mirror.example.org/a/./b/../c/"))
 	if err != nil || !slices.Equal(names(got), []string{"x.img", "y.img"}) || got[0].URL.String() != "https://mirror.example.org/a/c/x.img" {
 		t.Errorf("got %+v, %v", got, err)
+	}
+}
+
+// Only the entries keep accepts are stored, and a listing that yields more
+// than MaxEntries is refused, however large it is.
+func TestParseListingFuncBounds(t *testing.T) {
+	base, _ := url.Parse("https://example.org/d/")
+	hrefs := []string{"release-20260705/"}
+	for i := range MaxEntries + 1 {
+		hrefs = append(hrefs, fmt.Sprintf("x%07d/", i))
+	}
+	body := []byte(listingOf(hrefs...))
+	keep := func(name string, dir bool) bool { return dir && strings.HasPrefix(name, "release-") }
+	es, err := ParseFunc(bytes.NewReader(body), base, keep)
+	if err != nil || len(es) != 1 || es[0].Name != "release-20260705" {
+		t.Fatalf("%v %+v", err, es)
+	}
+	if _, err := Parse(bytes.NewReader(body), base); err == nil || !strings.Contains(err.Error(), "more than 20000 entries") {
+		t.Fatalf("error %v", err)
 	}
 }

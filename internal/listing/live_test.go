@@ -1,4 +1,4 @@
-package upstream
+package listing
 
 import (
 	"context"
@@ -99,7 +99,7 @@ func checkLiveListing(t *testing.T, dir string, files, dirs []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := ParseListing(strings.NewReader(body), base)
+	entries, err := Parse(strings.NewReader(body), base)
 	if err != nil {
 		t.Fatalf("parse %s: %v", dir, err)
 	}

@@ -10,11 +10,12 @@ import (
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
-// sourceB lays out an openSUSE, Arch, Flatcar, Alpine or CirrOS image of a
-// sources file for Source. builds are dates (YYYYMMDD), oldest first; each
+// sourceIndependent lays out an image of a distribution with a strategy of
+// its own (openSUSE, Arch, Flatcar, Alpine, CirrOS) of a sources file for
+// Source. builds are dates (YYYYMMDD), oldest first; each
 // becomes a build the way that distribution names one (openSUSE 19.100,
 // Arch 20260705.550001, Flatcar 4401.2.1, Alpine <branch>.2, CirrOS 0.6.3).
-func sourceB(m *mirror.Server, img source.Image, builds []string) error {
+func sourceIndependent(m *mirror.Server, img source.Image, builds []string) error {
 	u, err := url.Parse(img.Upstream.URL)
 	if err != nil {
 		return err

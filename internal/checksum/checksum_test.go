@@ -1,4 +1,4 @@
-package upstream
+package checksum
 
 import (
 	"errors"
@@ -17,9 +17,9 @@ func parseChecksumFile(t *testing.T, name string) *Sums {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sums, err := ParseChecksums(f)
+	sums, err := Parse(f)
 	if err != nil {
-		t.Fatalf("ParseChecksums(%s): %v", name, err)
+		t.Fatalf("Parse(%s): %v", name, err)
 	}
 	checkSums(t, sums)
 	return sums
@@ -230,9 +230,9 @@ func TestParseChecksumsForms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := ParseChecksums(strings.NewReader(tt.body))
+			s, err := Parse(strings.NewReader(tt.body))
 			if err != nil {
-				t.Fatalf("ParseChecksums: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			checkSums(t, s)
 			if s.ClearSigned != tt.clearSigned {
@@ -301,9 +301,9 @@ func TestParseChecksumsErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := ParseChecksums(strings.NewReader(tt.body))
+			s, err := Parse(strings.NewReader(tt.body))
 			if err == nil {
-				t.Fatalf("ParseChecksums = %+v, want an error containing %q", s, tt.want)
+				t.Fatalf("Parse = %+v, want an error containing %q", s, tt.want)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %q\nwant it to contain %q", err, tt.want)
@@ -319,7 +319,7 @@ func TestParseChecksumsReadError(t *testing.T) {
 	t.Parallel()
 	errRead := errors.New("unexpected EOF from mirror")
 	r := io.MultiReader(strings.NewReader(hexOf('a', 64)+"  x.img\n"), iotest.ErrReader(errRead))
-	if _, err := ParseChecksums(r); !errors.Is(err, errRead) {
+	if _, err := Parse(r); !errors.Is(err, errRead) {
 		t.Errorf("err = %v, want one wrapping %v", err, errRead)
 	}
 }
@@ -359,7 +359,7 @@ func TestParseAlgorithm(t *testing.T) {
 func TestFindErrors(t *testing.T) {
 	t.Parallel()
 	h64 := hexOf('a', 64)
-	s, err := ParseChecksums(strings.NewReader(hexOf('c', 32) + "  x.img\n" + hexOf('d', 40) + "  x.img\n" + h64 + "  x.img.manifest\n"))
+	s, err := Parse(strings.NewReader(hexOf('c', 32) + "  x.img\n" + hexOf('d', 40) + "  x.img\n" + h64 + "  x.img.manifest\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,9 +388,9 @@ func TestParseChecksumsAmbiguous(t *testing.T) {
 		"SHA256 (x.img) = " + h('a') + "\n" + h('b') + " *./x.img\n",
 		h('a') + "  y.img\n" + h('c') + "  x.img\n# later\n" + h('d') + "  x.img\n",
 	} {
-		_, err := ParseChecksums(strings.NewReader(body))
+		_, err := Parse(strings.NewReader(body))
 		if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), `"x.img"`) || !strings.Contains(err.Error(), "line") {
-			t.Errorf("ParseChecksums(%q) = %v, want ErrAmbiguous naming x.img and its lines", body, err)
+			t.Errorf("Parse(%q) = %v, want ErrAmbiguous naming x.img and its lines", body, err)
 		}
 	}
 }

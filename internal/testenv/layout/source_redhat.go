@@ -10,12 +10,15 @@ import (
 	"github.com/osism/image-crawler/internal/testenv/mirror"
 )
 
-// sourceA lays out an AlmaLinux, Rocky, CentOS Stream or Fedora image of a
-// sources file (or one upstream.Follow made of a catalog entry) for Source. builds are dates (YYYYMMDD), oldest first; each
-// becomes a build identifier the way that distribution writes one. The
-// layout follows the host, as the real mirrors differ by host and not by
-// the source's type (AlmaLinux and CentOS Stream share one).
-func sourceA(m *mirror.Server, img source.Image, builds []string) error {
+// sourceRedHat lays out an image of the Red Hat family (AlmaLinux, Rocky,
+// CentOS Stream, Fedora) of a sources file, or one upstream.Follow made of a
+// catalog entry, for Source: the types that read a CHECKSUM file
+// (alias-checksum, alias-sidecar, pattern, fedora). builds are dates
+// (YYYYMMDD), oldest first; each becomes a build identifier the way that
+// distribution writes one. The layout follows the host, as the real mirrors
+// differ by host and not by the source's type (AlmaLinux and CentOS Stream
+// share one).
+func sourceRedHat(m *mirror.Server, img source.Image, builds []string) error {
 	u, err := url.Parse(img.Upstream.URL)
 	if err != nil {
 		return err

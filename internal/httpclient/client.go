@@ -1,4 +1,9 @@
-package upstream
+// Package httpclient is the one HTTP client every upstream request goes
+// through: timeouts, body caps, bounded retries with back-off, the redirect
+// policy, --mirror rewriting, a per-host limit and a per-run cache, so that a
+// file several images share is fetched once (docs/security.md,
+// docs/reference.md).
+package httpclient
 
 import (
 	"context"
