@@ -236,7 +236,7 @@ func clip(s string) string {
 // the issue when something needs a person, edits it while it does, and
 // closes it when nothing does. It also sets the exit status rules of
 // DashboardStatus on the outcome.
-func (g *gitWorkspace) dashboard(ctx context.Context, o *Options, out *Outcome, gh *forge.Client, prs []report.PullRequest) error {
+func (g *gitWorkspace) dashboard(ctx context.Context, o *Options, out *Outcome, gh forge.Forge, prs []report.PullRequest) error {
 	if !o.Dashboard || gh == nil {
 		return nil
 	}

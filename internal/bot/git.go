@@ -8,6 +8,7 @@ import (
 
 	"github.com/osism/image-crawler/internal/buildinfo"
 	"github.com/osism/image-crawler/internal/forge"
+	"github.com/osism/image-crawler/internal/forge/github"
 	"github.com/osism/image-crawler/internal/gitrepo"
 	"github.com/osism/image-crawler/internal/redact"
 	"github.com/osism/image-crawler/internal/report"
@@ -28,15 +29,15 @@ type gitWorkspace struct {
 	repo   *gitrepo.Repo
 	ghRepo forge.Repo
 	hasGH  bool
-	gh     *forge.Client // made by client
+	gh     forge.Forge // made by client
 }
 
 // client is the workspace's GitHub client, made on first use.
-func (g *gitWorkspace) client(o *Options) (*forge.Client, error) {
+func (g *gitWorkspace) client(o *Options) (forge.Forge, error) {
 	if g.gh != nil {
 		return g.gh, nil
 	}
-	c, err := forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent(), HTTPClient: o.httpClient()})
+	c, err := github.New(github.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent(), HTTPClient: o.httpClient()})
 	if err != nil {
 		return nil, &UsageError{fmt.Errorf("--github-api-url: %w", err)}
 	}
@@ -52,7 +53,7 @@ func openGit(ctx context.Context, o *Options) (workspace, error) {
 			return nil, &UsageError{fmt.Errorf("--repo: %w", err)}
 		}
 		ws.ghRepo, ws.hasGH = r, true
-	} else if r, ok := forge.RepoFromURL(o.Catalog); ok {
+	} else if r, ok := github.RepoFromURL(o.Catalog); ok {
 		ws.ghRepo, ws.hasGH = r, true
 	}
 	if !ws.hasGH && !o.DryRun {
@@ -165,7 +166,7 @@ type publish struct {
 	base   string
 	bot    gitrepo.Identity
 	state  gitrepo.BranchState // the bot's branch as read at the start: the lease
-	gh     *forge.Client       // nil without a GitHub repository (dry runs of other URLs)
+	gh     forge.Forge       // nil without a GitHub repository (dry runs of other URLs)
 	pr     *forge.PullRequest  // the open pull request, or nil
 	result *report.PullRequest
 	tree   string // the tree of the bot's commit
@@ -372,7 +373,7 @@ func opFor(changed bool) string {
 // everything: an open pull request has become moot and is closed, and the
 // bot's branch deleted. When some images failed, nothing is known about them,
 // so the pull request is left as it is.
-func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Outcome, gh *forge.Client, pr *forge.PullRequest, state gitrepo.BranchState, result *report.PullRequest) error {
+func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Outcome, gh forge.Forge, pr *forge.PullRequest, state gitrepo.BranchState, result *report.PullRequest) error {
 	if len(out.Report.Failures) > 0 || (pr == nil && !state.Exists) {
 		return nil
 	}
