@@ -109,7 +109,7 @@ func (g *Git) newPublish(o *config, out *Proposal) *publish {
 	p := &publish{g: g, o: o, out: out, base: g.repo.Base(),
 		bot: gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}}
 	if o.SignCommits {
-		// GitHub commits; the bot is the author (see gitrepo.committedBy).
+		// The forge commits; the bot is the author (see gitrepo.committedBy).
 		p.bot = gitrepo.Identity{Name: o.Author.Name, Email: o.Author.Email}
 	}
 	return p
@@ -352,7 +352,7 @@ func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
 // applyExtras requests the reviewers and sets the assignees and milestone
 // when the pull request was opened or its branch got a new commit, so that
 // reviewers are asked again for new content but an unchanged run writes
-// nothing. GitHub's refusals of names are warnings.
+// nothing. The forge's refusals of names are warnings.
 func (p *publish) applyExtras(ctx context.Context, pushed bool) error {
 	o := p.o
 	x := forge.Extras{Reviewers: o.Reviewers, TeamReviewers: o.TeamReviewers, Assignees: o.Assignees, Milestone: o.Milestone}

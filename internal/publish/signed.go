@@ -9,8 +9,8 @@ import (
 )
 
 // pushSigned is push for --sign-commits: the same commit the clone holds
-// (same parent, same files, same message) is made again through GitHub's
-// git data API, which signs it, and the branch is moved to it under the
+// (same parent, same files, same message) is made again through the forge's
+// API (GitHub's git data API), which signs it, and the branch is moved to it under the
 // lease read at the start. Errors for a moved branch wrap
 // forge.ErrRefMoved.
 func (p *publish) pushSigned(ctx context.Context) error {
