@@ -243,7 +243,7 @@ func TestPullRequestStateMachine(t *testing.T) {
 			name:   "dry run, nothing to propose, pull request open",
 			before: []func(*testing.T, *world){published("20260705"), mergedIntoBase("20260705")}, p: proposal(""), dryRun: true,
 			wantBranch: "20260705", wantPRs: []pr{{1, "open", titleOf("20260705")}},
-			wantSaid:   []string{"would close pull request #1: base already holds everything", "would delete branch image-crawler/updates"},
+			wantSaid: []string{"would close pull request #1: base already holds everything", "would delete branch image-crawler/updates"},
 		},
 	}
 	for _, tt := range tests {

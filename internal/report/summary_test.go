@@ -92,4 +92,3 @@ func TestSummary(t *testing.T) {
 		t.Error("no report and no error: want no summary")
 	}
 }
-
