@@ -139,7 +139,7 @@ func body(r *Report, o BodyOptions, shown int) string {
 		b.WriteString("\n")
 	}
 	if len(r.Updates) > 0 {
-		b.WriteString(UpdateTable(r.Updates[:shown]))
+		b.WriteString(updateTable(r.Updates[:shown]))
 		if shown < len(r.Updates) {
 			fmt.Fprintf(&b, "\n… and %d more updates, not listed to stay within GitHub's size limit; see the job log or the JSON report.\n", len(r.Updates)-shown)
 		}
@@ -194,9 +194,9 @@ func body(r *Report, o BodyOptions, shown int) string {
 	return b.String()
 }
 
-// UpdateTable is the Markdown table of updates used in the pull request body
+// updateTable is the Markdown table of updates used in the pull request body
 // and the job summary.
-func UpdateTable(updates []Update) string {
+func updateTable(updates []Update) string {
 	var b strings.Builder
 	b.WriteString("| Image | Version | Build date | Checksum | Signature | Links |\n|---|---|---|---|---|---|\n")
 	for _, u := range updates {

@@ -53,7 +53,7 @@ func Summary(rep *Report, runErr error) string {
 		b.WriteString("\n")
 	}
 	if len(rep.Updates) > 0 {
-		b.WriteString(UpdateTable(rep.Updates))
+		b.WriteString(updateTable(rep.Updates))
 		b.WriteString("\n")
 	}
 	if len(rep.EndOfLife) > 0 {
