@@ -1,6 +1,7 @@
 // Package actions is image-crawler's side of the GitHub Actions runner: it
 // reads the action's inputs from INPUT_* variables, writes step outputs to
-// GITHUB_OUTPUT and the job summary to GITHUB_STEP_SUMMARY, and prints
+// GITHUB_OUTPUT and the job summary (rendered by report.Summary) to
+// GITHUB_STEP_SUMMARY, and prints
 // workflow commands (masks, groups, annotations) with the runner's escaping.
 //
 // Nothing here knows about flags or cobra: Inputs and Defaults return flag

@@ -25,7 +25,7 @@ func (r *Runtime) Finish(rep *report.Report, runErr error) error {
 	if err := r.SetOutputs(outs); err != nil {
 		return err
 	}
-	return r.AppendSummary(Summary(rep, runErr))
+	return r.AppendSummary(report.Summary(rep, runErr))
 }
 
 // Outputs are the action's outputs (action.yml) for a report.
@@ -119,11 +119,11 @@ func (r *Runtime) AppendSummary(markdown string) error {
 	if path == "" || markdown == "" {
 		return nil
 	}
-	// Text in the summary went through mdText, which turns a token's "_"
-	// into "\_": mask the escaped form too.
+	// Text in the summary is escaped (report.MarkdownText), which turns a
+	// token's "_" into "\_": mask the escaped form too.
 	secrets := slices.Clone(r.Secrets)
 	for _, s := range r.Secrets {
-		secrets = append(secrets, mdText(s))
+		secrets = append(secrets, report.MarkdownText(s))
 	}
 	markdown = capSummary(redact.String(markdown, secrets...), MaxSummary)
 	return appendFile(path, "job summary", func(w io.Writer) error {
@@ -145,128 +145,4 @@ func capSummary(s string, limit int) string {
 		cut = 0
 	}
 	return s[:cut+1] + cutNote
-}
-
-// Summary is the job summary of a run in Markdown. A run that found
-// nothing new and nothing wrong gets one line.
-func Summary(rep *report.Report, runErr error) string {
-	var b strings.Builder
-	if runErr != nil {
-		fmt.Fprintf(&b, "## image-crawler failed\n\n> %s\n\n", mdText(runErr.Error()))
-		if rep == nil {
-			return b.String()
-		}
-	}
-	if rep == nil {
-		return ""
-	}
-	if runErr == nil && len(rep.Updates) == 0 && len(rep.Failures) == 0 && len(rep.Warnings) == 0 {
-		return "image-crawler: nothing new; " + plural(len(rep.Unchanged), "image", "images") + " up to date" + prSentence(rep, "; ") + ".\n"
-	}
-	if runErr == nil {
-		var parts []string
-		if len(rep.Updates) > 0 {
-			parts = append(parts, plural(len(rep.Updates), "updated image", "updated images"))
-		}
-		if len(rep.Failures) > 0 {
-			parts = append(parts, fmt.Sprintf("%d failed", len(rep.Failures)))
-		}
-		if len(parts) == 0 {
-			parts = append(parts, "nothing new")
-		}
-		fmt.Fprintf(&b, "## image-crawler: %s\n\n", strings.Join(parts, ", "))
-	}
-	switch pr := prSentence(rep, ""); {
-	case rep.DryRun:
-		b.WriteString("Dry run: nothing was pushed and no pull request was touched.\n\n")
-	case pr != "":
-		b.WriteString(strings.ToUpper(pr[:1]) + pr[1:] + ".\n\n")
-	case runErr == nil && rep.PullRequest == nil && len(rep.Files) > 0:
-		fmt.Fprintf(&b, "Wrote %s in place; nothing was committed.\n\n", plural(len(rep.Files), "catalog file", "catalog files"))
-	}
-	if respins := rep.Respins(); len(respins) > 0 {
-		b.WriteString("> [!WARNING]\n> **Respin: upstream replaced a published build.** Check upstream's announcement before merging.\n>\n")
-		for _, u := range respins {
-			fmt.Fprintf(&b, "> - **%s %s**: `%s` → `%s`\n", mdText(u.Image), mdText(u.Version), mdCode(shortSum(u.PreviousChecksum)), mdCode(shortSum(u.Checksum)))
-		}
-		b.WriteString("\n")
-	}
-	if len(rep.Updates) > 0 {
-		b.WriteString(report.UpdateTable(rep.Updates))
-		b.WriteString("\n")
-	}
-	if len(rep.EndOfLife) > 0 {
-		b.WriteString(report.EndOfLifeSection(rep.EndOfLife))
-	}
-	if len(rep.Failures) > 0 {
-		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(rep.Failures))
-		for _, f := range rep.Failures {
-			fmt.Fprintf(&b, "- **%s**: %s\n", mdText(f.Image), mdText(f.Error))
-		}
-		b.WriteString("\n")
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(&b, "> [!NOTE]\n> %s\n\n", mdText(w))
-	}
-	if len(rep.Unchanged) > 0 {
-		fmt.Fprintf(&b, "<details><summary>%s up to date</summary>\n\n", plural(len(rep.Unchanged), "image", "images"))
-		for _, u := range rep.Unchanged {
-			fmt.Fprintf(&b, "- %s %s\n", mdText(u.Image), mdText(u.Version))
-		}
-		b.WriteString("\n</details>\n")
-	}
-	return b.String()
-}
-
-// prSentence says what happened to the pull request, or "" when nothing did.
-func prSentence(rep *report.Report, lead string) string {
-	pr := rep.PullRequest
-	if pr == nil || pr.Number == 0 {
-		return ""
-	}
-	link := fmt.Sprintf("[#%d](%s)", pr.Number, mdURL(pr.URL))
-	switch pr.Operation {
-	case "created", "updated":
-		return fmt.Sprintf("%spull request %s %s on branch `%s`", lead, link, pr.Operation, mdCode(pr.Branch))
-	case "closed":
-		return fmt.Sprintf("%sclosed pull request %s: the base branch holds every update", lead, link)
-	default:
-		return fmt.Sprintf("%spull request %s is unchanged", lead, link)
-	}
-}
-
-// shortSum shortens "sha256:<64 hex>" to "sha256:0123456789ab", as the
-// update table does.
-func shortSum(s string) string {
-	algo, hex, ok := strings.Cut(s, ":")
-	if !ok || len(hex) <= 12 {
-		return s
-	}
-	return algo + ":" + hex[:12]
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// mdText makes text from upstream or from an error safe inside a Markdown
-// line: one line, and no characters that would start a table cell, a
-// link, HTML or emphasis.
-var mdText = func() func(string) string {
-	r := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ",
-		`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
-	return r.Replace
-}()
-
-// mdCode keeps a value inside `...`.
-func mdCode(s string) string { return strings.ReplaceAll(oneLine(s), "`", "'") }
-
-func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
-
-// mdURL keeps a URL from closing its Markdown link early.
-func mdURL(s string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(oneLine(s))
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/osism/image-crawler/internal/report"
-	"github.com/osism/image-crawler/internal/testenv/golden"
 )
 
 func ptr(s string) *string { return &s }
@@ -36,68 +35,6 @@ func newReport() *report.Report {
 	return &report.Report{Schema: 1, Updates: []report.Update{}, Unchanged: []report.Unchanged{}, Failures: []report.Failure{}, Files: []string{}}
 }
 
-func TestSummary(t *testing.T) {
-	full := newReport()
-	full.Updates = []report.Update{ubuntu, respin}
-	full.Failures = []report.Failure{failure}
-	full.Unchanged = []report.Unchanged{{Image: "Ubuntu 22.04", Version: "20260701"}, {Image: "AlmaLinux 9", Version: "9.6-20260610"}}
-	full.Warnings = []string{"the branch image-crawler/updates has commits the bot did not make; it was left alone"}
-	full.EndOfLife = []report.EndOfLife{
-		{Image: "Debian 11", File: "etc/images/debian.yml", EOL: "2026-08-31", State: "ended", Origin: "distro-info-data debian.csv (eol-lts)", Disabled: true},
-		{Image: "CentOS Stream 9", File: "etc/images/centos.yml", EOL: "2027-05-31", State: "ending", Origin: "sources file eol"},
-	}
-	full.PullRequest = &report.PullRequest{Number: 7, URL: "https://github.com/osism/catalog/pull/7", Branch: "image-crawler/updates", Operation: "updated"}
-
-	nothing := newReport()
-	nothing.Unchanged = []report.Unchanged{{Image: "Ubuntu 24.04", Version: "20260705"}, {Image: "Debian 12", Version: "20250210-2019"}}
-	nothing.PullRequest = &report.PullRequest{Branch: "image-crawler/updates", Operation: "none"}
-
-	closed := newReport()
-	closed.Unchanged = []report.Unchanged{{Image: "Ubuntu 24.04", Version: "20260705"}}
-	closed.PullRequest = &report.PullRequest{Number: 3, URL: "https://github.com/osism/catalog/pull/3", Branch: "image-crawler/updates", Operation: "closed"}
-
-	dry := newReport()
-	dry.Updates = []report.Update{ubuntu}
-	dry.DryRun = true
-
-	local := newReport()
-	local.Updates = []report.Update{ubuntu}
-	local.Files = []string{"etc/images/ubuntu.yml"}
-
-	onlyFailed := newReport()
-	onlyFailed.Failures = []report.Failure{failure}
-	onlyFailed.PullRequest = &report.PullRequest{Operation: "none"}
-
-	tests := []struct {
-		name string
-		rep  *report.Report
-		err  error
-	}{
-		{"full", full, nil},
-		{"nothing-new", nothing, nil},
-		{"closed", closed, nil},
-		{"dry-run", dry, nil},
-		{"only-failures", onlyFailed, nil},
-		{"local", local, nil},
-		{"push-failed", local, errors.New("push image-crawler/updates: remote rejected\n(protected branch)")},
-		{"error-before-report", nil, errors.New("clone https://github.com/osism/catalog: authentication required")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			golden.Assert(t, "testdata/summary/"+tt.name+".md", Summary(tt.rep, tt.err))
-		})
-	}
-	for _, name := range []string{"nothing-new", "closed"} {
-		rep := map[string]*report.Report{"nothing-new": nothing, "closed": closed}[name]
-		if s := Summary(rep, nil); strings.Count(s, "\n") != 1 {
-			t.Errorf("%s: a run with nothing new gets one line, got:\n%s", name, s)
-		}
-	}
-	if Summary(nil, nil) != "" {
-		t.Error("no report and no error: want no summary")
-	}
-}
-
 func TestAppendSummaryCapsAndRedacts(t *testing.T) {
 	rep := newReport()
 	for i := range 5000 {
@@ -111,7 +48,7 @@ func TestAppendSummaryCapsAndRedacts(t *testing.T) {
 	}
 	r := Detect(envOf(map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": path}))
 	r.Secrets = []string{"ghs_SECRETvalue"}
-	full := Summary(rep, errors.New("push with ghs_SECRETvalue: denied"))
+	full := report.Summary(rep, errors.New("push with ghs_SECRETvalue: denied"))
 	if len(full) <= MaxSummary {
 		t.Fatalf("test report too small: %d bytes", len(full))
 	}

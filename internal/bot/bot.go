@@ -1,19 +1,22 @@
 // Package bot runs image-crawler's pipeline for one run:
 //
-//	sources + catalog -> crawl -> plan -> render -> (write | diff | git -> pull request) -> report
+//	sources + catalog -> crawl -> plan -> render -> publish -> report
 //
 // Each step is a small function over plain values; nothing reaches back up
-// the chain. The cli package parses flags and calls Crawl or Run.
+// the chain. Publishing (write in place, dry run, or git and a pull
+// request) is internal/publish's. The cli package parses flags and calls
+// Crawl or Run.
 package bot
 
 import (
 	"context"
 	"fmt"
-	"github.com/osism/image-crawler/internal/lifecycle"
 	"log/slog"
 	"time"
 
+	"github.com/osism/image-crawler/internal/lifecycle"
 	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/redact"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/source"
@@ -53,41 +56,13 @@ type Options struct {
 
 	DryRun bool
 
-	// Git and pull request settings (git URL catalogs only).
-	Repo         string // owner/name; derived from a github.com URL when empty
-	Base         string
-	Branch       string
-	GitHubAPIURL string
-	Labels       []string
-	Draft        bool
-	Token        string
-	Author       Identity
-	Committer    Identity
-	Signoff      bool
-	// SignCommits makes the commit through GitHub's git data API, so that
-	// GitHub signs it (--sign-commits).
-	SignCommits bool
-	// Reviewers, TeamReviewers, Assignees and Milestone are requested on
-	// the pull request when it is opened or updated; 0 is no milestone.
-	Reviewers     []string
-	TeamReviewers []string
-	Assignees     []string
-	Milestone     int
-	// Dashboard keeps one issue listing what fails and since when
-	// (--dashboard); FailAfter is how long an image may fail before the
-	// run exits 3 (--fail-after, 7 days when zero).
-	Dashboard bool
-	FailAfter time.Duration
-	// TitleTemplate and CommitTemplate replace the pull request title and
-	// the commit message (--title, --commit-message); nil keeps the default.
-	TitleTemplate  *render.Message
-	CommitTemplate *render.Message
-	// SplitBy is "file" for one branch and pull request per catalog file
-	// (--split-by), "" for one for all.
-	SplitBy string
-	// Proxy picks the proxy of the git remote and the GitHub API (the
-	// crawl's Fetcher has its own); nil for none.
-	Proxy ProxyFunc
+	// Token authenticates the push and the forge's API (git URL catalogs);
+	// every error and report is masked with it.
+	Token string
+	// Git are the settings of the commit, the push, the pull request and
+	// the dashboard (git URL catalogs only). Git.Proxy picks the proxy of
+	// the git remote and the forge's API; the crawl's Fetcher has its own.
+	Git publish.GitOptions
 
 	// Signatures is --signatures: required, optional or off for every
 	// source at once, or "" for each source's own setting.
@@ -107,30 +82,9 @@ type Options struct {
 	Now    func() time.Time
 }
 
-// Identity is a git author or committer.
-type Identity struct{ Name, Email string }
-
-// SplitByFile is --split-by file.
-const SplitByFile = "file"
-
-// DefaultBranch is the bot's branch unless --branch says otherwise.
-const DefaultBranch = "image-crawler/updates"
-
-// DefaultAuthor signs the bot's commits unless configured otherwise.
-var DefaultAuthor = Identity{Name: "image-crawler", Email: "image-crawler@users.noreply.github.com"}
-
 func (o *Options) defaults() {
 	if o.CatalogDir == "" {
 		o.CatalogDir = "etc/images"
-	}
-	if o.Branch == "" {
-		o.Branch = DefaultBranch
-	}
-	if o.Author.Name == "" {
-		o.Author = DefaultAuthor
-	}
-	if o.Committer.Name == "" {
-		o.Committer = o.Author
 	}
 	if o.Concurrency < 0 {
 		o.Concurrency = 0

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/osism/image-crawler/internal/publish"
 )
 
 func TestDiff(t *testing.T) {
-	files := []FileChange{
+	files := []publish.File{
 		{Path: "etc/images/ubuntu.yml", Old: []byte("a\nb\nc\n"), New: []byte("a\nB\nc\n")},
 		{Path: "etc/images/new.yml", New: []byte("x\n"), Created: true},
 		{Path: "etc/images/same.yml", Old: []byte("s\n"), New: []byte("s\n")},

@@ -11,6 +11,7 @@ import (
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/lifecycle"
 	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -144,7 +145,7 @@ func disableStep(o *Options, c *Crawled, r *Rendered) {
 			continue
 		}
 		rel := c.eolRel[i]
-		var fc *FileChange
+		var fc *publish.File
 		for k := range r.Files {
 			if r.Files[k].Rel == rel {
 				fc = &r.Files[k]
@@ -173,7 +174,7 @@ func disableStep(o *Options, c *Crawled, r *Rendered) {
 			fc.New = data
 			continue
 		}
-		r.Files = append(r.Files, FileChange{Path: path.Join(o.CatalogDir, rel), Rel: rel, Old: old, New: data})
+		r.Files = append(r.Files, publish.File{Path: path.Join(o.CatalogDir, rel), Rel: rel, Old: old, New: data})
 	}
 }
 

@@ -14,25 +14,19 @@ import (
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/report"
 )
 
-// Outcome is what a run did.
+// Outcome is what a run did: the proposal it published (and what
+// publishing recorded on it), and the diff of a dry run.
 type Outcome struct {
-	Report *report.Report
-	Files  []FileChange
-	Title  string // pull request title
-	Body   string // pull request body
-	Diff   string // git-style unified diff of the catalog (dry runs)
-	// Intent says what a run did or, in a dry run, would do with the
-	// branch and the pull request.
-	Intent []string
-	// Dashboard decides the exit status when the dashboard is on.
-	Dashboard *DashboardStatus
+	publish.Proposal
+	Diff string // git-style unified diff of the catalog (dry runs)
 }
 
 // ExitCode is the exit status (docs/operations.md) of a completed run; with the
-// dashboard on, DashboardStatus.ExitCode.
+// dashboard on, publish.DashboardStatus.ExitCode.
 func (o *Outcome) ExitCode() int {
 	if o.Dashboard != nil {
 		return o.Dashboard.ExitCode()
@@ -53,7 +47,7 @@ func IsGitURL(s string) bool {
 
 // begin opens the workspace and runs the crawl and plan steps, which run
 // and crawl share. The caller closes the workspace. rc follows the phase.
-func begin(ctx context.Context, o *Options, rc *reach) (workspace, *Crawled, error) {
+func begin(ctx context.Context, o *Options, rc *reach) (*workspace, *Crawled, error) {
 	ws, err := openWorkspace(ctx, o)
 	if err != nil {
 		return nil, nil, err
@@ -63,7 +57,7 @@ func begin(ctx context.Context, o *Options, rc *reach) (workspace, *Crawled, err
 		return nil, nil, err
 	}
 	rc.phase = PhaseCrawling
-	c, err := crawlStep(ctx, o, ws.Root())
+	c, err := crawlStep(ctx, o, ws.root)
 	if err != nil {
 		ws.Close()
 		return nil, nil, err
@@ -164,7 +158,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if err != nil {
 		if ctx.Err() != nil {
 			rep, ierr := stoppedEarly(&o, rc)
-			return &Outcome{Report: rep}, ierr
+			return &Outcome{Proposal: publish.Proposal{Report: rep}}, ierr
 		}
 		return nil, err
 	}
@@ -181,7 +175,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		rep := report.New(updates, c.Unchanged, redactFailures(c.Failures, o.Token), nil)
 		rep.DryRun = o.DryRun
 		rc.mark(rep, c.order, nil)
-		return &Outcome{Report: rep}, rc.interrupted("")
+		return &Outcome{Proposal: publish.Proposal{Report: rep}}, rc.interrupted("")
 	}
 	disableStep(&o, c, r)
 	var paths []string
@@ -194,9 +188,10 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	c.fill(rep, r.Changes)
 	rep.DryRun = o.DryRun
 	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
-	out := &Outcome{Report: rep, Files: r.Files}
+	bodyOpts := report.BodyOptions{SignaturesOff: o.SignaturesOff}
+	out := &Outcome{Proposal: publish.Proposal{Report: rep, Files: r.Files, BodyOptions: bodyOpts}}
 	out.Title = report.Title(rep.Updates)
-	out.Body = report.Body(rep, report.BodyOptions{SignaturesOff: o.SignaturesOff})
+	out.Body = report.Body(rep, bodyOpts)
 	if o.DryRun {
 		out.Diff = Diff(r.Files)
 	}
@@ -209,7 +204,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		return out, rc.interrupted("")
 	}
 	rc.phase = PhasePublishing
-	err = ws.Publish(ctx, &o, out)
+	err = ws.pub.Publish(ctx, &out.Proposal)
 	if !o.DryRun {
 		rep.NotWritten = notWritten(rep.Files, rep.Written)
 	}
@@ -267,7 +262,7 @@ func published(rep *report.Report) string {
 }
 
 // Diff renders file changes as one git-style unified diff.
-func Diff(files []FileChange) string {
+func Diff(files []publish.File) string {
 	var b strings.Builder
 	for _, f := range files {
 		if equalFiles(f) {
@@ -289,18 +284,31 @@ func Diff(files []FileChange) string {
 
 // workspace is where the catalog lives for this run, and how the result
 // leaves the machine.
-type workspace interface {
-	Root() string
-	Publish(ctx context.Context, o *Options, out *Outcome) error
-	Close() error
+type workspace struct {
+	root  string // where the run reads the catalog
+	pub   publish.Publisher
+	close func() error
 }
 
-func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
+func (w *workspace) Close() error {
+	if w.close == nil {
+		return nil
+	}
+	return w.close()
+}
+
+func openWorkspace(ctx context.Context, o *Options) (*workspace, error) {
 	if err := CheckCatalog(o.Catalog); err != nil {
 		return nil, &UsageError{err}
 	}
 	if IsGitURL(o.Catalog) {
-		return openGit(ctx, o)
+		g, err := publish.OpenGit(ctx, o.Catalog, o.Git, publish.Env{
+			CatalogDir: o.CatalogDir, DryRun: o.DryRun, Token: o.Token, Logger: o.Logger, Now: o.Now,
+		})
+		if err != nil {
+			return nil, usage(err)
+		}
+		return &workspace{root: g.Root(), pub: usagePublisher{g}, close: g.Close}, nil
 	}
 	dir := o.Catalog
 	if dir == "" {
@@ -317,7 +325,27 @@ func openWorkspace(ctx context.Context, o *Options) (workspace, error) {
 	case !fi.IsDir():
 		return nil, &UsageError{fmt.Errorf("--catalog %s: not a directory", dir)}
 	}
-	return &localWorkspace{root: dir}, nil
+	if o.DryRun {
+		return &workspace{root: dir, pub: publish.DryRun{}}, nil
+	}
+	return &workspace{root: dir, pub: publish.InPlace{Root: dir, CatalogDir: o.CatalogDir, Logger: o.Logger}}, nil
+}
+
+// usagePublisher makes the publisher's usage errors the bot's.
+type usagePublisher struct{ p publish.Publisher }
+
+func (u usagePublisher) Publish(ctx context.Context, p *publish.Proposal) error {
+	return usage(u.p.Publish(ctx, p))
+}
+
+// usage marks err a *UsageError when it is a *publish.UsageError, keeping
+// its text and its chain.
+func usage(err error) error {
+	var ue *publish.UsageError
+	if errors.As(err, &ue) {
+		return &UsageError{err}
+	}
+	return err
 }
 
 // scpLike matches git's scp-like remote syntax, user@host:path or
@@ -345,50 +373,6 @@ func CheckCatalog(s string) error {
 		return fmt.Errorf("--catalog %s: SSH git URLs (host:path) are not supported: use the https:// URL (GITHUB_TOKEN authenticates the push); write ./%s for a local directory", s, s)
 	}
 	return nil
-}
-
-// localWorkspace is a directory on this machine: the run writes the
-// regenerated files in place and commits nothing.
-type localWorkspace struct{ root string }
-
-func (l *localWorkspace) Root() string { return l.root }
-func (l *localWorkspace) Close() error { return nil }
-
-// Publish writes the files in place under the repository's write lock, each
-// only if it is still the bytes the run read (docs/operations.md). A dry run
-// touches nothing.
-func (l *localWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
-	if o.DryRun {
-		return nil
-	}
-	if err := os.MkdirAll(l.root, 0o755); err != nil {
-		return fmt.Errorf("make catalog directory: %w", err)
-	}
-	repo, err := catalog.OpenRepo(l.root, o.CatalogDir)
-	if err != nil {
-		return err
-	}
-	defer repo.Close()
-	unlock, err := repo.Lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if removed, err := repo.CleanTemp(); err != nil {
-		o.Logger.Warn("could not remove temporary files a killed run left", "error", err)
-	} else if len(removed) > 0 {
-		o.Logger.Info("removed temporary files a killed run left", "files", removed)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	changes := make([]catalog.Change, 0, len(out.Files))
-	for _, f := range out.Files {
-		changes = append(changes, catalog.Change{Rel: f.Rel, Old: f.Old, New: f.New, Created: f.Created})
-	}
-	written, err := repo.Replace(changes)
-	out.Report.Written = append(out.Report.Written, written...)
-	return err
 }
 
 // loadCatalog loads the catalog under root through one os.Root at the

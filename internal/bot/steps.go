@@ -12,6 +12,7 @@ import (
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/source"
@@ -170,19 +171,10 @@ func undescribed(cat *catalog.Catalog, imgs []source.Image, catalogDir string) (
 
 // Rendered is the state after render: the new bytes of every changed file.
 type Rendered struct {
-	Files    []FileChange
+	Files    []publish.File
 	Updates  []plan.Update
 	Changes  []*plan.Change // the changes whose edits are in Files
 	Failures []plan.Failure
-}
-
-// FileChange is one catalog file's old and new content.
-type FileChange struct {
-	Path    string // slash path relative to the repository root
-	Rel     string // relative to the catalog directory
-	Old     []byte // nil for a new file
-	New     []byte
-	Created bool
 }
 
 // renderStep writes the changes into their files: the version items of
@@ -229,7 +221,7 @@ type edit struct {
 	appended []byte
 }
 
-func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*FileChange, []*plan.Change, []plan.Failure) {
+func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*publish.File, []*plan.Change, []plan.Failure) {
 	var file *catalog.File
 	for _, f := range c.Catalog.Files {
 		if f.Path == rel {
@@ -282,7 +274,7 @@ func renderFile(o *Options, c *Crawled, rel string, changes []*plan.Change) (*Fi
 	for _, e := range accepted {
 		done = append(done, e.change)
 	}
-	fc := &FileChange{Path: path.Join(o.CatalogDir, rel), Rel: rel, New: out, Created: file == nil}
+	fc := &publish.File{Path: path.Join(o.CatalogDir, rel), Rel: rel, New: out, Created: file == nil}
 	if file != nil {
 		fc.Old = file.Data
 	}
@@ -416,7 +408,7 @@ func renderVersions(vs []catalog.Version) []render.Version {
 }
 
 // equalFiles reports whether a render changed nothing at all.
-func equalFiles(fc FileChange) bool { return bytes.Equal(fc.Old, fc.New) }
+func equalFiles(fc publish.File) bool { return bytes.Equal(fc.Old, fc.New) }
 
 // offline returns one of the DNS failures when every outcome failed on a
 // name that does not resolve: one line then says what forty would.

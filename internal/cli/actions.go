@@ -112,7 +112,7 @@ func (a *app) finish(rep *report.Report, runErr error) error {
 func (a *app) failEarly(msg string) {
 	actions.Error(a.ios.Out, actions.Annotation{Title: "image-crawler", Message: msg})
 	if !a.finished {
-		if err := a.gha.AppendSummary(actions.Summary(nil, errors.New(msg))); err != nil {
+		if err := a.gha.AppendSummary(report.Summary(nil, errors.New(msg))); err != nil {
 			fmt.Fprintln(a.ios.ErrOut, "error:", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/render"
 )
 
@@ -15,7 +16,7 @@ func (f *crawlFlags) registerForge(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.signCommits, "sign-commits", false, "make the commit through the GitHub API, so that GitHub signs it and shows it Verified")
 	fl.BoolVar(&f.dashboard, "dashboard", false, "keep one issue labelled image-crawler that lists the images failing and since when; a failure then turns the run red only after --fail-after, or when every image failed")
-	fl.DurationVar(&f.failAfter, "fail-after", bot.DefaultFailAfter, "with --dashboard: how long an image may fail before the run exits 3")
+	fl.DurationVar(&f.failAfter, "fail-after", publish.DefaultFailAfter, "with --dashboard: how long an image may fail before the run exits 3")
 	fl.StringArrayVar(&f.reviewers, "reviewer", nil, "request a review of the pull request from this user (repeatable)")
 	fl.StringArrayVar(&f.teamReviewers, "team-reviewer", nil, "request a review of the pull request from this team, by slug (repeatable)")
 	fl.StringArrayVar(&f.assignees, "assignee", nil, "assign the pull request to this user (repeatable)")
@@ -28,10 +29,10 @@ func (f *crawlFlags) registerForge(cmd *cobra.Command) {
 // messageTemplates parses --title and --commit-message.
 func (f *crawlFlags) messageTemplates(o *bot.Options) error {
 	var err error
-	if o.TitleTemplate, err = render.ParseMessage("--title", f.title); err != nil {
+	if o.Git.TitleTemplate, err = render.ParseMessage("--title", f.title); err != nil {
 		return err
 	}
-	o.CommitTemplate, err = render.ParseMessage("--commit-message", f.commitMessage)
+	o.Git.CommitTemplate, err = render.ParseMessage("--commit-message", f.commitMessage)
 	return err
 }
 
@@ -41,7 +42,7 @@ func (f *crawlFlags) checkForge() error {
 		return fmt.Errorf("--fail-after %s: want a positive duration", f.failAfter)
 	}
 	switch f.splitBy {
-	case "", bot.SplitByFile:
+	case "", publish.SplitByFile:
 	default:
 		return fmt.Errorf("--split-by %q: want file, or nothing for one pull request", f.splitBy)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/osism/image-crawler/internal/bot"
 	"github.com/osism/image-crawler/internal/buildinfo"
 	"github.com/osism/image-crawler/internal/httpclient"
+	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -106,12 +107,12 @@ func (f *crawlFlags) registerPublish(cmd *cobra.Command) {
 	fl.BoolVar(&f.regenerate, "regenerate", false, "own whole catalog entries: render every updated entry from the templates, as for a new one (default: change only its versions)")
 
 	fl.StringVar(&f.repo, "repo", "", "GitHub repository OWNER/NAME for the pull request (default: derived from an https://github.com/... catalog URL)")
-	fl.StringVar(&f.branch, "branch", bot.DefaultBranch, "the bot's branch")
+	fl.StringVar(&f.branch, "branch", publish.DefaultBranch, "the bot's branch")
 	fl.StringVar(&f.githubAPIURL, "github-api-url", "https://api.github.com/", "GitHub API URL (GitHub Enterprise: https://HOST/api/v3/)")
 	fl.StringArrayVar(&f.labels, "label", nil, "label for the pull request (repeatable)")
 	fl.BoolVar(&f.draft, "draft", false, "open the pull request as a draft")
-	fl.StringVar(&f.authorName, "author-name", bot.DefaultAuthor.Name, "commit author name (and committer name, unless --committer-name)")
-	fl.StringVar(&f.authorEmail, "author-email", bot.DefaultAuthor.Email, "commit author email (and committer email, unless --committer-email)")
+	fl.StringVar(&f.authorName, "author-name", publish.DefaultAuthor.Name, "commit author name (and committer name, unless --committer-name)")
+	fl.StringVar(&f.authorEmail, "author-email", publish.DefaultAuthor.Email, "commit author email (and committer email, unless --committer-email)")
 	fl.StringVar(&f.committerName, "committer-name", "", "commit committer name (default: the author's)")
 	fl.StringVar(&f.committerEmail, "committer-email", "", "commit committer email (default: the author's); the bot recognises its own commits by it")
 	fl.BoolVar(&f.signoff, "signoff", false, "add a Signed-off-by trailer to the commit")
@@ -202,7 +203,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		return bot.Options{}, usageErr(err)
 	}
 	client.AllowRedirects(src.Hosts()...) // docs/security.md
-	author := bot.Identity{Name: f.authorName, Email: f.authorEmail}
+	author := publish.Identity{Name: f.authorName, Email: f.authorEmail}
 	committer := author
 	if f.committerName != "" {
 		committer.Name = f.committerName
@@ -211,41 +212,43 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		committer.Email = f.committerEmail
 	}
 	o := bot.Options{
-		Catalog:       f.catalog,
-		NewCatalog:    f.newCatalog,
-		CatalogDir:    catalogDirFlag(f.catalogDir),
-		Sources:       src,
-		Templates:     tpl,
-		Preloaded:     preloaded,
-		Only:          f.only,
-		Add:           bot.AddOptions{Names: f.add, All: f.addAll},
-		DisableEOL:    f.disableEOL,
-		MirrorURL:     mirrorURL,
-		Fetcher:       client,
-		Concurrency:   f.concurrency,
-		PerHost:       f.perHost,
-		Repo:          f.repo,
-		Base:          f.base,
-		Branch:        f.branch,
-		GitHubAPIURL:  f.githubAPIURL,
-		Labels:        f.labels,
-		Draft:         f.draft,
-		Token:         a.token,
-		Author:        author,
-		Committer:     committer,
-		Signoff:       f.signoff,
-		SignCommits:   f.signCommits,
-		Dashboard:     f.dashboard,
-		FailAfter:     f.failAfter,
-		Reviewers:     f.reviewers,
-		TeamReviewers: f.teamReviewers,
-		Assignees:     f.assignees,
-		Milestone:     f.milestone,
+		Catalog:     f.catalog,
+		NewCatalog:  f.newCatalog,
+		CatalogDir:  catalogDirFlag(f.catalogDir),
+		Sources:     src,
+		Templates:   tpl,
+		Preloaded:   preloaded,
+		Only:        f.only,
+		Add:         bot.AddOptions{Names: f.add, All: f.addAll},
+		DisableEOL:  f.disableEOL,
+		MirrorURL:   mirrorURL,
+		Fetcher:     client,
+		Concurrency: f.concurrency,
+		PerHost:     f.perHost,
+		Token:       a.token,
+		Git: publish.GitOptions{
+			Repo:          f.repo,
+			Base:          f.base,
+			Branch:        f.branch,
+			APIURL:        f.githubAPIURL,
+			Labels:        f.labels,
+			Draft:         f.draft,
+			Author:        author,
+			Committer:     committer,
+			Signoff:       f.signoff,
+			SignCommits:   f.signCommits,
+			Dashboard:     f.dashboard,
+			FailAfter:     f.failAfter,
+			Reviewers:     f.reviewers,
+			TeamReviewers: f.teamReviewers,
+			Assignees:     f.assignees,
+			Milestone:     f.milestone,
+			SplitBy:       f.splitBy,
+			Proxy:         proxy,
+		},
 		Signatures:    f.signatures,
 		SignaturesOff: f.signatures == source.SignatureOff,
 		Logger:        logger,
-		SplitBy:       f.splitBy,
-		Proxy:         proxy,
 	}
 	if err := f.messageTemplates(&o); err != nil {
 		return bot.Options{}, usageErr(err)

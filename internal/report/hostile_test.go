@@ -62,3 +62,38 @@ func TestTitleOneLine(t *testing.T) {
 		t.Fatalf("title %q", got)
 	}
 }
+
+// The body and the job summary escape upstream text alike: a backslash
+// cannot undo an escape, a line break cannot end a table row or list item,
+// and no HTML, link or reference gets through.
+func TestBodyAndSummaryEscapeAlike(t *testing.T) {
+	hostile := "Evil\\|x\n| @octocat | <b>bold</b> [l](https://x) #7"
+	r := &Report{Schema: Schema, Unchanged: []Unchanged{}, Files: []string{},
+		Updates:  []Update{{Image: hostile, Version: "1", File: "etc/images/x.yml", Checksum: "sha256:00", URL: "https://x/a b.img"}},
+		Failures: []Failure{{Image: hostile, Error: "GET https://x/:\n500 " + hostile}},
+		Warnings: []string{hostile},
+	}
+	for name, out := range map[string]string{"body": Body(r, BodyOptions{}), "summary": Summary(r, nil)} {
+		for _, bad := range []string{"@octocat", "<b>", "[l](", "#7", "Evil\\|", "\n| @"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s holds %q:\n%s", name, bad, out)
+			}
+		}
+		rows := 0
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Image ") {
+				rows++
+				// An unescaped | ends a cell: the row must keep its six.
+				if cells := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); cells != 7 {
+					t.Errorf("%s: table row has %d cell borders, want 7: %q", name, cells, line)
+				}
+			}
+		}
+		if rows != 1 {
+			t.Errorf("%s: %d table rows, want 1:\n%s", name, rows, out)
+		}
+		if !strings.Contains(out, `Evil\\\|x`) {
+			t.Errorf("%s lacks the escaped name:\n%s", name, out)
+		}
+	}
+}

@@ -139,7 +139,7 @@ func body(r *Report, o BodyOptions, shown int) string {
 		b.WriteString("\n")
 	}
 	if len(r.Updates) > 0 {
-		b.WriteString(UpdateTable(r.Updates[:shown]))
+		b.WriteString(updateTable(r.Updates[:shown]))
 		if shown < len(r.Updates) {
 			fmt.Fprintf(&b, "\n… and %d more updates, not listed to stay within GitHub's size limit; see the job log or the JSON report.\n", len(r.Updates)-shown)
 		}
@@ -194,9 +194,9 @@ func body(r *Report, o BodyOptions, shown int) string {
 	return b.String()
 }
 
-// UpdateTable is the Markdown table of updates used in the pull request body
+// updateTable is the Markdown table of updates used in the pull request body
 // and the job summary.
-func UpdateTable(updates []Update) string {
+func updateTable(updates []Update) string {
 	var b strings.Builder
 	b.WriteString("| Image | Version | Build date | Checksum | Signature | Links |\n|---|---|---|---|---|---|\n")
 	for _, u := range updates {
@@ -252,11 +252,17 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// The escaping of text in Markdown, shared by the pull request body and the
+// job summary (docs/security.md). A backslash is escaped first, so that text
+// cannot undo the escapes after it; a line break becomes a space, so that
+// text stays on its line, in its list item or table row.
 var (
-	mdEscaper = strings.NewReplacer("&", "&amp;", "|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
-	// codeEscaper leaves & alone: a code span shows entities as written.
-	codeEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
-	urlEscaper  = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+	mdEscaper = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ",
+		`\`, `\\`, "&", "&amp;", "|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
+	// codeEscaper leaves & and \ alone: a code span shows them as written.
+	codeEscaper = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ",
+		"|", `\|`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "`", "'", "*", `\*`, "_", `\_`)
+	urlEscaper = strings.NewReplacer("\r", "%0D", "\n", "%0A", " ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 )
 
 // references are what GitHub turns into notifications or cross-links in a
@@ -265,12 +271,18 @@ var (
 var references = regexp.MustCompile(`@[A-Za-z0-9]|#[0-9]|\bGH-[0-9]`)
 
 // md escapes text that came from upstream or from errors so it cannot add
-// Markdown structure (table cells, links, HTML) to the body, nor mention
-// people or link issues: a zero-width space (&#8203;) after the @ or # keeps
-// the text as it reads and makes GitHub see no reference (docs/security.md).
+// Markdown structure (table cells, links, HTML, line breaks) to the body or
+// the job summary, nor mention people or link issues: a zero-width space
+// (&#8203;) after the @ or # keeps the text as it reads and makes GitHub see
+// no reference (docs/security.md).
 func md(s string) string {
 	return noReferences(mdEscaper.Replace(s))
 }
+
+// MarkdownText is text as the body and the job summary show it: escaped by
+// md. A secret masked in the Markdown must be masked in this form too (a
+// token's "_" becomes "\_").
+func MarkdownText(s string) string { return md(s) }
 
 // mdCode escapes text shown in a code span, where GitHub links no
 // reference, so none is broken up.

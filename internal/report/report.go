@@ -1,6 +1,8 @@
 // Package report turns the outcome of a run into what people and scripts
 // read: the JSON report (docs/reference.md), the pull request title and body, the
-// commit message, and the terminal table.
+// commit message, the Action's job summary (docs/action.md), and the terminal
+// table. Every Markdown rendering escapes upstream text the same way
+// (docs/security.md).
 package report
 
 import (

@@ -1,36 +1,24 @@
-package forge
+package github
 
 import (
 	"context"
 	"fmt"
 	"net/http"
 
-	"github.com/google/go-github/v60/github"
+	gogithub "github.com/google/go-github/v60/github"
+
+	"github.com/osism/image-crawler/internal/forge"
 )
-
-// Extras are what a pull request gets besides its title, body and labels:
-// requested reviewers, assignees and a milestone (a number; 0 for none).
-type Extras struct {
-	Reviewers     []string
-	TeamReviewers []string
-	Assignees     []string
-	Milestone     int
-}
-
-// Empty reports whether x asks for nothing.
-func (x Extras) Empty() bool {
-	return len(x.Reviewers) == 0 && len(x.TeamReviewers) == 0 && len(x.Assignees) == 0 && x.Milestone == 0
-}
 
 // ApplyExtras requests the reviewers, adds the assignees and sets the
 // milestone of pull request number. GitHub refuses a reviewer who is not a
 // collaborator, and a milestone that does not exist, with a 422: those come
 // back as warnings, so that a typo in a workflow does not fail the run that
 // already opened the pull request. Any other error is returned.
-func (c *Client) ApplyExtras(ctx context.Context, r Repo, number int, x Extras) (warnings []string, err error) {
+func (c *Client) ApplyExtras(ctx context.Context, r forge.Repo, number int, x forge.Extras) (warnings []string, err error) {
 	if len(x.Reviewers) > 0 || len(x.TeamReviewers) > 0 {
-		err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
-			_, resp, err = gh.PullRequests.RequestReviewers(ctx, r.Owner, r.Name, number, github.ReviewersRequest{
+		err := c.call(ctx, func(gh *gogithub.Client) (resp *gogithub.Response, err error) {
+			_, resp, err = gh.PullRequests.RequestReviewers(ctx, r.Owner, r.Name, number, gogithub.ReviewersRequest{
 				Reviewers: x.Reviewers, TeamReviewers: x.TeamReviewers,
 			})
 			return resp, err
@@ -45,7 +33,7 @@ func (c *Client) ApplyExtras(ctx context.Context, r Repo, number int, x Extras) 
 	if len(x.Assignees) > 0 {
 		// Adding keeps the assignees people chose; GitHub silently skips
 		// users who cannot be assigned.
-		err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
+		err := c.call(ctx, func(gh *gogithub.Client) (resp *gogithub.Response, err error) {
 			_, resp, err = gh.Issues.AddAssignees(ctx, r.Owner, r.Name, number, x.Assignees)
 			return resp, err
 		})
@@ -57,8 +45,8 @@ func (c *Client) ApplyExtras(ctx context.Context, r Repo, number int, x Extras) 
 		}
 	}
 	if x.Milestone > 0 {
-		err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
-			_, resp, err = gh.Issues.Edit(ctx, r.Owner, r.Name, number, &github.IssueRequest{Milestone: github.Int(x.Milestone)})
+		err := c.call(ctx, func(gh *gogithub.Client) (resp *gogithub.Response, err error) {
+			_, resp, err = gh.Issues.Edit(ctx, r.Owner, r.Name, number, &gogithub.IssueRequest{Milestone: gogithub.Int(x.Milestone)})
 			return resp, err
 		})
 		switch {

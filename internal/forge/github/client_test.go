@@ -1,4 +1,4 @@
-package forge_test
+package github_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/osism/image-crawler/internal/forge"
+	"github.com/osism/image-crawler/internal/forge/github"
 	"github.com/osism/image-crawler/internal/testenv/fakegithub"
 )
 
@@ -45,13 +46,13 @@ func (s *sleeper) count() int {
 
 type env struct {
 	gh    *fakegithub.Server
-	c     *forge.Client
+	c     *github.Client
 	sleep *sleeper
 }
 
 // setup starts a fake GitHub with osism/images (default branch main) and a
 // pushed bot branch, and a Client that uses tok (the write token when "").
-func setup(t *testing.T, tok string, opts ...func(*forge.Options)) *env {
+func setup(t *testing.T, tok string, opts ...func(*github.Options)) *env {
 	t.Helper()
 	e := &env{gh: fakegithub.New(t, token), sleep: &sleeper{}}
 	e.gh.AddRepo(repo.Owner, repo.Name, "main")
@@ -59,11 +60,11 @@ func setup(t *testing.T, tok string, opts ...func(*forge.Options)) *env {
 	if tok == "" {
 		tok = token
 	}
-	o := forge.Options{APIURL: e.gh.URL, Token: tok, Sleep: e.sleep.sleep, HTTPClient: e.gh.Client()}
+	o := github.Options{APIURL: e.gh.URL, Token: tok, Sleep: e.sleep.sleep, HTTPClient: e.gh.Client()}
 	for _, f := range opts {
 		f(&o)
 	}
-	c, err := forge.New(o)
+	c, err := github.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +93,7 @@ func TestLifecycle(t *testing.T) {
 	e := setup(t, "")
 	ctx := context.Background()
 
-	base, err := e.c.DefaultBranch(ctx, repo)
-	if err != nil || base != "main" {
-		t.Fatalf("DefaultBranch = %q, %v; want main", base, err)
-	}
+	const base = "main"
 	if pr, err := e.c.FindOpen(ctx, repo, branch, base); err != nil || pr != nil {
 		t.Fatalf("FindOpen before create = %+v, %v; want nil, nil", pr, err)
 	}
@@ -375,32 +373,6 @@ func TestLabels(t *testing.T) {
 	}
 }
 
-func TestDeleteBranch(t *testing.T) {
-	t.Parallel()
-	e := setup(t, "")
-	ctx := context.Background()
-	for i := range 2 { // the second time the branch is gone: fine
-		if err := e.c.DeleteBranch(ctx, repo, branch); err != nil {
-			t.Fatalf("DeleteBranch #%d: %v", i+1, err)
-		}
-		if e.gh.HasBranch(repo.Owner, repo.Name, branch) {
-			t.Fatal("branch still exists")
-		}
-	}
-	deletes := 0
-	for _, c := range e.gh.Calls() {
-		if c.Method == http.MethodDelete && c.Path == "/repos/osism/images/git/refs/heads/image-crawler/updates" {
-			deletes++
-		}
-	}
-	if deletes != 2 {
-		t.Errorf("%d DELETE requests on the ref, want 2", deletes)
-	}
-	if err := e.c.DeleteBranch(ctx, forge.Repo{Owner: "osism", Name: "nope"}, branch); err == nil {
-		t.Error("DeleteBranch in a missing repository succeeded")
-	}
-}
-
 // TestRefusals checks that GitHub's refusals become errors that name the
 // operation and say what to change, and never carry the token.
 func TestRefusals(t *testing.T) {
@@ -427,9 +399,12 @@ func TestRefusals(t *testing.T) {
 		n := e.gh.AddPullRequest(repo.Owner, repo.Name, fakegithub.PullRequest{Title: "t", Head: branch, Base: "main"})
 		return e.c.AddLabels(ctx, repo, &forge.PullRequest{Number: n}, []string{"automated"})
 	}
-	deleteBranch := func(ctx context.Context, e *env) error { return e.c.DeleteBranch(ctx, repo, branch) }
-	defaultBranch := func(ctx context.Context, e *env) error {
-		_, err := e.c.DefaultBranch(ctx, forge.Repo{Owner: "osism", Name: "missing"})
+	issue := func(ctx context.Context, e *env) error {
+		_, err := e.c.CreateIssue(ctx, repo, "t", "b", nil)
+		return err
+	}
+	findOpen := func(ctx context.Context, e *env) error {
+		_, err := e.c.FindOpen(ctx, forge.Repo{Owner: "osism", Name: "missing"}, branch, "")
 		return err
 	}
 	tests := []struct {
@@ -438,14 +413,14 @@ func TestRefusals(t *testing.T) {
 		op    op
 		want  string
 	}{
-		{"bad token", "ghp_WRONG" + token, defaultBranch, "read repository osism/missing: GitHub rejected the token (401 Bad credentials)"},
+		{"bad token", "ghp_WRONG" + token, findOpen, "find open pull request for image-crawler/updates in osism/missing: GitHub rejected the token (401 Bad credentials)"},
 		{"bad token on write", "ghp_WRONG" + token, create, "create pull request in osism/images: GitHub rejected the token (401 Bad credentials)"},
-		{"missing repository", "", defaultBranch, "read repository osism/missing: repository osism/missing not found, or the token cannot see it (404 Not Found)"},
+		{"missing repository", "", findOpen, "find open pull request for image-crawler/updates in osism/missing: repository osism/missing not found, or the token cannot see it (404 Not Found)"},
 		{"read-only create", readOnly, create, "create pull request in osism/images: the token needs pull-requests: write on osism/images (403 Resource not accessible by integration)"},
 		{"read-only update", readOnly, update, "update pull request #1 in osism/images: the token needs pull-requests: write"},
 		{"read-only close", readOnly, closePR, "close pull request #1 in osism/images: the token needs pull-requests: write"},
 		{"read-only labels", readOnly, label, `create label "automated" in osism/images: the token needs issues: write`},
-		{"read-only delete", readOnly, deleteBranch, "delete branch image-crawler/updates in osism/images: the token needs contents: write"},
+		{"read-only issue", readOnly, issue, "create an issue in osism/images: the token needs issues: write"},
 		{"actions setting", actions, create, `turn on "Allow GitHub Actions to create and approve pull requests"`},
 	}
 	for _, tt := range tests {
@@ -481,11 +456,11 @@ func (leakyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func TestErrorsNeverContainTheToken(t *testing.T) {
 	t.Parallel()
-	c, err := forge.New(forge.Options{Token: token, HTTPClient: &http.Client{Transport: leakyTransport{}}})
+	c, err := github.New(github.Options{Token: token, HTTPClient: &http.Client{Transport: leakyTransport{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.DefaultBranch(context.Background(), repo)
+	_, err = c.FindOpen(context.Background(), repo, branch, "")
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -529,18 +504,18 @@ func TestRateLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := setup(t, "", func(o *forge.Options) { o.MaxRetries = tt.retries })
+			e := setup(t, "", func(o *github.Options) { o.MaxRetries = tt.retries })
 			e.gh.RateLimit(tt.limit)
-			base, err := e.c.DefaultBranch(context.Background(), repo)
+			pr, err := e.c.FindOpen(context.Background(), repo, branch, "")
 			if tt.wantErr == "" {
-				if err != nil || base != "main" {
-					t.Fatalf("DefaultBranch = %q, %v", base, err)
+				if err != nil || pr != nil {
+					t.Fatalf("FindOpen = %+v, %v", pr, err)
 				}
 			} else {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, forge.ErrRateLimited) {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.Is(err, github.ErrRateLimited) {
 					t.Fatalf("error %v, want ErrRateLimited with %q", err, tt.wantErr)
 				}
-				if !strings.HasPrefix(err.Error(), "read repository osism/images: ") {
+				if !strings.HasPrefix(err.Error(), "find open pull request for image-crawler/updates in osism/images: ") {
 					t.Errorf("error does not name the operation: %q", err)
 				}
 			}
@@ -571,10 +546,10 @@ func exactly(want time.Duration) func(time.Duration) bool {
 // RateLimitError without sending them; that error must be waited out too.
 func TestRateLimitRemembered(t *testing.T) {
 	t.Parallel()
-	e := setup(t, "", func(o *forge.Options) { o.MaxRetries = 1 })
+	e := setup(t, "", func(o *github.Options) { o.MaxRetries = 1 })
 	ctx := context.Background()
 	e.gh.RateLimit(fakegithub.RateLimit{Requests: 2})
-	if _, err := e.c.DefaultBranch(ctx, repo); !errors.Is(err, forge.ErrRateLimited) {
+	if _, err := e.c.FindOpen(ctx, repo, branch, ""); !errors.Is(err, github.ErrRateLimited) {
 		t.Fatalf("first call: %v, want ErrRateLimited", err)
 	}
 	if got := e.gh.Requests(); got != 2 {
@@ -598,7 +573,7 @@ func TestRateLimitWaitHonoursContext(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	e := setup(t, "", func(o *forge.Options) {
+	e := setup(t, "", func(o *github.Options) {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {
 			cancel()
 			<-ctx.Done()
@@ -606,7 +581,7 @@ func TestRateLimitWaitHonoursContext(t *testing.T) {
 		}
 	})
 	e.gh.RateLimit(fakegithub.RateLimit{Requests: -1, Secondary: true})
-	_, err := e.c.DefaultBranch(ctx, repo)
+	_, err := e.c.FindOpen(ctx, repo, branch, "")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
@@ -620,18 +595,18 @@ func TestAPIURLFormsReachTheFake(t *testing.T) {
 	gh := fakegithub.New(t, token)
 	gh.AddRepo("osism", "images", "main")
 	tests := []struct{ url, path string }{
-		{gh.URL, "/repos/osism/images"},
-		{gh.URL + "/", "/repos/osism/images"},
-		{gh.URL + "/api/v3", "/api/v3/repos/osism/images"},
-		{gh.URL + "/api/v3/", "/api/v3/repos/osism/images"},
+		{gh.URL, "/repos/osism/images/pulls"},
+		{gh.URL + "/", "/repos/osism/images/pulls"},
+		{gh.URL + "/api/v3", "/api/v3/repos/osism/images/pulls"},
+		{gh.URL + "/api/v3/", "/api/v3/repos/osism/images/pulls"},
 	}
 	for _, tt := range tests {
-		c, err := forge.New(forge.Options{APIURL: tt.url, Token: token})
+		c, err := github.New(github.Options{APIURL: tt.url, Token: token})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b, err := c.DefaultBranch(context.Background(), repo); err != nil || b != "main" {
-			t.Errorf("%s: DefaultBranch = %q, %v", tt.url, b, err)
+		if pr, err := c.FindOpen(context.Background(), repo, branch, ""); err != nil || pr != nil {
+			t.Errorf("%s: FindOpen = %+v, %v", tt.url, pr, err)
 		}
 		calls := gh.Calls()
 		if got := calls[len(calls)-1].Path; got != tt.path {
@@ -640,7 +615,7 @@ func TestAPIURLFormsReachTheFake(t *testing.T) {
 	}
 }
 
-// recorder answers every request with a repository and records the URLs.
+// recorder answers every request with pull request #1 and records the URLs.
 type recorder struct {
 	mu   sync.Mutex
 	urls []string
@@ -654,28 +629,30 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Unlock()
 	return &http.Response{
 		StatusCode: 200, Request: req, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(strings.NewReader(`{"default_branch":"main"}`)),
+		Body: io.NopCloser(strings.NewReader(`{"number":1,"title":"t","body":"b"}`)),
 	}, nil
 }
 
 func TestAPIURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, want string }{
-		{"", "https://api.github.com/repos/osism/images"},
-		{"https://api.github.com", "https://api.github.com/repos/osism/images"},
-		{"https://api.github.com/", "https://api.github.com/repos/osism/images"},
-		{"https://github.com/", "https://api.github.com/repos/osism/images"},
-		{"https://ghe.example.com/api/v3", "https://ghe.example.com/api/v3/repos/osism/images"},
-		{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/v3/repos/osism/images"},
-		{" http://127.0.0.1:1234/ ", "http://127.0.0.1:1234/repos/osism/images"},
+		{"", "https://api.github.com/repos/osism/images/pulls/1"},
+		{"https://api.github.com", "https://api.github.com/repos/osism/images/pulls/1"},
+		{"https://api.github.com/", "https://api.github.com/repos/osism/images/pulls/1"},
+		{"https://github.com/", "https://api.github.com/repos/osism/images/pulls/1"},
+		{"https://ghe.example.com/api/v3", "https://ghe.example.com/api/v3/repos/osism/images/pulls/1"},
+		{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/v3/repos/osism/images/pulls/1"},
+		{" http://127.0.0.1:1234/ ", "http://127.0.0.1:1234/repos/osism/images/pulls/1"},
 	}
 	for _, tt := range tests {
 		rec := &recorder{}
-		c, err := forge.New(forge.Options{APIURL: tt.in, Token: token, UserAgent: "image-crawler/test", HTTPClient: &http.Client{Transport: rec}})
+		c, err := github.New(github.Options{APIURL: tt.in, Token: token, UserAgent: "image-crawler/test", HTTPClient: &http.Client{Transport: rec}})
 		if err != nil {
 			t.Fatalf("%q: %v", tt.in, err)
 		}
-		if _, err := c.DefaultBranch(context.Background(), repo); err != nil {
+		// Update reads the pull request and, its title and body being the
+		// same, writes nothing: one request.
+		if _, err := c.Update(context.Background(), repo, 1, "t", "b"); err != nil {
 			t.Fatalf("%q: %v", tt.in, err)
 		}
 		if len(rec.urls) != 1 || rec.urls[0] != tt.want || rec.ua[0] != "image-crawler/test" {
@@ -687,18 +664,18 @@ func TestAPIURL(t *testing.T) {
 func TestBadOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		o    forge.Options
+		o    github.Options
 		want string
 	}{
-		{forge.Options{APIURL: "ftp://ghe.example.com/"}, "want https://HOST/PATH/"},
-		{forge.Options{APIURL: "ghe.example.com/api/v3"}, "want https://HOST/PATH/"},
-		{forge.Options{APIURL: "https://ghe.example.com/api/v3?x=1"}, "want https://HOST/PATH/"},
-		{forge.Options{APIURL: "https://x-access-token:" + token + "@ghe.example.com/api/v3"}, "credentials do not belong in the URL"},
-		{forge.Options{APIURL: "https://ghe.example.com/%zz"}, "GitHub API URL"},
-		{forge.Options{Token: "ghp_abc\ndef"}, "GitHub token contains spaces or control characters"},
+		{github.Options{APIURL: "ftp://ghe.example.com/"}, "want https://HOST/PATH/"},
+		{github.Options{APIURL: "ghe.example.com/api/v3"}, "want https://HOST/PATH/"},
+		{github.Options{APIURL: "https://ghe.example.com/api/v3?x=1"}, "want https://HOST/PATH/"},
+		{github.Options{APIURL: "https://x-access-token:" + token + "@ghe.example.com/api/v3"}, "credentials do not belong in the URL"},
+		{github.Options{APIURL: "https://ghe.example.com/%zz"}, "GitHub API URL"},
+		{github.Options{Token: "ghp_abc\ndef"}, "GitHub token contains spaces or control characters"},
 	}
 	for _, tt := range tests {
-		_, err := forge.New(tt.o)
+		_, err := github.New(tt.o)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%+v) = %v, want %q", tt.o.APIURL, err, tt.want)
 		}
@@ -718,11 +695,11 @@ func TestNotTheAPI(t *testing.T) {
 		io.WriteString(w, "<html><body>Page not found</body></html>")
 	}))
 	t.Cleanup(web.Close)
-	c, err := forge.New(forge.Options{APIURL: web.URL, Token: token})
+	c, err := github.New(github.Options{APIURL: web.URL, Token: token})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.DefaultBranch(context.Background(), repo)
+	_, err = c.FindOpen(context.Background(), repo, branch, "")
 	if err == nil || !strings.Contains(err.Error(), "the answer did not come from the GitHub API; for GitHub Enterprise Server the API URL is https://HOST/api/v3/") {
 		t.Fatalf("error %v", err)
 	}

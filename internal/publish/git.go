@@ -1,4 +1,4 @@
-package bot
+package publish
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/osism/image-crawler/internal/buildinfo"
 	"github.com/osism/image-crawler/internal/forge"
 	"github.com/osism/image-crawler/internal/gitrepo"
 	"github.com/osism/image-crawler/internal/redact"
@@ -21,63 +20,70 @@ const (
 	OpNone    = "none"
 )
 
-// gitWorkspace is a fresh shallow clone of the catalog repository. The bot's
-// branch is regenerated from base on every run: one commit, pushed under a
-// lease, so the runner keeps no state between runs.
-type gitWorkspace struct {
+// Git publishes into a fresh shallow clone of the catalog repository. The
+// bot's branch is regenerated from base on every run: one commit, pushed
+// under a lease, so the runner keeps no state between runs.
+type Git struct {
+	o      config
 	repo   *gitrepo.Repo
-	ghRepo forge.Repo
-	hasGH  bool
-	gh     *forge.Client // made by client
+	remote forge.Repo // the repository on its forge, if onForge
+	// onForge is false for a git URL of no known forge, which only a dry
+	// run accepts: it has a branch but no pull request.
+	onForge bool
+	fg      forge.Forge // made by client
 }
 
-// client is the workspace's GitHub client, made on first use.
-func (g *gitWorkspace) client(o *Options) (*forge.Client, error) {
-	if g.gh != nil {
-		return g.gh, nil
+// OpenGit clones the catalog repository at url (https://, http:// or
+// file://) for a Git publisher. The caller reads the catalog under Root and
+// closes the Git when done.
+func OpenGit(ctx context.Context, url string, o GitOptions, env Env) (*Git, error) {
+	g := &Git{o: config{GitOptions: o, Env: env}}
+	g.o.defaults()
+	cfg := &g.o
+	var err error
+	if g.remote, g.onForge, err = forgeRepo(cfg, url); err != nil {
+		return nil, err
 	}
-	c, err := forge.New(forge.Options{APIURL: o.GitHubAPIURL, Token: o.Token, UserAgent: buildinfo.UserAgent(), HTTPClient: o.httpClient()})
+	if !g.onForge && !cfg.DryRun {
+		return nil, &UsageError{fmt.Errorf("--repo OWNER/NAME is needed: %s is not a github.com URL", url)}
+	}
+	cfg.Logger.Info("cloning catalog", "url", redact.String(url, cfg.Token), "base", cfg.Base)
+	proxy, err := cfg.proxyFor(url)
 	if err != nil {
-		return nil, &UsageError{fmt.Errorf("--github-api-url: %w", err)}
+		return nil, &UsageError{fmt.Errorf("proxy for %s: %w", redact.String(url, cfg.Token), err)}
 	}
-	g.gh = c
-	return c, nil
-}
-
-func openGit(ctx context.Context, o *Options) (workspace, error) {
-	ws := &gitWorkspace{}
-	if o.Repo != "" {
-		r, err := forge.ParseRepo(o.Repo)
-		if err != nil {
-			return nil, &UsageError{fmt.Errorf("--repo: %w", err)}
-		}
-		ws.ghRepo, ws.hasGH = r, true
-	} else if r, ok := forge.RepoFromURL(o.Catalog); ok {
-		ws.ghRepo, ws.hasGH = r, true
-	}
-	if !ws.hasGH && !o.DryRun {
-		return nil, &UsageError{fmt.Errorf("--repo OWNER/NAME is needed: %s is not a github.com URL", o.Catalog)}
-	}
-	o.Logger.Info("cloning catalog", "url", redact.String(o.Catalog, o.Token), "base", o.Base)
-	proxy, err := o.proxyFor(o.Catalog)
-	if err != nil {
-		return nil, &UsageError{fmt.Errorf("proxy for %s: %w", redact.String(o.Catalog, o.Token), err)}
-	}
-	repo, err := gitrepo.Clone(ctx, gitrepo.CloneOptions{URL: o.Catalog, Base: o.Base, Token: o.Token, Proxy: proxy})
+	repo, err := gitrepo.Clone(ctx, gitrepo.CloneOptions{URL: url, Base: cfg.Base, Token: cfg.Token, Proxy: proxy})
 	if err != nil {
 		return nil, fmt.Errorf("clone catalog: %w", err)
 	}
-	ws.repo = repo
-	return ws, nil
+	g.repo = repo
+	return g, nil
 }
 
-func (g *gitWorkspace) Root() string { return g.repo.Dir() }
-func (g *gitWorkspace) Close() error { return g.repo.Close() }
+// client is the forge's client, made on first use.
+func (g *Git) client() (forge.Forge, error) {
+	if g.fg != nil {
+		return g.fg, nil
+	}
+	c, err := newForge(&g.o)
+	if err != nil {
+		return nil, err
+	}
+	g.fg = c
+	return c, nil
+}
+
+// Root is the clone's work tree, where the run reads the catalog.
+func (g *Git) Root() string { return g.repo.Dir() }
+
+// Close removes the clone.
+func (g *Git) Close() error { return g.repo.Close() }
 
 // Publish commits, pushes and opens, updates or closes the pull request,
 // then brings the dashboard issue up to date (--dashboard). In a dry run it
 // only reads, and says what it would do.
-func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) error {
+func (g *Git) Publish(ctx context.Context, out *Proposal) error {
+	o := &g.o
 	if o.TitleTemplate != nil {
 		title, err := o.TitleTemplate.Render(out.Report, out.Title)
 		if err != nil {
@@ -90,20 +96,20 @@ func (g *gitWorkspace) Publish(ctx context.Context, o *Options, out *Outcome) er
 		if err != nil {
 			return err
 		}
-		return g.dashboard(ctx, o, out, g.gh, prs)
+		return g.dashboard(ctx, o, out, g.fg, prs)
 	}
 	p := g.newPublish(o, out)
 	if err := p.run(ctx); err != nil {
 		return err
 	}
-	return g.dashboard(ctx, o, out, p.gh, []report.PullRequest{*p.result})
+	return g.dashboard(ctx, o, out, p.fg, []report.PullRequest{*p.result})
 }
 
-func (g *gitWorkspace) newPublish(o *Options, out *Outcome) *publish {
+func (g *Git) newPublish(o *config, out *Proposal) *publish {
 	p := &publish{g: g, o: o, out: out, base: g.repo.Base(),
 		bot: gitrepo.Identity{Name: o.Committer.Name, Email: o.Committer.Email}}
 	if o.SignCommits {
-		// GitHub commits; the bot is the author (see gitrepo.committedBy).
+		// The forge commits; the bot is the author (see gitrepo.committedBy).
 		p.bot = gitrepo.Identity{Name: o.Author.Name, Email: o.Author.Email}
 	}
 	return p
@@ -116,15 +122,15 @@ func (p *publish) run(ctx context.Context) error {
 	if p.state, err = g.repo.RemoteBranch(ctx, o.Branch, p.bot); err != nil {
 		return fmt.Errorf("read branch %s: %w", o.Branch, err)
 	}
-	if g.hasGH {
-		if p.gh, err = g.client(o); err != nil {
+	if g.onForge {
+		if p.fg, err = g.client(); err != nil {
 			return err
 		}
-		if p.pr, err = p.gh.FindOpen(ctx, g.ghRepo, o.Branch, p.base); err != nil {
+		if p.pr, err = p.fg.FindOpen(ctx, g.remote, o.Branch, p.base); err != nil {
 			if !o.DryRun {
 				return fmt.Errorf("find the open pull request: %w", err)
 			}
-			out.Intent = append(out.Intent, fmt.Sprintf("could not read pull requests of %s: %v", g.ghRepo, err))
+			out.Intent = append(out.Intent, fmt.Sprintf("could not read pull requests of %s: %v", g.remote, err))
 		}
 	}
 	p.result = &report.PullRequest{Branch: o.Branch, Operation: OpNone}
@@ -141,17 +147,17 @@ func (p *publish) run(ctx context.Context) error {
 		return nil
 	}
 	if len(out.Files) == 0 {
-		return g.nothingToPropose(ctx, o, out, p.gh, p.pr, p.state, p.result)
+		return g.nothingToPropose(ctx, o, out, p.fg, p.pr, p.state, p.result)
 	}
 	tree, err := p.commit(ctx)
 	if errors.Is(err, gitrepo.ErrNothingToCommit) {
-		return g.nothingToPropose(ctx, o, out, p.gh, p.pr, p.state, p.result)
+		return g.nothingToPropose(ctx, o, out, p.fg, p.pr, p.state, p.result)
 	}
 	if err != nil {
 		return err
 	}
 	pushed, done, err := p.push(ctx, tree)
-	if err != nil || done || p.gh == nil {
+	if err != nil || done || p.fg == nil {
 		return err
 	}
 	return p.upsertPR(ctx, pushed)
@@ -159,13 +165,13 @@ func (p *publish) run(ctx context.Context) error {
 
 // publish is one Publish call: what it read at the start and what it found.
 type publish struct {
-	g      *gitWorkspace
-	o      *Options
-	out    *Outcome
+	g      *Git
+	o      *config
+	out    *Proposal
 	base   string
 	bot    gitrepo.Identity
 	state  gitrepo.BranchState // the bot's branch as read at the start: the lease
-	gh     *forge.Client       // nil without a GitHub repository (dry runs of other URLs)
+	fg     forge.Forge         // nil without a forge (dry runs of other URLs)
 	pr     *forge.PullRequest  // the open pull request, or nil
 	result *report.PullRequest
 	tree   string // the tree of the bot's commit
@@ -278,8 +284,8 @@ func (p *publish) push(ctx context.Context, tree string) (pushed, done bool, err
 		o.Logger.Info("another run pushed the same change", "branch", o.Branch)
 		p.onRemote(false)
 		p.result.HeadSHA = now.Head
-		if p.pr == nil && p.gh != nil {
-			p.pr, _ = p.gh.FindOpen(ctx, p.g.ghRepo, o.Branch, p.base)
+		if p.pr == nil && p.fg != nil {
+			p.pr, _ = p.fg.FindOpen(ctx, p.g.remote, o.Branch, p.base)
 		}
 		return false, false, nil
 	default:
@@ -302,12 +308,12 @@ func (p *publish) onRemote(pushed bool) {
 // upsertPR opens the pull request, or updates the open one where its title
 // or body differ; a dry run says which it would do.
 func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
-	o, out, gh, repo := p.o, p.out, p.gh, p.g.ghRepo
+	o, out, fg, repo := p.o, p.out, p.fg, p.g.remote
 	switch {
 	case p.pr == nil && o.DryRun:
 		out.Intent = append(out.Intent, fmt.Sprintf("would open a pull request from %s into %s", o.Branch, p.base))
 	case p.pr == nil:
-		created, isNew, err := gh.Create(ctx, repo, forge.NewPR{
+		created, isNew, err := fg.Create(ctx, repo, forge.NewPR{
 			Title: out.Title, Body: out.Body, Branch: o.Branch, Base: p.base, Draft: o.Draft, Labels: o.Labels,
 		})
 		if err != nil && created == nil {
@@ -316,7 +322,7 @@ func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
 		p.result.Number, p.result.URL, p.result.Operation = created.Number, created.URL, OpCreated
 		if !isNew {
 			// A racing run opened it first: make sure it says what we say.
-			changed, uerr := gh.Update(ctx, repo, created.Number, out.Title, out.Body)
+			changed, uerr := fg.Update(ctx, repo, created.Number, out.Title, out.Body)
 			if uerr != nil {
 				return fmt.Errorf("update pull request #%d: %w", created.Number, uerr)
 			}
@@ -329,12 +335,12 @@ func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
 	case o.DryRun:
 		out.Intent = append(out.Intent, fmt.Sprintf("would update pull request #%d (%s) where its title or body differ", p.pr.Number, p.pr.URL))
 	default:
-		changed, err := gh.Update(ctx, repo, p.pr.Number, out.Title, out.Body)
+		changed, err := fg.Update(ctx, repo, p.pr.Number, out.Title, out.Body)
 		if err != nil {
 			return fmt.Errorf("update pull request #%d: %w", p.pr.Number, err)
 		}
 		if len(o.Labels) > 0 {
-			if err := gh.AddLabels(ctx, repo, p.pr, o.Labels); err != nil {
+			if err := fg.AddLabels(ctx, repo, p.pr, o.Labels); err != nil {
 				out.Report.Warnings = append(out.Report.Warnings, err.Error())
 			}
 		}
@@ -346,14 +352,14 @@ func (p *publish) upsertPR(ctx context.Context, pushed bool) error {
 // applyExtras requests the reviewers and sets the assignees and milestone
 // when the pull request was opened or its branch got a new commit, so that
 // reviewers are asked again for new content but an unchanged run writes
-// nothing. GitHub's refusals of names are warnings.
+// nothing. The forge's refusals of names are warnings.
 func (p *publish) applyExtras(ctx context.Context, pushed bool) error {
 	o := p.o
 	x := forge.Extras{Reviewers: o.Reviewers, TeamReviewers: o.TeamReviewers, Assignees: o.Assignees, Milestone: o.Milestone}
 	if o.DryRun || x.Empty() || p.result.Number == 0 || (p.result.Operation != OpCreated && !pushed) {
 		return nil
 	}
-	warnings, err := p.gh.ApplyExtras(ctx, p.g.ghRepo, p.result.Number, x)
+	warnings, err := p.fg.ApplyExtras(ctx, p.g.remote, p.result.Number, x)
 	p.out.Report.Warnings = append(p.out.Report.Warnings, warnings...)
 	if err != nil {
 		return fmt.Errorf("pull request #%d: %w", p.result.Number, err)
@@ -372,7 +378,7 @@ func opFor(changed bool) string {
 // everything: an open pull request has become moot and is closed, and the
 // bot's branch deleted. When some images failed, nothing is known about them,
 // so the pull request is left as it is.
-func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Outcome, gh *forge.Client, pr *forge.PullRequest, state gitrepo.BranchState, result *report.PullRequest) error {
+func (g *Git) nothingToPropose(ctx context.Context, o *config, out *Proposal, fg forge.Forge, pr *forge.PullRequest, state gitrepo.BranchState, result *report.PullRequest) error {
 	if len(out.Report.Failures) > 0 || (pr == nil && !state.Exists) {
 		return nil
 	}
@@ -386,8 +392,8 @@ func (g *gitWorkspace) nothingToPropose(ctx context.Context, o *Options, out *Ou
 		}
 		return nil
 	}
-	if pr != nil && gh != nil {
-		if err := gh.Close(ctx, g.ghRepo, pr.Number, why+"\n\n"+report.Marker); err != nil {
+	if pr != nil && fg != nil {
+		if err := fg.Close(ctx, g.remote, pr.Number, why+"\n\n"+report.Marker); err != nil {
 			return fmt.Errorf("close pull request #%d: %w", pr.Number, err)
 		}
 		result.Operation = OpClosed

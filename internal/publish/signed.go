@@ -1,4 +1,4 @@
-package bot
+package publish
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 )
 
 // pushSigned is push for --sign-commits: the same commit the clone holds
-// (same parent, same files, same message) is made again through GitHub's
-// git data API, which signs it, and the branch is moved to it under the
+// (same parent, same files, same message) is made again through the forge's
+// API (GitHub's git data API), which signs it, and the branch is moved to it under the
 // lease read at the start. Errors for a moved branch wrap
 // forge.ErrRefMoved.
 func (p *publish) pushSigned(ctx context.Context) error {
 	o := p.o
-	if p.gh == nil {
+	if p.fg == nil {
 		return &UsageError{fmt.Errorf("--sign-commits needs a GitHub repository (--repo)")}
 	}
 	files := make([]forge.File, 0, len(p.out.Files))
@@ -29,7 +29,7 @@ func (p *publish) pushSigned(ctx context.Context) error {
 		return err
 	}
 	msg = gitrepo.WithTrailer(msg)
-	sha, tree, err := p.gh.CommitFiles(ctx, p.g.ghRepo, p.g.repo.BaseHead(), files, msg,
+	sha, tree, err := p.fg.CommitFiles(ctx, p.g.remote, p.g.repo.BaseHead(), files, msg,
 		forge.Author{Name: o.Author.Name, Email: o.Author.Email}, o.Now())
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (p *publish) pushSigned(ctx context.Context) error {
 		// API's view of base differs from the clone's.
 		return fmt.Errorf("sign commit: GitHub's tree %s differs from the clone's %s", short(tree), short(p.tree))
 	}
-	if err := p.gh.MoveBranch(ctx, p.g.ghRepo, o.Branch, p.state.Head, sha); err != nil {
+	if err := p.fg.MoveBranch(ctx, p.g.remote, o.Branch, p.state.Head, sha); err != nil {
 		return err
 	}
 	p.headSHA = sha

@@ -1,4 +1,4 @@
-package forge_test
+package github_test
 
 import (
 	"context"
@@ -8,20 +8,21 @@ import (
 	"time"
 
 	"github.com/osism/image-crawler/internal/forge"
+	"github.com/osism/image-crawler/internal/forge/github"
 	"github.com/osism/image-crawler/internal/testenv/fakegithub"
 	"github.com/osism/image-crawler/internal/testenv/gitserver"
 )
 
 // gitEnv is a fake GitHub whose git data API writes into a real bare
 // repository, with one commit on main.
-func gitEnv(t *testing.T) (*forge.Client, *gitserver.Server) {
+func gitEnv(t *testing.T) (*github.Client, *gitserver.Server) {
 	t.Helper()
 	git := gitserver.New(t, "")
 	git.CreateRepo("images", "main", map[string]string{"etc/images/ubuntu.yml": "images: []\n", "README.md": "hi\n"})
 	gh := fakegithub.New(t, token)
 	gh.AddRepo(repo.Owner, repo.Name, "main")
 	gh.UseGitRepo(repo.Owner, repo.Name, git.Dir("images"))
-	c, err := forge.New(forge.Options{APIURL: gh.URL + "/", Token: token, HTTPClient: gh.Client()})
+	c, err := github.New(github.Options{APIURL: gh.URL + "/", Token: token, HTTPClient: gh.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}

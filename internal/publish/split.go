@@ -1,4 +1,4 @@
-package bot
+package publish
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func fileStem(p string) string {
 
 // catalogStems lists the catalog files of the clone, and any file the run
 // creates, by stem: every one may have a branch to update or close.
-func (g *gitWorkspace) catalogStems(o *Options, files []FileChange) ([]string, error) {
+func (g *Git) catalogStems(o *config, files []File) ([]string, error) {
 	seen := map[string]bool{}
 	entries, err := os.ReadDir(filepath.Join(g.repo.Dir(), filepath.FromSlash(o.CatalogDir)))
 	if err != nil && !os.IsNotExist(err) {
@@ -85,7 +85,7 @@ func subReport(rep *report.Report, stem string) *report.Report {
 
 // publishSplit publishes one branch and pull request per catalog file. It
 // returns the pull requests for the dashboard.
-func (g *gitWorkspace) publishSplit(ctx context.Context, o *Options, out *Outcome) ([]report.PullRequest, error) {
+func (g *Git) publishSplit(ctx context.Context, o *config, out *Proposal) ([]report.PullRequest, error) {
 	stems, err := g.catalogStems(o, out.Files)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (g *gitWorkspace) publishSplit(ctx context.Context, o *Options, out *Outcom
 	for _, stem := range stems {
 		so := *o
 		so.Branch = o.Branch + "/" + stem
-		sub := &Outcome{Report: subReport(out.Report, stem)}
+		sub := &Proposal{Report: subReport(out.Report, stem), BodyOptions: out.BodyOptions}
 		for _, f := range out.Files {
 			if fileStem(f.Path) == stem {
 				sub.Files = append(sub.Files, f)
@@ -108,7 +108,7 @@ func (g *gitWorkspace) publishSplit(ctx context.Context, o *Options, out *Outcom
 			}
 			sub.Title = strings.Join(strings.Fields(title), " ")
 		}
-		sub.Body = report.Body(sub.Report, report.BodyOptions{SignaturesOff: o.SignaturesOff})
+		sub.Body = report.Body(sub.Report, out.BodyOptions)
 		p := g.newPublish(&so, sub)
 		err := p.run(ctx)
 		out.Intent = append(out.Intent, sub.Intent...)

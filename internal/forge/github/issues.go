@@ -1,4 +1,4 @@
-package forge
+package github
 
 import (
 	"context"
@@ -6,33 +6,25 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
-)
+	gogithub "github.com/google/go-github/v60/github"
 
-// Issue is what image-crawler needs to know of an issue (its dashboard).
-type Issue struct {
-	Number int
-	URL    string
-	Title  string
-	Body   string
-	State  string // "open" or "closed"
-	Labels []string
-}
+	"github.com/osism/image-crawler/internal/forge"
+)
 
 // FindIssue returns the open issue labelled label whose body contains
 // marker, the oldest if there are several, or nil when there is none. Pull
 // requests, which GitHub lists among issues, never match.
-func (c *Client) FindIssue(ctx context.Context, r Repo, label, marker string) (*Issue, error) {
+func (c *Client) FindIssue(ctx context.Context, r forge.Repo, label, marker string) (*forge.Issue, error) {
 	op := fmt.Sprintf("find the issue labelled %q in %s", label, r)
 	if label == "" || marker == "" {
 		return nil, c.fail(op, r, "", false, errors.New("a label and a marker are needed"))
 	}
-	opts := &github.IssueListByRepoOptions{State: "open", Labels: []string{label}, ListOptions: github.ListOptions{PerPage: 100}}
-	var found *github.Issue
+	opts := &gogithub.IssueListByRepoOptions{State: "open", Labels: []string{label}, ListOptions: gogithub.ListOptions{PerPage: 100}}
+	var found *gogithub.Issue
 	for {
-		var page []*github.Issue
-		var resp *github.Response
-		err := c.call(ctx, func(gh *github.Client) (_ *github.Response, err error) {
+		var page []*gogithub.Issue
+		var resp *gogithub.Response
+		err := c.call(ctx, func(gh *gogithub.Client) (_ *gogithub.Response, err error) {
 			page, resp, err = gh.Issues.ListByRepo(ctx, r.Owner, r.Name, opts)
 			return resp, err
 		})
@@ -58,8 +50,8 @@ func (c *Client) FindIssue(ctx context.Context, r Repo, label, marker string) (*
 	return toIssue(found), nil
 }
 
-func toIssue(is *github.Issue) *Issue {
-	out := &Issue{Number: is.GetNumber(), URL: is.GetHTMLURL(), Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState()}
+func toIssue(is *gogithub.Issue) *forge.Issue {
+	out := &forge.Issue{Number: is.GetNumber(), URL: is.GetHTMLURL(), Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState()}
 	for _, l := range is.Labels {
 		out.Labels = append(out.Labels, l.GetName())
 	}
@@ -68,7 +60,7 @@ func toIssue(is *github.Issue) *Issue {
 
 // CreateIssue opens an issue with labels, creating the labels the
 // repository lacks first (in image-crawler's colour).
-func (c *Client) CreateIssue(ctx context.Context, r Repo, title, body string, labels []string) (*Issue, error) {
+func (c *Client) CreateIssue(ctx context.Context, r forge.Repo, title, body string, labels []string) (*forge.Issue, error) {
 	op := "create an issue in " + r.String()
 	if title == "" {
 		return nil, c.fail(op, r, "", true, errors.New("no title"))
@@ -78,10 +70,10 @@ func (c *Client) CreateIssue(ctx context.Context, r Repo, title, body string, la
 			return nil, err
 		}
 	}
-	var is *github.Issue
-	err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
-		is, resp, err = gh.Issues.Create(ctx, r.Owner, r.Name, &github.IssueRequest{
-			Title: github.String(title), Body: github.String(body), Labels: &labels,
+	var is *gogithub.Issue
+	err := c.call(ctx, func(gh *gogithub.Client) (resp *gogithub.Response, err error) {
+		is, resp, err = gh.Issues.Create(ctx, r.Owner, r.Name, &gogithub.IssueRequest{
+			Title: gogithub.String(title), Body: gogithub.String(body), Labels: &labels,
 		})
 		return resp, err
 	})
@@ -93,13 +85,13 @@ func (c *Client) CreateIssue(ctx context.Context, r Repo, title, body string, la
 
 // EditIssue sets the title and body of issue, writing only what differs
 // from the issue as given; it reports whether it wrote.
-func (c *Client) EditIssue(ctx context.Context, r Repo, is *Issue, title, body string) (changed bool, err error) {
-	edit := &github.IssueRequest{}
+func (c *Client) EditIssue(ctx context.Context, r forge.Repo, is *forge.Issue, title, body string) (changed bool, err error) {
+	edit := &gogithub.IssueRequest{}
 	if is.Title != title {
-		edit.Title = github.String(title)
+		edit.Title = gogithub.String(title)
 	}
 	if strings.ReplaceAll(is.Body, "\r\n", "\n") != strings.ReplaceAll(body, "\r\n", "\n") {
-		edit.Body = github.String(body)
+		edit.Body = gogithub.String(body)
 	}
 	if edit.Title == nil && edit.Body == nil {
 		return false, nil
@@ -113,25 +105,25 @@ func (c *Client) EditIssue(ctx context.Context, r Repo, is *Issue, title, body s
 
 // CloseIssue comments on issue number (unless comment is empty), then
 // closes it as completed.
-func (c *Client) CloseIssue(ctx context.Context, r Repo, number int, body, comment string) error {
+func (c *Client) CloseIssue(ctx context.Context, r forge.Repo, number int, body, comment string) error {
 	if comment != "" {
-		err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
-			_, resp, err = gh.Issues.CreateComment(ctx, r.Owner, r.Name, number, &github.IssueComment{Body: github.String(comment)})
+		err := c.call(ctx, func(gh *gogithub.Client) (resp *gogithub.Response, err error) {
+			_, resp, err = gh.Issues.CreateComment(ctx, r.Owner, r.Name, number, &gogithub.IssueComment{Body: gogithub.String(comment)})
 			return resp, err
 		})
 		if err != nil {
 			return c.fail(fmt.Sprintf("comment on issue #%d in %s", number, r), r, permIssues, true, err)
 		}
 	}
-	edit := &github.IssueRequest{State: github.String("closed"), StateReason: github.String("completed")}
+	edit := &gogithub.IssueRequest{State: gogithub.String("closed"), StateReason: gogithub.String("completed")}
 	if body != "" {
-		edit.Body = github.String(body)
+		edit.Body = gogithub.String(body)
 	}
 	return c.editIssue(ctx, r, number, edit)
 }
 
-func (c *Client) editIssue(ctx context.Context, r Repo, number int, edit *github.IssueRequest) error {
-	err := c.call(ctx, func(gh *github.Client) (resp *github.Response, err error) {
+func (c *Client) editIssue(ctx context.Context, r forge.Repo, number int, edit *gogithub.IssueRequest) error {
+	err := c.call(ctx, func(gh *gogithub.Client) (resp *gogithub.Response, err error) {
 		_, resp, err = gh.Issues.Edit(ctx, r.Owner, r.Name, number, edit)
 		return resp, err
 	})

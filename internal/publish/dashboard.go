@@ -1,4 +1,4 @@
-package bot
+package publish
 
 import (
 	"bytes"
@@ -236,8 +236,8 @@ func clip(s string) string {
 // the issue when something needs a person, edits it while it does, and
 // closes it when nothing does. It also sets the exit status rules of
 // DashboardStatus on the outcome.
-func (g *gitWorkspace) dashboard(ctx context.Context, o *Options, out *Outcome, gh *forge.Client, prs []report.PullRequest) error {
-	if !o.Dashboard || gh == nil {
+func (g *Git) dashboard(ctx context.Context, o *config, out *Proposal, fg forge.Forge, prs []report.PullRequest) error {
+	if !o.Dashboard || fg == nil {
 		return nil
 	}
 	rep := out.Report
@@ -246,12 +246,12 @@ func (g *gitWorkspace) dashboard(ctx context.Context, o *Options, out *Outcome, 
 	if failAfter <= 0 {
 		failAfter = DefaultFailAfter
 	}
-	is, err := gh.FindIssue(ctx, g.ghRepo, DashboardLabel, dashboardMarker)
+	is, err := fg.FindIssue(ctx, g.remote, DashboardLabel, dashboardMarker)
 	if err != nil {
 		if !o.DryRun {
 			return fmt.Errorf("dashboard: %w", err)
 		}
-		out.Intent = append(out.Intent, fmt.Sprintf("could not read the dashboard issue of %s: %v", g.ghRepo, err))
+		out.Intent = append(out.Intent, fmt.Sprintf("could not read the dashboard issue of %s: %v", g.remote, err))
 	}
 	prev := map[string]time.Time{}
 	if is != nil {
@@ -289,18 +289,18 @@ func (g *gitWorkspace) dashboard(ctx context.Context, o *Options, out *Outcome, 
 		return nil
 	case !attention:
 		const why = "Every image was crawled and nothing needs attention, so image-crawler closed this issue. It opens a new one when an image fails again."
-		if err := gh.CloseIssue(ctx, g.ghRepo, is.Number, body, why); err != nil {
+		if err := fg.CloseIssue(ctx, g.remote, is.Number, body, why); err != nil {
 			return fmt.Errorf("dashboard: %w", err)
 		}
 		d.Operation = OpClosed
 	case is == nil:
-		created, err := gh.CreateIssue(ctx, g.ghRepo, dashboardTitle, body, []string{DashboardLabel})
+		created, err := fg.CreateIssue(ctx, g.remote, dashboardTitle, body, []string{DashboardLabel})
 		if err != nil {
 			return fmt.Errorf("dashboard: %w", err)
 		}
 		d.Number, d.URL, d.Operation = created.Number, created.URL, OpCreated
 	default:
-		changed, err := gh.EditIssue(ctx, g.ghRepo, is, dashboardTitle, body)
+		changed, err := fg.EditIssue(ctx, g.remote, is, dashboardTitle, body)
 		if err != nil {
 			return fmt.Errorf("dashboard: %w", err)
 		}

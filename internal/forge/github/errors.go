@@ -1,4 +1,4 @@
-package forge
+package github
 
 import (
 	"context"
@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-github/v60/github"
+	gogithub "github.com/google/go-github/v60/github"
+
+	"github.com/osism/image-crawler/internal/forge"
 
 	"github.com/osism/image-crawler/internal/redact"
 )
@@ -27,7 +29,7 @@ const resetMargin = time.Second
 const secondaryDefault = time.Minute
 
 // client returns the go-github client to use for the next request.
-func (c *Client) client() *github.Client {
+func (c *Client) client() *gogithub.Client {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.gh
@@ -37,7 +39,7 @@ func (c *Client) client() *github.Client {
 // by the wall clock and refuses requests without sending them until then;
 // the Client has already waited as long as GitHub asked (or, in tests, as
 // long as its Sleep pretended to), so the memory is stale.
-func (c *Client) forget(gh *github.Client) {
+func (c *Client) forget(gh *gogithub.Client) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gh == gh {
@@ -47,7 +49,7 @@ func (c *Client) forget(gh *github.Client) {
 
 // call runs one API request, retrying it after rate limits: at most
 // maxRetries times, never waiting longer than maxWait at once.
-func (c *Client) call(ctx context.Context, fn func(*github.Client) (*github.Response, error)) error {
+func (c *Client) call(ctx context.Context, fn func(*gogithub.Client) (*gogithub.Response, error)) error {
 	for attempt := 1; ; attempt++ {
 		gh := c.client()
 		_, err := fn(gh)
@@ -58,7 +60,7 @@ func (c *Client) call(ctx context.Context, fn func(*github.Client) (*github.Resp
 		if !limited {
 			return err
 		}
-		var secondary *github.AbuseRateLimitError
+		var secondary *gogithub.AbuseRateLimitError
 		if attempt > c.maxRetries || wait > c.maxWait {
 			if errors.As(err, &secondary) {
 				// Giving up: do not let go-github's reading of the limit
@@ -82,20 +84,20 @@ func (c *Client) call(ctx context.Context, fn func(*github.Client) (*github.Resp
 
 // rateLimitWait reports whether err is a rate limit, and how long to wait
 // before the next request. go-github v60 classifies a 403 with
-// X-RateLimit-Remaining: 0 as *github.RateLimitError (also the error it
+// X-RateLimit-Remaining: 0 as *gogithub.RateLimitError (also the error it
 // makes up, without a request, while it remembers a limit) and a 403 whose
-// documentation_url names the secondary limits as *github.AbuseRateLimitError.
+// documentation_url names the secondary limits as *gogithub.AbuseRateLimitError.
 // GitHub answers either limit with 429 too, which v60 leaves as a plain
-// *github.ErrorResponse. The wait follows GitHub's documented order:
+// *gogithub.ErrorResponse. The wait follows GitHub's documented order:
 // Retry-After, else the reset time when nothing remains, else a minute.
 // (go-github reads a secondary limit without Retry-After as lasting until
 // the primary window resets, up to an hour.)
 func rateLimitWait(err error) (time.Duration, bool) {
-	var primary *github.RateLimitError
+	var primary *gogithub.RateLimitError
 	if errors.As(err, &primary) {
 		return untilReset(primary.Rate.Reset.Time), true
 	}
-	var secondary *github.AbuseRateLimitError
+	var secondary *gogithub.AbuseRateLimitError
 	if errors.As(err, &secondary) {
 		if d, ok := headerWait(secondary.Response); ok {
 			return d, true
@@ -107,7 +109,7 @@ func rateLimitWait(err error) (time.Duration, bool) {
 		}
 		return secondaryDefault, true
 	}
-	var er *github.ErrorResponse
+	var er *gogithub.ErrorResponse
 	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusTooManyRequests {
 		if d, ok := headerWait(er.Response); ok {
 			return d, true
@@ -164,21 +166,21 @@ func (e *explained) Unwrap() error { return e.err }
 // fail names the operation, explains GitHub's refusals and removes the token.
 // perm is the permission the operation needs; write tells whether it changes
 // anything, which decides how a 403 or 404 reads.
-func (c *Client) fail(op string, r Repo, perm string, write bool, err error) error {
+func (c *Client) fail(op string, r forge.Repo, perm string, write bool, err error) error {
 	return redact.Error(fmt.Errorf("%s: %w", op, explain("repository "+r.String(), r, perm, write, err)), c.token)
 }
 
 // failPR is fail for an operation on pull request number, which a 404 may
 // also mean is missing.
-func (c *Client) failPR(op string, r Repo, number int, perm string, write bool, err error) error {
+func (c *Client) failPR(op string, r forge.Repo, number int, perm string, write bool, err error) error {
 	subject := fmt.Sprintf("pull request #%d in %s", number, r)
 	return redact.Error(fmt.Errorf("%s: %w", op, explain(subject, r, perm, write, err)), c.token)
 }
 
 // explain rewrites GitHub's refusals; subject is what a 404 may mean is
 // missing.
-func explain(subject string, r Repo, perm string, write bool, err error) error {
-	var er *github.ErrorResponse
+func explain(subject string, r forge.Repo, perm string, write bool, err error) error {
+	var er *gogithub.ErrorResponse
 	if !errors.As(err, &er) || er.Response == nil {
 		return err
 	}
@@ -212,7 +214,7 @@ func explain(subject string, r Repo, perm string, write bool, err error) error {
 
 // status returns the HTTP status of a GitHub error answer, or 0.
 func status(err error) int {
-	var er *github.ErrorResponse
+	var er *gogithub.ErrorResponse
 	if errors.As(err, &er) && er.Response != nil {
 		return er.Response.StatusCode
 	}
@@ -222,7 +224,7 @@ func status(err error) int {
 // validation reports whether err is a 422 whose message, or one of whose
 // detailed errors, starts with prefix.
 func validation(err error, prefix string) bool {
-	var er *github.ErrorResponse
+	var er *gogithub.ErrorResponse
 	if !errors.As(err, &er) || status(err) != http.StatusUnprocessableEntity {
 		return false
 	}
@@ -239,7 +241,7 @@ func validation(err error, prefix string) bool {
 
 // validationCode reports whether err is a 422 with a detailed error of code.
 func validationCode(err error, code string) bool {
-	var er *github.ErrorResponse
+	var er *gogithub.ErrorResponse
 	if !errors.As(err, &er) || status(err) != http.StatusUnprocessableEntity {
 		return false
 	}
@@ -254,7 +256,7 @@ func validationCode(err error, code string) bool {
 // invalidField reports whether err is GitHub's 422 for an invalid field,
 // as it answers a pull request whose base or head branch does not exist.
 func invalidField(err error, field string) bool {
-	var er *github.ErrorResponse
+	var er *gogithub.ErrorResponse
 	if !errors.As(err, &er) || status(err) != http.StatusUnprocessableEntity {
 		return false
 	}
@@ -264,20 +266,6 @@ func invalidField(err error, field string) bool {
 		}
 	}
 	return false
-}
-
-// refGone reports whether err says the reference to delete does not exist.
-// GitHub answers 422; some GitHub Enterprise versions answer 404 with the
-// same message. A bare 404 means the repository or the permission is
-// missing and stays an error.
-func refGone(err error) bool {
-	var er *github.ErrorResponse
-	if !errors.As(err, &er) {
-		return false
-	}
-	s := status(err)
-	return (s == http.StatusUnprocessableEntity || s == http.StatusNotFound) &&
-		strings.Contains(er.Message, "Reference does not exist")
 }
 
 func plural(n int, one, many string) string {
