@@ -219,7 +219,7 @@ func TestTerminalProgressCountsFailures(t *testing.T) {
 // crawl (an unlisted releases directory) included, under names --only
 // takes.
 func TestProgressCountsEveryImageByName(t *testing.T) {
-	w := newWorldA(t)
+	w := newELWorld(t)
 	w.mirror.Fault("/fedora/pub/fedora/linux/releases/", mirror.Fault{Status: 404})
 	r := w.run(nil, w.args("crawl")...)
 	if r.code != ExitFailures {
