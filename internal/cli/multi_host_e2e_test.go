@@ -42,8 +42,8 @@ var hostMirrors = [][2]string{
 // Builds on the mirror; the last of each is the latest.
 var (
 	ubuntuMultiHostBuilds = []string{"20260601", "20260615", "20260705.1"}
-	debianBuilds = []string{"20260610-2101", "20260704-2150"}
-	leapBuilds   = []layout.OpenSUSEBuild{
+	debianBuilds          = []string{"20260610-2101", "20260704-2150"}
+	leapBuilds            = []layout.OpenSUSEBuild{
 		{Version: "19.140", Date: time.Date(2026, 6, 3, 9, 30, 0, 0, time.UTC)},
 		{Version: "19.146", Date: time.Date(2026, 6, 20, 11, 5, 0, 0, time.UTC)},
 	}
