@@ -78,7 +78,7 @@ const signaturesOffWarning = "signature verification is off (--signatures off): 
 // warnings are the report's warnings of a crawl: said once, not per image.
 func (c *Crawled) warnings(o *Options) []string {
 	var ws []string
-	if o.SignaturesOff {
+	if o.Signatures.Off() {
 		ws = append(ws, signaturesOffWarning)
 	}
 	if c.Offline != nil {
@@ -196,7 +196,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
 	out := &Outcome{Report: rep, Files: r.Files}
 	out.Title = report.Title(rep.Updates)
-	out.Body = report.Body(rep, report.BodyOptions{SignaturesOff: o.SignaturesOff})
+	out.Body = report.Body(rep, report.BodyOptions{SignaturesOff: o.Signatures.Off()})
 	if o.DryRun {
 		out.Diff = Diff(r.Files)
 	}

@@ -108,7 +108,7 @@ func (g *gitWorkspace) publishSplit(ctx context.Context, o *Options, out *Outcom
 			}
 			sub.Title = strings.Join(strings.Fields(title), " ")
 		}
-		sub.Body = report.Body(sub.Report, report.BodyOptions{SignaturesOff: o.SignaturesOff})
+		sub.Body = report.Body(sub.Report, report.BodyOptions{SignaturesOff: o.Signatures.Off()})
 		p := g.newPublish(&so, sub)
 		err := p.run(ctx)
 		out.Intent = append(out.Intent, sub.Intent...)
