@@ -36,7 +36,7 @@ func applyDefaults(f *cmdutil.Factory, cmd *cobra.Command) error {
 		return nil
 	}
 	fs := cmd.Flags()
-	isSet := func(name string) bool { f := fs.Lookup(name); return f != nil && f.Changed }
+	isSet := func(name string) bool { fl := fs.Lookup(name); return fl != nil && fl.Changed }
 	return setFlags(fs, f.Actions.Defaults(cmd.Name(), isSet))
 }
 
