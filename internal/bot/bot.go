@@ -65,12 +65,9 @@ type Options struct {
 	Git publish.GitOptions
 
 	// Signatures is --signatures: required, optional or off for every
-	// source at once, or "" for each source's own setting.
-	Signatures string
-	// SignaturesOff is true when --signatures off is in force; the pull
-	// request then says loudly that nothing was verified. Setting it alone
-	// is the same as Signatures "off".
-	SignaturesOff bool
+	// source at once, or the zero value for each source's own setting.
+	// Under off the pull request says loudly that nothing was verified.
+	Signatures source.SignaturePolicy
 
 	// DisableEOL is --disable-eol: propose enable: false for enabled
 	// images past the end of their release's support (docs/lifecycle.md).
@@ -98,10 +95,6 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.SignaturesOff && o.Signatures == "" {
-		o.Signatures = source.SignatureOff
-	}
-	o.SignaturesOff = o.Signatures == source.SignatureOff
 }
 
 func (o *Options) check() error {
@@ -113,11 +106,6 @@ func (o *Options) check() error {
 	}
 	if o.Fetcher == nil {
 		return fmt.Errorf("bot: no fetcher")
-	}
-	switch o.Signatures {
-	case "", source.SignatureRequired, source.SignatureOptional, source.SignatureOff:
-	default:
-		return &UsageError{fmt.Errorf("signatures %q: want required, optional or off", o.Signatures)}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/publish"
 )
 
@@ -31,16 +32,28 @@ func TestDiff(t *testing.T) {
 }
 
 func TestNewProblemsIgnoresOldOnes(t *testing.T) {
-	base := problemSet([]error{errors.New("a.yml:3: images[0].min_disk: -1 is below 0")})
+	minDisk := errors.New("images[0].min_disk: -1 is below 0")
+	base := problemSet([]error{&catalog.FileError{Path: "a.yml", Line: 3, Err: minDisk}})
 	if problemSet(nil) == nil || len(base) != 1 {
 		t.Fatalf("problemSet: %v", base)
 	}
-	// The same problem at another line is not new.
-	if got := stripLocation("a.yml:9: images[0].min_disk: -1 is below 0"); got != "images[0].min_disk: -1 is below 0" {
-		t.Fatalf("stripLocation = %q", got)
-	}
-	if got := stripLocation("no location here"); got != "no location here" {
-		t.Fatalf("stripLocation changed a message without location: %q", got)
+	for _, tt := range []struct {
+		name string
+		err  error
+		old  bool
+	}{
+		// The same problem at another line is not new: lines move when
+		// entries are added.
+		{"same problem, other line", &catalog.FileError{Path: "a.yml", Line: 9, Err: minDisk}, true},
+		{"other problem", &catalog.FileError{Path: "a.yml", Line: 3, Err: errors.New("images[0].min_ram: -1 is below 0")}, false},
+		// A message that merely reads like a place is not cut.
+		{"text without place", errors.New("a.yml:3: images[0].min_disk: -1 is below 0"), false},
+	} {
+		for k := range problemSet([]error{tt.err}) {
+			if _, old := base[k]; old != tt.old {
+				t.Errorf("%s: %q counted as old %v, want %v", tt.name, k, old, tt.old)
+			}
+		}
 	}
 }
 

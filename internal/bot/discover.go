@@ -306,11 +306,9 @@ func (c *Crawled) prepare(o *Options, imgs []source.Image) batch {
 			b.failed = append(b.failed, upstream.Outcome{Image: img, Err: err})
 			continue
 		}
-		if o.Signatures != "" {
-			// --signatures overrides every source at once (docs/reference.md);
-			// strategies only ever see the image's own setting.
-			img.Upstream.Signature = o.Signatures
-		}
+		// --signatures overrides every source at once (docs/reference.md);
+		// strategies only ever see the image's own setting.
+		o.Signatures.Apply(&img)
 		b.imgs = append(b.imgs, img)
 	}
 	return b

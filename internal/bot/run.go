@@ -72,7 +72,7 @@ const signaturesOffWarning = "signature verification is off (--signatures off): 
 // warnings are the report's warnings of a crawl: said once, not per image.
 func (c *Crawled) warnings(o *Options) []string {
 	var ws []string
-	if o.SignaturesOff {
+	if o.Signatures.Off() {
 		ws = append(ws, signaturesOffWarning)
 	}
 	if c.Offline != nil {
@@ -188,7 +188,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	c.fill(rep, r.Changes)
 	rep.DryRun = o.DryRun
 	rep.Warnings = append(rep.Warnings, c.warnings(&o)...)
-	bodyOpts := report.BodyOptions{SignaturesOff: o.SignaturesOff}
+	bodyOpts := report.BodyOptions{SignaturesOff: o.Signatures.Off()}
 	out := &Outcome{Proposal: publish.Proposal{Report: rep, Files: r.Files, BodyOptions: bodyOpts}}
 	out.Title = report.Title(rep.Updates)
 	out.Body = report.Body(rep, bodyOpts)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
+	"github.com/osism/image-crawler/internal/problem"
 	"github.com/osism/image-crawler/internal/publish"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/report"
@@ -351,13 +352,14 @@ func lookupIn(file *catalog.File, name string) (*catalog.File, *catalog.Image, b
 	return nil, nil, false
 }
 
-// problemSet counts schema problems by their text without the file:line
-// prefix, so problems a file already had (a hand-written entry the bot does
-// not manage) do not block the bot's own changes.
+// problemSet counts schema problems by their message without the place
+// (lines move when entries are added), so problems a file already had (a
+// hand-written entry the bot does not manage) do not block the bot's own
+// changes.
 func problemSet(errs []error) map[string]int {
 	set := map[string]int{}
 	for _, e := range errs {
-		set[stripLocation(e.Error())]++
+		set[problem.Of(e).Message]++
 	}
 	return set
 }
@@ -366,7 +368,7 @@ func newProblems(c *Crawled, rel string, data []byte, baseline map[string]int) e
 	left := cloneCounts(baseline)
 	var fresh []string
 	for _, e := range c.validate(rel, data) {
-		k := stripLocation(e.Error())
+		k := problem.Of(e).Message
 		if left[k] > 0 {
 			left[k]--
 			continue
@@ -385,14 +387,6 @@ func cloneCounts(m map[string]int) map[string]int {
 		out[k] = v
 	}
 	return out
-}
-
-// stripLocation removes a leading "file:line: ".
-func stripLocation(s string) string {
-	if loc, rest, ok := strings.Cut(s, ": "); ok && strings.Contains(loc, ":") {
-		return rest
-	}
-	return s
 }
 
 func renderVersions(vs []catalog.Version) []render.Version {

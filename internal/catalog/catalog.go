@@ -27,6 +27,8 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/osism/image-crawler/internal/problem"
 )
 
 // Catalog is every catalog file found under Dir.
@@ -108,11 +110,12 @@ type FileError struct {
 	Err  error
 }
 
-func (e *FileError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+func (e *FileError) Error() string { return e.Problem().String() }
+
+// Problem is the error's place and message, for output that shows them
+// apart (an annotation on the line).
+func (e *FileError) Problem() problem.Problem {
+	return problem.Problem{File: e.Path, Line: e.Line, Message: e.Err.Error()}
 }
 
 func (e *FileError) Unwrap() error { return e.Err }

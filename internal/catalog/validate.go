@@ -63,7 +63,7 @@ func ValidateWith(s *Schema, path string, data []byte) []error {
 	budget := maxPyNodes
 	p := &problems{budget: &budget, strict: true}
 	validate(s.root, v, "", p)
-	slices.SortStableFunc(p.list, func(a, b problem) int { return cmp.Compare(a.line, b.line) })
+	slices.SortStableFunc(p.list, func(a, b finding) int { return cmp.Compare(a.line, b.line) })
 	var errs []error
 	for _, pr := range p.list {
 		where := pr.path
@@ -106,20 +106,20 @@ var builtinSchema = sync.OnceValue(func() *Schema {
 	return s
 })
 
-type problem struct {
+type finding struct {
 	line      int
 	path, msg string
 }
 
 type problems struct {
-	list   []problem
+	list   []finding
 	budget *int // shared by nested checks; aliases can make a document huge
 	// strict refuses mapping keys the schema does not name (yamale's strict
 	// mode); include(..., strict=False) turns it off below the include.
 	strict bool
 }
 
-func (p *problems) add(line int, path, msg string) { p.list = append(p.list, problem{line, path, msg}) }
+func (p *problems) add(line int, path, msg string) { p.list = append(p.list, finding{line, path, msg}) }
 
 // sub is a fresh list of problems for a trial check (any, list and map
 // alternatives), sharing the budget.

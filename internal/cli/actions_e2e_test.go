@@ -11,6 +11,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/osism/image-crawler/internal/actions"
+	"github.com/osism/image-crawler/internal/cli/cmdutil"
+	"github.com/osism/image-crawler/internal/cli/run"
+	"github.com/osism/image-crawler/internal/cli/verify"
 	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/testenv/fakegithub"
@@ -383,12 +386,12 @@ func TestActionValidate(t *testing.T) {
 // step; skip-mirror is verify's alone.
 func TestActionInputsHaveFlags(t *testing.T) {
 	t.Parallel()
-	a := &app{env: mapEnv(nil)}
-	run, verify := a.newRunCmd(), a.newVerifyCmd()
+	f := &cmdutil.Factory{Env: mapEnv(nil)}
+	runCmd, verifyCmd := run.NewCmd(f, nil), verify.NewCmd(f, nil)
 	for _, name := range actions.FlagNames() {
-		cmd := run
+		cmd := runCmd
 		if name == "skip-mirror" {
-			cmd = verify
+			cmd = verifyCmd
 		}
 		if cmd.Flags().Lookup(name) == nil {
 			t.Errorf("an action input sets --%s, which %s does not have", name, cmd.Name())

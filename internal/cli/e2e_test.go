@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/cli/list"
 	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/report"
 	"github.com/osism/image-crawler/internal/testenv/golden"
@@ -353,11 +354,11 @@ func TestList(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var got []listed
+	var got []list.Image
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
 	}
-	byName := map[string]listed{}
+	byName := map[string]list.Image{}
 	for _, l := range got {
 		byName[l.Name] = l
 	}

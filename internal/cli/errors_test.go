@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/osism/image-crawler/internal/cli/cmdutil"
 	"github.com/osism/image-crawler/internal/iostreams"
-	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/testenv/mirror"
-	"github.com/osism/image-crawler/internal/upstream"
 	"github.com/osism/image-crawler/templates"
 )
 
@@ -201,7 +199,7 @@ func TestTerminalProgressCountsFailures(t *testing.T) {
 			t.Fatalf("%s: exit %d\n%s", cmd, code, errOut)
 		}
 		stderr := errOut.String()
-		segs := strings.Split(stderr, eraseLine)
+		segs := strings.Split(stderr, cmdutil.EraseLine)
 		if len(segs) != 3 || segs[0] != "" {
 			t.Fatalf("%s: want two progress updates on one line:\n%q", cmd, stderr)
 		}
@@ -219,7 +217,7 @@ func TestTerminalProgressCountsFailures(t *testing.T) {
 // crawl (an unlisted releases directory) included, under names --only
 // takes.
 func TestProgressCountsEveryImageByName(t *testing.T) {
-	w := newWorldA(t)
+	w := newELWorld(t)
 	w.mirror.Fault("/fedora/pub/fedora/linux/releases/", mirror.Fault{Status: 404})
 	r := w.run(nil, w.args("crawl")...)
 	if r.code != ExitFailures {
@@ -258,24 +256,5 @@ func TestProgressCountsEveryImageByName(t *testing.T) {
 	}
 	if fedora == 0 {
 		t.Fatalf("no Fedora failure: %+v", rep.Failures)
-	}
-}
-
-// A crawl that stops before its last image (a signal, --timeout) still
-// ends the terminal's progress line, so the error that follows stands on
-// a line of its own.
-func TestTerminalProgressLineEnds(t *testing.T) {
-	ios, _, _, errOut := iostreams.Test()
-	ios.Terminal = true
-	a := &app{ios: ios}
-	p := a.progress()
-	p(1, 3, upstream.Outcome{Image: source.Image{Name: "Debian 12"}, Err: errors.New("boom")})
-	a.group("crawl")()
-	if got, want := errOut.String(), eraseLine+"[1/3] 1 failed; Debian 12: failed\n"; got != want {
-		t.Fatalf("stderr %q, want %q", got, want)
-	}
-	a.group("crawl")() // no line open: nothing more
-	if strings.Count(errOut.String(), "\n") != 1 {
-		t.Fatalf("stderr %q", errOut)
 	}
 }

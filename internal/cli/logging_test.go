@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/osism/image-crawler/internal/cli/cmdutil"
+
 	"github.com/osism/image-crawler/internal/iostreams"
 )
 
@@ -50,9 +52,9 @@ func TestLogging(t *testing.T) {
 				switch {
 				case strings.HasPrefix(line, "::group::") || line == "::endgroup::":
 					// Actions folds the crawl's log lines into a group.
-				case strings.Contains(line, eraseLine[1:]):
+				case strings.Contains(line, cmdutil.EraseLine[1:]):
 					// One line on a terminal, rewritten in place per image.
-					for _, seg := range strings.Split(line, eraseLine[1:]) {
+					for _, seg := range strings.Split(line, cmdutil.EraseLine[1:]) {
 						seg = strings.TrimSuffix(seg, "\r")
 						if seg == "" {
 							continue
@@ -104,7 +106,6 @@ func btoi(b bool) int {
 // completion and help commands included.
 func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 	t.Parallel()
-	a := &app{env: mapEnv(nil)}
 	var walk func(c *cobra.Command, path []string)
 	n := 0
 	walk = func(c *cobra.Command, path []string) {
@@ -123,7 +124,7 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 			t.Errorf("image-crawler %s --help has no examples:\n%s", strings.Join(path, " "), out)
 		}
 	}
-	walk(a.newRoot(), nil)
+	walk(newRoot(&cmdutil.Factory{Env: mapEnv(nil)}), nil)
 	if n < 11 { // root, run, crawl, validate, version, help, completion and its four shells
 		t.Errorf("walked %d commands", n)
 	}

@@ -482,7 +482,7 @@ func entryText(file, name string) string {
 // enable, visibility, tags and meta, in its key order. Fedora
 // for aarch64, which the catalog does not carry, is only offered.
 func TestNewReleaseCopiesItsSibling(t *testing.T) {
-	w := newWorldA(t)
+	w := newELWorld(t)
 	fedora43 := `---
 images:
   - name: Fedora 43
@@ -628,7 +628,7 @@ func TestValidateOsismCatalog(t *testing.T) {
 // An aarch64 twin joins where the catalog already carries aarch64 images
 // of its family and holds its x86_64 twin; elsewhere it is only offered.
 func TestArchTwinJoinsWhereTheFamilyHasOne(t *testing.T) {
-	w := newWorldA(t)
+	w := newELWorld(t)
 	// The catalog holds Rocky 9 (x86_64, from testdata) and now Rocky 8
 	// and Rocky 8 aarch64: Rocky 9 aarch64 is proposed; AlmaLinux 9
 	// aarch64 is not (no AlmaLinux aarch64 in the catalog).

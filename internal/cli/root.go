@@ -1,12 +1,15 @@
-// Package cli is image-crawler's command line: flags, environment, exit
-// codes. Commands stay thin; the work happens in package bot and below.
+// Package cli is image-crawler's command line: the root command, which
+// wires the commands (each in its own package below: run, crawl, validate,
+// verify, list, version), and where flags get their values from (the
+// command line, the action's inputs, the environment). Commands stay thin;
+// the work happens in package bot and below. docs/development.md says where
+// a new command goes.
 package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 
@@ -15,6 +18,13 @@ import (
 
 	"github.com/osism/image-crawler/internal/actions"
 	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/cli/cmdutil"
+	"github.com/osism/image-crawler/internal/cli/crawl"
+	"github.com/osism/image-crawler/internal/cli/list"
+	"github.com/osism/image-crawler/internal/cli/run"
+	"github.com/osism/image-crawler/internal/cli/validate"
+	"github.com/osism/image-crawler/internal/cli/verify"
+	"github.com/osism/image-crawler/internal/cli/version"
 	"github.com/osism/image-crawler/internal/iostreams"
 	"github.com/osism/image-crawler/internal/redact"
 	"github.com/osism/image-crawler/internal/source"
@@ -22,10 +32,10 @@ import (
 
 // Exit codes, documented in docs/operations.md ("Exit status").
 const (
-	ExitOK       = 0
-	ExitError    = 1
-	ExitUsage    = 2
-	ExitFailures = 3
+	ExitOK       = cmdutil.ExitOK
+	ExitError    = cmdutil.ExitError
+	ExitUsage    = cmdutil.ExitUsage
+	ExitFailures = cmdutil.ExitFailures
 )
 
 // EnvPrefix is the prefix of environment variables that set flags:
@@ -33,75 +43,49 @@ const (
 const EnvPrefix = "IMAGE_CRAWLER_"
 
 // LookupEnv reads the environment; tests pass a map.
-type LookupEnv func(key string) (string, bool)
-
-// exitError carries an exit code up to Main.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-func usageErr(err error) error { return &exitError{code: ExitUsage, err: err} }
-
-// app is what every command shares.
-type app struct {
-	ios    *iostreams.IOStreams
-	env    LookupEnv
-	token  string
-	logger *slog.Logger
-	// gha is the GitHub Actions runner, nil outside Actions.
-	gha *actions.Runtime
-	// finished is set once a run's outputs and summary are written.
-	finished bool
-	// lineOpen is set while a terminal progress line awaits its newline
-	// (progress.go).
-	lineOpen bool
-}
+type LookupEnv = cmdutil.LookupEnv
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env LookupEnv) int {
-	a := &app{env: env, gha: actions.Detect(actions.LookupEnv(env))}
-	a.registerSecrets()
-	secrets := a.lookupTokens()
+	f := &cmdutil.Factory{Env: env, Actions: actions.Detect(actions.LookupEnv(env))}
+	registerSecrets(env)
+	secrets := lookupTokens(env)
 	if len(secrets) > 0 {
-		a.token = secrets[0]
+		f.Token = secrets[0]
 	}
-	if a.gha != nil {
+	if f.Actions != nil {
 		// The runner masks a value only in lines after ::add-mask::, so
 		// this comes before anything else, on the raw stream: through the
 		// redactor below it would arrive as ***.
-		a.gha.Secrets = secrets
+		f.Actions.Secrets = secrets
 		for _, s := range secrets {
 			actions.AddMask(ios.Out, s)
 		}
 	}
 	// Everything printed passes through the redactor: a token must never
 	// reach a log, even inside an error from a library.
-	a.ios = &iostreams.IOStreams{
+	f.IOStreams = &iostreams.IOStreams{
 		In: ios.In, Terminal: ios.Terminal,
 		Out:    redact.NewWriter(ios.Out, secrets...),
 		ErrOut: redact.NewWriter(ios.ErrOut, secrets...),
 	}
-	defer a.guardOutput()()
-	root := a.newRoot()
+	defer guardOutput(f)()
+	root := newRoot(f)
 	root.SetArgs(args)
-	root.SetOut(a.ios.Out)
-	root.SetErr(a.ios.ErrOut)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	code := ExitError
-	var ee *exitError
+	var ee *cmdutil.ExitStatus
 	var ue *bot.UsageError
 	var se source.Errors
 	switch {
 	case errors.As(err, &ee):
-		code = ee.code
-		if ee.err == nil {
+		code = ee.Code
+		if ee.Err == nil {
 			return code
 		}
 	case errors.As(err, &ue), errors.As(err, &se):
@@ -115,15 +99,15 @@ func Main(ctx context.Context, args []string, ios *iostreams.IOStreams, env Look
 		code = sc
 	}
 	msg := redact.String(err.Error(), secrets...)
-	if a.gha != nil {
-		a.failEarly(msg)
+	if f.Actions != nil {
+		f.FailEarly(msg)
 		return code
 	}
-	if a.jsonLogs() {
-		a.logger.Error(msg)
+	if f.JSONLogs() {
+		f.Logger.Error(msg)
 		return code
 	}
-	fmt.Fprintln(a.ios.ErrOut, "error:", msg)
+	fmt.Fprintln(f.IOStreams.ErrOut, "error:", msg)
 	return code
 }
 
@@ -152,11 +136,11 @@ func isFlagError(err error) bool {
 // use first: the action's token input, which a workflow sets on purpose
 // (and which defaults to the workflow token), then GITHUB_TOKEN, then GH_TOKEN. All of
 // them are secrets to keep out of the output.
-func (a *app) lookupTokens() []string {
+func lookupTokens(env LookupEnv) []string {
 	var tokens []string
 	// GH_TOKEN is the GitHub CLI's name for it, accepted the same way.
 	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
-		if v, ok := a.env(k); ok {
+		if v, ok := env(k); ok {
 			if v = strings.TrimSpace(v); v != "" && !slices.Contains(tokens, v) {
 				tokens = append(tokens, v)
 			}
@@ -165,7 +149,8 @@ func (a *app) lookupTokens() []string {
 	return tokens
 }
 
-func (a *app) newRoot() *cobra.Command {
+// newRoot makes the root command with every command under it.
+func newRoot(f *cmdutil.Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "image-crawler",
 		Short: "Keep OpenStack image catalogs current, through pull requests",
@@ -194,26 +179,33 @@ token is masked first, and a run writes step outputs, a job summary and annotati
 		// action's inputs (in GitHub Actions), IMAGE_CRAWLER_* variables,
 		// the defaults the Actions runner implies, the flag's default.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if err := a.applyInputs(cmd.Flags()); err != nil {
-				return usageErr(err)
+			if err := applyInputs(f, cmd.Flags()); err != nil {
+				return cmdutil.UsageError(err)
 			}
-			if err := a.bindEnv(cmd.Flags()); err != nil {
-				return usageErr(err)
+			if err := bindEnv(f.Env, cmd.Flags()); err != nil {
+				return cmdutil.UsageError(err)
 			}
-			if err := a.applyDefaults(cmd); err != nil {
-				return usageErr(err)
+			if err := applyDefaults(f, cmd); err != nil {
+				return cmdutil.UsageError(err)
 			}
 			return nil
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
-	root.AddCommand(a.newRunCmd(), a.newCrawlCmd(), a.newValidateCmd(), a.newListCmd(), a.newVersionCmd(), a.newVerifyCmd())
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagError(err) })
+	root.AddCommand(
+		run.NewCmd(f, nil),
+		crawl.NewCmd(f, nil),
+		validate.NewCmd(f, nil),
+		list.NewCmd(f, nil),
+		version.NewCmd(f),
+		verify.NewCmd(f, nil),
+	)
 	// Cobra's completion command, made here rather than on Execute so that
 	// it carries examples like every other command. It takes its output
 	// stream when made, so the streams are set first.
-	if a.ios != nil {
-		root.SetOut(a.ios.Out)
-		root.SetErr(a.ios.ErrOut)
+	if f.IOStreams != nil {
+		root.SetOut(f.IOStreams.Out)
+		root.SetErr(f.IOStreams.ErrOut)
 	}
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
@@ -237,14 +229,14 @@ token is masked first, and a run writes step outputs, a job summary and annotati
 
 // bindEnv fills every flag not given on the command line from
 // IMAGE_CRAWLER_<FLAG>. Repeatable flags take one value per line.
-func (a *app) bindEnv(fs *pflag.FlagSet) error {
+func bindEnv(env LookupEnv, fs *pflag.FlagSet) error {
 	var errs []error
 	fs.VisitAll(func(f *pflag.Flag) {
 		if f.Changed {
 			return
 		}
 		key := EnvPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		v, ok := a.env(key)
+		v, ok := env(key)
 		if !ok || v == "" {
 			return
 		}

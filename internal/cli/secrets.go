@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/osism/image-crawler/internal/actions"
+	"github.com/osism/image-crawler/internal/cli/cmdutil"
 	"github.com/osism/image-crawler/internal/redact"
 )
 
@@ -15,9 +16,9 @@ var tokenVars = []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"
 // registerSecrets makes every token of the environment a secret that all
 // redaction masks, in the report and the pull request body as well as on
 // the terminal.
-func (a *app) registerSecrets() {
+func registerSecrets(env LookupEnv) {
 	for _, k := range tokenVars {
-		if v, ok := a.env(k); ok {
+		if v, ok := env(k); ok {
 			redact.Register(strings.TrimSpace(v))
 		}
 	}
@@ -27,12 +28,12 @@ func (a *app) registerSecrets() {
 // taken for a workflow command (docs/security.md): a file name or YAML key
 // with a newline could otherwise forge annotations or stop command
 // processing. The package's own annotations still pass.
-func (a *app) guardOutput() func() {
-	if a.gha == nil {
+func guardOutput(f *cmdutil.Factory) func() {
+	if f.Actions == nil {
 		return func() {}
 	}
-	out, errOut := actions.NewSafeWriter(a.ios.Out), actions.NewSafeWriter(a.ios.ErrOut)
-	a.ios.Out, a.ios.ErrOut = out, errOut
+	out, errOut := actions.NewSafeWriter(f.IOStreams.Out), actions.NewSafeWriter(f.IOStreams.ErrOut)
+	f.IOStreams.Out, f.IOStreams.ErrOut = out, errOut
 	return func() {
 		_ = out.Flush()
 		_ = errOut.Flush()

@@ -164,43 +164,6 @@ func TestProxyCarriesCrawlGitAndAPI(t *testing.T) {
 	}
 }
 
-func TestProxyFromEnvironment(t *testing.T) {
-	tests := []struct {
-		name string
-		env  map[string]string
-		url  string
-		want string
-	}{
-		{"none", nil, "https://cloud-images.ubuntu.com/x", ""},
-		{"https", map[string]string{"HTTPS_PROXY": "http://proxy:3128"}, "https://cloud-images.ubuntu.com/x", "http://proxy:3128"},
-		{"lower case", map[string]string{"https_proxy": "http://proxy:3128"}, "https://api.github.com/", "http://proxy:3128"},
-		{"http only for http", map[string]string{"HTTPS_PROXY": "http://proxy:3128"}, "http://mirror.example.org/x", ""},
-		{"no_proxy suffix", map[string]string{"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": ".example.org,github.com"}, "https://mirror.example.org/x", ""},
-		{"no_proxy domain", map[string]string{"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": "github.com"}, "https://api.github.com/", ""},
-		{"loopback never", map[string]string{"HTTP_PROXY": "http://proxy:3128"}, "http://127.0.0.1:8080/", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := &app{env: mapEnv(tt.env)}
-			p := a.proxy()
-			got := ""
-			if p != nil {
-				req, _ := http.NewRequest(http.MethodGet, tt.url, nil)
-				u, err := p(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if u != nil {
-					got = u.String()
-				}
-			}
-			if got != tt.want {
-				t.Fatalf("proxy %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 // Split pull requests with signed commits and the dashboard: each branch
 // gets its own signed commit, and the dashboard lists every pull request.
 func TestSplitBySignedWithDashboard(t *testing.T) {

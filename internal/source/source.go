@@ -22,6 +22,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/osism/image-crawler/internal/problem"
 	"github.com/osism/image-crawler/internal/yamlline"
 )
 
@@ -377,15 +378,24 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+func (e *Error) Error() string { return e.Problem().String() }
+
+// Problem is the error's place and message.
+func (e *Error) Problem() problem.Problem {
+	return problem.Problem{File: e.Path, Line: e.Line, Message: e.Msg}
 }
 
 // Errors is every problem found in one file.
 type Errors []*Error
+
+// Problems are the errors' places and messages, one each.
+func (es Errors) Problems() []problem.Problem {
+	out := make([]problem.Problem, len(es))
+	for i, e := range es {
+		out[i] = e.Problem()
+	}
+	return out
+}
 
 func (es Errors) Error() string {
 	var b strings.Builder

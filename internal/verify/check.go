@@ -172,8 +172,8 @@ func (v *verifier) describe(name string, e catalog.Entry, itemURL string) (img s
 			img, found = c, true
 		}
 	}
-	if found && v.o.Signatures != "" {
-		img.Upstream.Signature = v.o.Signatures
+	if found {
+		v.o.Signatures.Apply(&img)
 	}
 	if e.LatestURL != "" && e.LatestChecksumURL != "" {
 		base := img
@@ -305,7 +305,7 @@ func (v *verifier) checksum(ctx context.Context, t *task, ver catalog.Version, r
 		case img.Upstream.SignatureMode() == source.SignatureOff:
 			note := sigNote
 			switch {
-			case v.o.Signatures == source.SignatureOff:
+			case v.o.Signatures.Off():
 				note = "--signatures off"
 			case note == "":
 				note = "signature off for this source"

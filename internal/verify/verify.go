@@ -113,7 +113,7 @@ type Options struct {
 	Sources *source.File
 	// Signatures overrides every source's signature setting when set
 	// (required, optional, off).
-	Signatures string
+	Signatures source.SignaturePolicy
 	// Fetcher makes every request; a *httpclient.Client shares one request
 	// per URL and keeps to its per-host limit.
 	Fetcher upstream.Fetcher

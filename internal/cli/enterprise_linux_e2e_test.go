@@ -31,8 +31,8 @@ import (
 // HTMLTable). The mirror cannot sign with the distributions' keys, so the
 // runs say --signatures off.
 
-// typesA are the source types these tests cover.
-var typesA = []string{"alias-checksum", "alias-checksum-minor", "fedora"}
+// elTypes are the source types these tests cover.
+var elTypes = []string{"alias-checksum", "alias-checksum-minor", "fedora"}
 
 var (
 	almaBuilds  = map[string]string{"8": "8.10-20240819", "9": "9.8-20260526", "10": "10.2-20260526.0"}
@@ -54,16 +54,16 @@ var (
 	f45 = layout.FedoraCompose{ID: "45-1.2", Modified: time.Date(2026, 10, 20, 6, 40, 0, 0, time.UTC)}
 )
 
-// worldA is a mirror of the four hosts and a catalog directory.
-type worldA struct {
+// elWorld is a mirror of the four hosts and a catalog directory.
+type elWorld struct {
 	*world
-	sources string // a sources file holding the built-in entries of typesA only
+	sources string // a sources file holding the built-in entries of elTypes only
 }
 
-func newWorldA(t *testing.T) *worldA {
+func newELWorld(t *testing.T) *elWorld {
 	t.Helper()
-	w := &worldA{world: &world{t: t, mirror: mirror.New(t), catalog: t.TempDir()}, sources: sourcesOfTypes(t, typesA)}
-	copyDir(t, "testdata/distros-a/catalog", w.catalog)
+	w := &elWorld{world: &world{t: t, mirror: mirror.New(t), catalog: t.TempDir()}, sources: sourcesOfTypes(t, elTypes)}
+	copyDir(t, "testdata/enterprise-linux/catalog", w.catalog)
 	for major, b := range almaBuilds {
 		for _, arch := range []string{"x86_64", "aarch64"} {
 			layout.AlmaLinux(w.mirror, "/alma/almalinux/", major, arch, b, "")
@@ -84,7 +84,7 @@ func newWorldA(t *testing.T) *worldA {
 	return w
 }
 
-func (w *worldA) args(extra ...string) []string {
+func (w *elWorld) args(extra ...string) []string {
 	return append(extra,
 		// --add-all: the catalog holds one hand-written entry, and these
 		// tests want every image of the sources written.
@@ -139,15 +139,15 @@ func sourcesOfTypes(t *testing.T, types []string) string {
 	return path
 }
 
-// wantA is what a run must report for one image.
-type wantA struct {
+// elWant is what a run must report for one image.
+type elWant struct {
 	image, file, version, checksum, url, date, checksumURL string
 }
 
-func almaWant(major, arch string) wantA {
+func almaWant(major, arch string) elWant {
 	b := almaBuilds[major]
 	dir := "https://repo.almalinux.org/almalinux/" + major + "/cloud/" + arch + "/images/"
-	return wantA{
+	return elWant{
 		image: imageName("AlmaLinux "+major, arch), file: "etc/images/almalinux.yml", version: b,
 		checksum: "sha256:" + layout.AlmaLinuxDigest(major, arch, b, ""),
 		url:      dir + "AlmaLinux-" + major + "-GenericCloud-" + b + "." + arch + ".qcow2",
@@ -155,11 +155,11 @@ func almaWant(major, arch string) wantA {
 	}
 }
 
-func rockyWant(major, arch string) wantA {
+func rockyWant(major, arch string) elWant {
 	bs := rockyBuilds[major]
 	b := bs[len(bs)-1]
 	minor, _, _ := strings.Cut(b, "-")
-	return wantA{
+	return elWant{
 		image: imageName("Rocky "+major, arch), file: "etc/images/rockylinux.yml", version: b,
 		checksum:    "sha256:" + layout.RockyDigest(major, arch, b, ""),
 		url:         "https://dl.rockylinux.org/pub/rocky/" + minor + "/images/" + arch + "/Rocky-" + major + "-GenericCloud-Base-" + b + "." + arch + ".qcow2",
@@ -168,7 +168,7 @@ func rockyWant(major, arch string) wantA {
 	}
 }
 
-func centosWant(major, arch string) wantA {
+func centosWant(major, arch string) elWant {
 	bs := centosBuilds[major]
 	b := bs[len(bs)-1]
 	checksum := "sha256:" + layout.CentOSStreamDigest(major, arch, b, "")
@@ -176,16 +176,16 @@ func centosWant(major, arch string) wantA {
 		b, checksum = layout.CentOSStream9CaptureBuild, "sha256:"+layout.CentOSStream9CaptureDigest
 	}
 	dir := "https://cloud.centos.org/centos/" + major + "-stream/" + arch + "/images/"
-	return wantA{
+	return elWant{
 		image: imageName("CentOS Stream "+major, arch), file: "etc/images/centos.yml", version: b, checksum: checksum,
 		url:  dir + "CentOS-Stream-GenericCloud-" + major + "-" + b + "." + arch + ".qcow2",
 		date: isoDate(b), checksumURL: dir + "CHECKSUM",
 	}
 }
 
-func fedoraWant(c layout.FedoraCompose, arch string) wantA {
+func fedoraWant(c layout.FedoraCompose, arch string) elWant {
 	dir := "https://dl.fedoraproject.org/pub/fedora/linux/releases/" + c.Release() + "/Cloud/" + arch + "/images/"
-	return wantA{
+	return elWant{
 		image: imageName("Fedora "+c.Release(), arch), file: "etc/images/fedora.yml", version: c.ID,
 		checksum: "sha256:" + layout.FedoraDigest(c.ID, arch, ""),
 		url:      dir + layout.FedoraImage(c.ID, arch),
@@ -205,9 +205,9 @@ func isoDate(version string) string {
 	return d[:4] + "-" + d[4:6] + "-" + d[6:]
 }
 
-// everyA is what the first run must find: every shipped image of typesA.
-func everyA() []wantA {
-	var out []wantA
+// everyEL is what the first run must find: every shipped image of elTypes.
+func everyEL() []elWant {
+	var out []elWant
 	for _, arch := range []string{"x86_64", "aarch64"} {
 		for _, major := range []string{"8", "9", "10"} {
 			out = append(out, almaWant(major, arch), rockyWant(major, arch))
@@ -221,7 +221,7 @@ func everyA() []wantA {
 }
 
 // checkUpdates compares a report's updates with want, image by image.
-func checkUpdates(t *testing.T, r *report.Report, want []wantA) {
+func checkUpdates(t *testing.T, r *report.Report, want []elWant) {
 	t.Helper()
 	got := byImage(r)
 	if len(r.Updates) != len(want) {
@@ -237,22 +237,22 @@ func checkUpdates(t *testing.T, r *report.Report, want []wantA) {
 			t.Errorf("no update for %s", w.image)
 			continue
 		}
-		g := wantA{u.Image, u.File, u.Version, u.Checksum, u.URL, u.BuildDate, u.ChecksumURL}
+		g := elWant{u.Image, u.File, u.Version, u.Checksum, u.URL, u.BuildDate, u.ChecksumURL}
 		if g != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", w.image, g, w)
 		}
 	}
 }
 
-func TestDistrosAEndToEnd(t *testing.T) {
-	w := newWorldA(t)
+func TestEnterpriseLinuxEndToEnd(t *testing.T) {
+	w := newELWorld(t)
 
 	// A dry run proposes every image, amd64 and arm64, and writes nothing.
 	r := w.run(nil, w.args("run", "--dry-run")...)
 	if r.code != ExitOK {
 		t.Fatalf("dry run: exit %d\n%s\n%+v", r.code, r.stderr, r.report.Failures)
 	}
-	checkUpdates(t, r.report, everyA())
+	checkUpdates(t, r.report, everyEL())
 	if u := byImage(r.report)["Rocky 9"]; u == nil || u.PreviousVersion == nil || *u.PreviousVersion != "9.5-20241118.0" || u.Kind != "new" {
 		t.Fatalf("Rocky 9 over the catalog's 9.5-20241118.0: %+v", u)
 	}
@@ -270,13 +270,13 @@ func TestDistrosAEndToEnd(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
 	}
-	checkUpdates(t, r.report, everyA())
+	checkUpdates(t, r.report, everyEL())
 	for _, f := range []string{"almalinux.yml", "rockylinux.yml", "centos.yml", "fedora.yml"} {
 		got := w.read(f)
 		if errs := catalog.Validate(f, []byte(got)); len(errs) > 0 {
 			t.Errorf("%s fails the schema: %v", f, errs)
 		}
-		golden.Assert(t, "testdata/golden/distros-a/"+f, got)
+		golden.Assert(t, "testdata/golden/enterprise-linux/"+f, got)
 	}
 	if !strings.HasPrefix(w.read("rockylinux.yml"), "---\n# Kept by hand.\nimages:\n  - name: Rocky 9\n") {
 		t.Fatalf("the existing Rocky entry moved:\n%s", w.read("rockylinux.yml"))
@@ -286,7 +286,7 @@ func TestDistrosAEndToEnd(t *testing.T) {
 	// and one listing of Fedora's releases for both Fedora sources.
 	w.mirror.ResetCounts()
 	r = w.run(nil, w.args("run")...)
-	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != len(everyA()) {
+	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != len(everyEL()) {
 		t.Fatalf("second run: exit %d, %d updates, %d unchanged\n%s", r.code, len(r.report.Updates), len(r.report.Unchanged), r.stderr)
 	}
 	var reqs []string
@@ -295,7 +295,7 @@ func TestDistrosAEndToEnd(t *testing.T) {
 	}
 	sort.Strings(reqs)
 	var want []string
-	for _, wa := range everyA() {
+	for _, wa := range everyEL() {
 		want = append(want, "GET "+mirrorPath(wa.checksumURL))
 	}
 	want = append(want, "GET /fedora/pub/fedora/linux/releases/")
@@ -324,8 +324,8 @@ func mirrorPath(u string) string {
 // old one is pruned), CentOS Stream respins a build. Each changed image
 // costs at most 3 GETs and 1 HEAD, and one more HEAD for each older version
 // without a mirror_url (is its file still there?).
-func TestDistrosAUpstreamMovesOn(t *testing.T) {
-	w := newWorldA(t)
+func TestEnterpriseLinuxUpstreamMovesOn(t *testing.T) {
+	w := newELWorld(t)
 	if r := w.run(nil, w.args("run")...); r.code != ExitOK {
 		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
 	}
@@ -410,8 +410,8 @@ func TestDistrosAUpstreamMovesOn(t *testing.T) {
 
 // Fedora 40 named its images differently; when 40 and 41 are the newest
 // two, both are found under their own names.
-func TestDistrosAFedoraNameChange(t *testing.T) {
-	w := newWorldA(t)
+func TestEnterpriseLinuxFedoraNameChange(t *testing.T) {
+	w := newELWorld(t)
 	w.mirror.Remove("/fedora/")
 	f40 := layout.FedoraCompose{ID: "40-1.14", Modified: time.Date(2024, 4, 14, 22, 35, 0, 0, time.UTC)}
 	layout.Fedora(w.mirror, "/fedora/pub/fedora/linux/releases/", "", layout.FedoraCompose{ID: "39-1.5", Modified: f40.Modified}, f40, f41)
@@ -419,7 +419,7 @@ func TestDistrosAFedoraNameChange(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	checkUpdates(t, r.report, []wantA{fedoraWant(f40, "x86_64"), fedoraWant(f41, "aarch64")})
+	checkUpdates(t, r.report, []elWant{fedoraWant(f40, "x86_64"), fedoraWant(f41, "aarch64")})
 	if u := byImage(r.report)["Fedora 40"]; u == nil || !strings.HasSuffix(u.URL, "/Fedora-Cloud-Base-Generic.x86_64-40-1.14.qcow2") {
 		t.Fatalf("Fedora 40: %+v", u)
 	}
@@ -435,8 +435,8 @@ func TestDistrosAFedoraNameChange(t *testing.T) {
 // Checksum files in forms the real ones may take: CentOS Stream's sorted by
 // digest. One that names the current build twice with two digests is
 // ambiguous: that image fails, the others proceed.
-func TestDistrosAChecksumTraps(t *testing.T) {
-	w := newWorldA(t)
+func TestEnterpriseLinuxChecksumTraps(t *testing.T) {
+	w := newELWorld(t)
 	path := "/centos/centos/10-stream/x86_64/images/CHECKSUM"
 	body := fetch(t, w.mirror.URL+path)
 	pairs := regexp.MustCompile(`(?m)^# .*\nSHA256 \(.*\) = ([0-9a-f]{64})\n`).FindAllStringSubmatch(string(body), -1)
@@ -451,7 +451,7 @@ func TestDistrosAChecksumTraps(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	checkUpdates(t, r.report, []wantA{centosWant("10", "x86_64"), almaWant("10", "x86_64")})
+	checkUpdates(t, r.report, []elWant{centosWant("10", "x86_64"), almaWant("10", "x86_64")})
 
 	fmt.Fprintf(&b, "SHA256 (CentOS-Stream-GenericCloud-10-20260720.1.x86_64.qcow2) = %s\n", strings.Repeat("e", 64))
 	w.mirror.File(path, b.Bytes(), time.Date(2026, 7, 20, 14, 0, 0, 0, time.UTC))
@@ -460,7 +460,7 @@ func TestDistrosAChecksumTraps(t *testing.T) {
 		!strings.Contains(r.report.Failures[0].Error, "ambiguous checksum file") {
 		t.Fatalf("exit %d, report %+v", r.code, r.report)
 	}
-	checkUpdates(t, r.report, []wantA{almaWant("10", "x86_64")})
+	checkUpdates(t, r.report, []elWant{almaWant("10", "x86_64")})
 }
 
 func fetch(t *testing.T, u string) []byte {

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"net/http"
@@ -10,15 +10,15 @@ import (
 	"github.com/osism/image-crawler/internal/bot"
 )
 
-// proxy reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case
+// Proxy reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case
 // forms) from the command's environment, the way curl and Go read them:
 // the crawl, git and the GitHub API all go through the proxy they name
 // (docs/pull-requests.md). Hosts named "localhost" and loopback addresses
 // are never proxied. nil when no proxy is set.
-func (a *app) proxy() bot.ProxyFunc {
+func (f *Factory) Proxy() bot.ProxyFunc {
 	get := func(keys ...string) string {
 		for _, k := range keys {
-			if v, ok := a.env(k); ok && v != "" {
+			if v := f.Getenv(k); v != "" {
 				return v
 			}
 		}
@@ -36,10 +36,10 @@ func (a *app) proxy() bot.ProxyFunc {
 	return func(r *http.Request) (*url.URL, error) { return pick(r.URL) }
 }
 
-// crawlTransport is the crawl's transport through proxy: upstream's own
+// CrawlTransport is the crawl's transport through proxy: upstream's own
 // (idle connections per host as --per-host allows) with the proxy set;
 // nil without a proxy, for upstream's default.
-func crawlTransport(proxy bot.ProxyFunc, perHost int) http.RoundTripper {
+func CrawlTransport(proxy bot.ProxyFunc, perHost int) http.RoundTripper {
 	if proxy == nil {
 		return nil
 	}

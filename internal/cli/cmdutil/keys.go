@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import "github.com/osism/image-crawler/internal/source"
 
@@ -7,8 +7,8 @@ import "github.com/osism/image-crawler/internal/source"
 // of starting a run, and a key no image of the run verifies with cannot
 // matter to it. A broken key of a crawled image is still a usage error,
 // before any request.
-func checkKeys(src *source.File, only []string, signatures string) error {
-	if signatures == source.SignatureOff {
+func checkKeys(src *source.File, only []string, signatures source.SignaturePolicy) error {
+	if signatures.Off() {
 		return nil
 	}
 	imgs, err := src.Select(only)
@@ -17,7 +17,7 @@ func checkKeys(src *source.File, only []string, signatures string) error {
 	}
 	var verified []source.Image
 	for _, img := range imgs {
-		if signatures != "" || img.Upstream.SignatureMode() != source.SignatureOff {
+		if signatures.Verifies(img) {
 			verified = append(verified, img)
 		}
 	}

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"context"
@@ -10,21 +10,21 @@ import (
 	"github.com/osism/image-crawler/internal/catalog"
 )
 
-// catalogDirFlag drops the trailing slashes of --catalog-dir but keeps a
+// CatalogDir drops the trailing slashes of --catalog-dir but keeps a
 // leading one, so an absolute directory reaches bot's check and is refused
 // rather than quietly made relative (docs/operations.md).
-func catalogDirFlag(s string) string {
+func CatalogDir(s string) string {
 	if strings.HasPrefix(s, "/") {
 		return s
 	}
 	return strings.TrimRight(s, "/")
 }
 
-// loadCatalogIn loads the catalog for validate as run and crawl do: through
+// LoadCatalog loads the catalog for validate as run and crawl do: through
 // one os.Root at the repository, refusing a --catalog-dir outside it and
 // any symbolic link on the way (docs/operations.md).
-func loadCatalogIn(ctx context.Context, repo, dir string) (*catalog.Catalog, error) {
-	dir = catalogDirFlag(dir)
+func LoadCatalog(ctx context.Context, repo, dir string) (*catalog.Catalog, error) {
+	dir = CatalogDir(dir)
 	if err := catalog.CheckDir(dir); err != nil {
 		return nil, fmt.Errorf("--catalog-dir: %w", err)
 	}

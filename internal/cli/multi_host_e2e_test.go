@@ -25,8 +25,8 @@ import (
 // Alpine's entries ship disabled (see sources/image-sources.yaml); they are
 // crawled from the shipped text with the comment markers removed.
 
-// mirrorsB sends every host of these tests to one prefix of the mirror.
-var mirrorsB = [][2]string{
+// hostMirrors sends every host of these tests to one prefix of the mirror.
+var hostMirrors = [][2]string{
 	{"https://download.opensuse.org/", "/opensuse/"},
 	{"https://stable.release.flatcar-linux.net/", "/flatcar/"},
 	{"https://geo.mirror.pkgbuild.com/", "/arch/"},
@@ -41,39 +41,39 @@ var mirrorsB = [][2]string{
 
 // Builds on the mirror; the last of each is the latest.
 var (
-	ubuntuBuildsB = []string{"20260601", "20260615", "20260705.1"}
-	debianBuildsB = []string{"20260610-2101", "20260704-2150"}
-	leapBuildsB   = []layout.OpenSUSEBuild{
+	ubuntuMultiHostBuilds = []string{"20260601", "20260615", "20260705.1"}
+	debianBuilds          = []string{"20260610-2101", "20260704-2150"}
+	leapBuilds            = []layout.OpenSUSEBuild{
 		{Version: "19.140", Date: time.Date(2026, 6, 3, 9, 30, 0, 0, time.UTC)},
 		{Version: "19.146", Date: time.Date(2026, 6, 20, 11, 5, 0, 0, time.UTC)},
 	}
-	leap16BuildsB = []layout.OpenSUSEBuild{
+	leap16Builds = []layout.OpenSUSEBuild{
 		{Version: "16.1", Date: time.Date(2026, 5, 28, 7, 0, 0, 0, time.UTC)},
 		{Version: "16.2", Date: time.Date(2026, 7, 2, 7, 0, 0, 0, time.UTC)},
 	}
-	flatcarB = []layout.FlatcarRelease{
+	flatcarReleases = []layout.FlatcarRelease{
 		{Version: "4230.2.4", BuildID: "2025-10-13-0723"},
 		{Version: "4459.2.1", BuildID: "2025-11-23-2139"},
 	}
-	archBuildsB   = []string{"20260701.555000", "20260715.556894"}
-	cirrosBuildsB = []layout.CirrosRelease{
+	archBuilds   = []string{"20260701.555000", "20260715.556894"}
+	cirrosBuilds = []layout.CirrosRelease{
 		{Version: "0.6.3", Date: time.Date(2024, 9, 26, 10, 0, 0, 0, time.UTC)},
 		{Version: "0.6.4", Date: time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)},
 	}
-	alpineBuildsB = []layout.AlpineRelease{
+	alpineBuilds = []layout.AlpineRelease{
 		{Version: "3.23.3", Built: time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)},
 		{Version: "3.23.4", Built: time.Date(2026, 5, 2, 6, 12, 44, 0, time.UTC), Published: time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)},
 		{Version: "3.23.4", Revision: 1, Built: time.Date(2026, 5, 9, 6, 0, 0, 0, time.UTC), Published: time.Date(2026, 5, 10, 8, 0, 0, 0, time.UTC)},
 	}
 )
 
-// wantB is what a run must report for one image.
-type wantB struct {
+// imageWant is what a run must report for one image.
+type imageWant struct {
 	image, prev, version, checksum, url, date, kind string
 	latest                                          string // mirror path of its "latest" checksum file (or version file)
 }
 
-func ubuntuWantB(dir, code, kind, ver, arch string) wantB {
+func ubuntuWant(dir, code, kind, ver, arch string) imageWant {
 	file := "ubuntu-" + ver + "-" + kind + "-cloudimg-" + arch + ".img"
 	name := "Ubuntu " + ver
 	if kind == "minimal" {
@@ -82,8 +82,8 @@ func ubuntuWantB(dir, code, kind, ver, arch string) wantB {
 	if arch == "arm64" {
 		name += " aarch64"
 	}
-	last := ubuntuBuildsB[len(ubuntuBuildsB)-1]
-	return wantB{
+	last := ubuntuMultiHostBuilds[len(ubuntuMultiHostBuilds)-1]
+	return imageWant{
 		image: name, version: last, kind: "new", date: "2026-07-05",
 		checksum: "sha256:" + layout.UbuntuDigest(file, last, ""),
 		url:      "https://cloud-images.ubuntu.com/" + dir + code + "/release-" + last + "/" + file,
@@ -91,14 +91,14 @@ func ubuntuWantB(dir, code, kind, ver, arch string) wantB {
 	}
 }
 
-func debianWantB(n, code, arch string) wantB {
+func debianWant(n, code, arch string) imageWant {
 	name := "debian-" + n + "-genericcloud-" + arch
 	image := "Debian " + n
 	if arch == "arm64" {
 		image += " aarch64"
 	}
-	last := debianBuildsB[len(debianBuildsB)-1]
-	return wantB{
+	last := debianBuilds[len(debianBuilds)-1]
+	return imageWant{
 		image: image, version: last, kind: "new", date: "2026-07-04",
 		checksum: "sha512:" + layout.DebianDigest(name, last, ""),
 		url:      "https://cloud.debian.org/images/cloud/" + code + "/" + last + "/" + name + "-" + last + ".qcow2",
@@ -106,11 +106,11 @@ func debianWantB(n, code, arch string) wantB {
 	}
 }
 
-func leapWantB(ver, arch string) wantB {
+func leapWant(ver, arch string) imageWant {
 	alias, pinned := leapNames(ver, arch)
-	b := leapBuildsB[len(leapBuildsB)-1]
+	b := leapBuilds[len(leapBuilds)-1]
 	if ver == "16.0" {
-		b = leap16BuildsB[len(leap16BuildsB)-1]
+		b = leap16Builds[len(leap16Builds)-1]
 	}
 	image := "openSUSE Leap " + ver
 	if arch == "aarch64" {
@@ -118,7 +118,7 @@ func leapWantB(ver, arch string) wantB {
 	}
 	name := strings.ReplaceAll(pinned, "{version}", b.Version)
 	dir := "/distribution/leap/" + ver + "/appliances/"
-	return wantB{
+	return imageWant{
 		image: image, version: b.Version, kind: "new", date: b.Date.Format(time.DateOnly),
 		checksum: "sha256:" + layout.OpenSUSEDigest(name, ""),
 		url:      "https://download.opensuse.org" + dir + name,
@@ -133,10 +133,10 @@ func leapNames(ver, arch string) (alias, pinned string) {
 	return "Leap-" + ver + "-Minimal-VM." + arch + "-Cloud.qcow2", "Leap-" + ver + "-Minimal-VM." + arch + "-Cloud-Build{version}.qcow2"
 }
 
-// wantsB is every image of the test, amd64 siblings of the arm64 images
+// imageWants is every image of the test, amd64 siblings of the arm64 images
 // included.
-func wantsB() []wantB {
-	var ws []wantB
+func imageWants() []imageWant {
+	var ws []imageWant
 	for _, u := range []struct{ dir, code, ver string }{{"releases/", "jammy", "22.04"}, {"releases/", "noble", "24.04"}} {
 		for _, kind := range []string{"server", "minimal"} {
 			dir := u.dir
@@ -144,23 +144,23 @@ func wantsB() []wantB {
 				dir = "minimal/" + u.dir
 			}
 			for _, arch := range []string{"amd64", "arm64"} {
-				ws = append(ws, ubuntuWantB(dir, u.code, kind, u.ver, arch))
+				ws = append(ws, ubuntuWant(dir, u.code, kind, u.ver, arch))
 			}
 		}
 	}
 	for _, d := range [][2]string{{"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}} {
 		for _, arch := range []string{"amd64", "arm64"} {
-			ws = append(ws, debianWantB(d[0], d[1], arch))
+			ws = append(ws, debianWant(d[0], d[1], arch))
 		}
 	}
 	for _, ver := range []string{"15.6", "16.0"} {
 		for _, arch := range []string{"x86_64", "aarch64"} {
-			ws = append(ws, leapWantB(ver, arch))
+			ws = append(ws, leapWant(ver, arch))
 		}
 	}
-	fc := flatcarB[len(flatcarB)-1]
+	fc := flatcarReleases[len(flatcarReleases)-1]
 	for _, b := range [][3]string{{"Flatcar Container Linux", "amd64-usr", "amd64"}, {"Flatcar Container Linux aarch64", "arm64-usr", "arm64"}} {
-		w := wantB{
+		w := imageWant{
 			image: b[0], version: fc.Version, kind: "new", date: "2025-11-23",
 			checksum: "sha512:" + layout.FlatcarDigest(fc.Version, b[2]),
 			url:      "https://stable.release.flatcar-linux.net/" + b[1] + "/" + fc.Version + "/" + layout.FlatcarImage,
@@ -171,15 +171,15 @@ func wantsB() []wantB {
 		}
 		ws = append(ws, w)
 	}
-	arch := archBuildsB[len(archBuildsB)-1]
+	arch := archBuilds[len(archBuilds)-1]
 	archName := "Arch-Linux-x86_64-cloudimg-" + arch + ".qcow2"
-	ws = append(ws, wantB{
+	ws = append(ws, imageWant{
 		image: "Arch Linux", version: arch, kind: "new", date: "2026-07-15",
 		checksum: "sha256:" + layout.ArchDigest(archName, ""),
 		url:      "https://geo.mirror.pkgbuild.com/images/v" + arch + "/" + archName,
 		latest:   "/arch/images/latest/Arch-Linux-x86_64-cloudimg.qcow2.SHA256",
 	})
-	ws = append(ws, wantB{
+	ws = append(ws, imageWant{
 		image: "Cirros", prev: "0.6.3", version: "0.6.4", kind: "new", date: "2026-06-30",
 		checksum: "sha256:" + layout.CirrosDigest("cirros-0.6.4-x86_64-disk.img", ""),
 		url:      "https://download.cirros-cloud.net/0.6.4/cirros-0.6.4-x86_64-disk.img",
@@ -188,12 +188,12 @@ func wantsB() []wantB {
 	return ws
 }
 
-// worldB is the mirror of every host above and a catalog directory holding
+// newMultiHostWorld is the mirror of every host above and a catalog directory holding
 // osism's flatcar.yml and cirros.yml.
-func newWorldB(t *testing.T) *world {
+func newMultiHostWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{t: t, mirror: mirror.New(t), catalog: t.TempDir()}
-	copyDir(t, "testdata/distros-b/catalog", w.catalog)
+	copyDir(t, "testdata/multi-host/catalog", w.catalog)
 	m := w.mirror
 	for _, u := range []struct{ dir, ver string }{{"releases/jammy/", "22.04"}, {"releases/noble/", "24.04"}} {
 		for _, kind := range []string{"server", "minimal"} {
@@ -202,34 +202,34 @@ func newWorldB(t *testing.T) *world {
 				dir = "/ubuntu/minimal/" + u.dir
 			}
 			stem := "ubuntu-" + u.ver + "-" + kind + "-cloudimg-"
-			layout.UbuntuArches(m, dir, []string{stem + "amd64.img", stem + "arm64.img"}, ubuntuBuildsB, "")
+			layout.UbuntuArches(m, dir, []string{stem + "amd64.img", stem + "arm64.img"}, ubuntuMultiHostBuilds, "")
 		}
 	}
 	for _, d := range [][2]string{{"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}} {
 		stem := "debian-" + d[0] + "-genericcloud-"
-		layout.DebianArches(m, "/debian/images/cloud/"+d[1]+"/", []string{stem + "amd64", stem + "arm64"}, debianBuildsB, "")
+		layout.DebianArches(m, "/debian/images/cloud/"+d[1]+"/", []string{stem + "amd64", stem + "arm64"}, debianBuilds, "")
 	}
 	for _, arch := range []string{"x86_64", "aarch64"} {
 		alias, pinned := leapNames("15.6", arch)
-		layout.OpenSUSE(m, "/opensuse/distribution/leap/15.6/appliances/", alias, pinned, leapBuildsB, "  ", "")
+		layout.OpenSUSE(m, "/opensuse/distribution/leap/15.6/appliances/", alias, pinned, leapBuilds, "  ", "")
 		alias, pinned = leapNames("16.0", arch)
 		// Leap 16's sidecars separate digest and name by one space.
-		layout.OpenSUSE(m, "/opensuse/distribution/leap/16.0/appliances/", alias, pinned, leap16BuildsB, " ", "")
+		layout.OpenSUSE(m, "/opensuse/distribution/leap/16.0/appliances/", alias, pinned, leap16Builds, " ", "")
 	}
-	layout.Flatcar(m, "/flatcar/amd64-usr/", flatcarB, "amd64")
-	layout.Flatcar(m, "/flatcar/arm64-usr/", flatcarB, "arm64")
-	layout.Arch(m, "/arch/images/", archBuildsB, "")
-	layout.Cirros(m, "/cirros/", cirrosBuildsB, "")
+	layout.Flatcar(m, "/flatcar/amd64-usr/", flatcarReleases, "amd64")
+	layout.Flatcar(m, "/flatcar/arm64-usr/", flatcarReleases, "arm64")
+	layout.Arch(m, "/arch/images/", archBuilds, "")
+	layout.Cirros(m, "/cirros/", cirrosBuilds, "")
 	m.BigFile("/github/cirros-dev/cirros/releases/download/0.6.3/cirros-0.6.3-x86_64-disk.img", layout.ImageSize, time.Date(2024, 9, 26, 0, 0, 0, 0, time.UTC))
-	layout.Alpine(m, "/alpine/", []string{"3.21", "3.22", "3.23"}, alpineBuildsB, "")
+	layout.Alpine(m, "/alpine/", []string{"3.21", "3.22", "3.23"}, alpineBuilds, "")
 	return w
 }
 
-func argsB(w *world, ws []wantB, extra ...string) []string {
+func multiHostArgs(w *world, ws []imageWant, extra ...string) []string {
 	// --add-all: the catalog holds a few hand-written entries, and these
 	// tests want every image of the sources written.
 	args := append(extra, "--catalog", w.catalog, "--signatures", "optional", "--add-all")
-	for _, m := range mirrorsB {
+	for _, m := range hostMirrors {
 		args = append(args, "--mirror", m[0]+"="+w.mirror.URL+m[1])
 	}
 	for _, x := range ws {
@@ -240,17 +240,17 @@ func argsB(w *world, ws []wantB, extra ...string) []string {
 	return args
 }
 
-func TestDistrosBEndToEnd(t *testing.T) {
-	w := newWorldB(t)
-	ws := wantsB()
+func TestMultiHostEndToEnd(t *testing.T) {
+	w := newMultiHostWorld(t)
+	ws := imageWants()
 
 	// The dry run reports every image's new build and writes nothing.
 	flatcarBefore := w.read("flatcar.yml")
-	r := w.run(nil, argsB(w, ws, "run", "--dry-run")...)
+	r := w.run(nil, multiHostArgs(w, ws, "run", "--dry-run")...)
 	if r.code != ExitOK {
 		t.Fatalf("dry run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	checkUpdatesB(t, r.report.Updates, ws)
+	checkImageUpdates(t, r.report.Updates, ws)
 	if w.read("flatcar.yml") != flatcarBefore {
 		t.Fatal("the dry run wrote flatcar.yml")
 	}
@@ -259,11 +259,11 @@ func TestDistrosBEndToEnd(t *testing.T) {
 	}
 
 	// The run writes them, each file valid for the image manager.
-	r = w.run(nil, argsB(w, ws, "run")...)
+	r = w.run(nil, multiHostArgs(w, ws, "run")...)
 	if r.code != ExitOK {
 		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
 	}
-	checkUpdatesB(t, r.report.Updates, ws)
+	checkImageUpdates(t, r.report.Updates, ws)
 	files := []string{"archlinux.yml", "cirros.yml", "debian.yml", "flatcar.yml", "opensuse.yml", "ubuntu.yml"}
 	var written []string
 	for _, f := range r.report.Files {
@@ -278,7 +278,7 @@ func TestDistrosBEndToEnd(t *testing.T) {
 		if errs := catalog.Validate(f, []byte(data)); len(errs) > 0 {
 			t.Errorf("%s fails the image manager schema: %v", f, errs)
 		}
-		golden.Assert(t, "testdata/distros-b/golden/"+f, data)
+		golden.Assert(t, "testdata/multi-host/golden/"+f, data)
 	}
 	// What people added to the existing entries stays.
 	if fl := w.read("flatcar.yml"); !strings.Contains(fl, "mirror_url: https://nbg1.your-objectstorage.com/osism/openstack-images/flatcar/4230.2.4/flatcar_production_openstack_image.img") {
@@ -292,7 +292,7 @@ func TestDistrosBEndToEnd(t *testing.T) {
 	// each image's latest checksum file (CirrOS: its version file) once;
 	// the amd64 and arm64 images of a release share theirs.
 	w.mirror.ResetCounts()
-	r = w.run(nil, argsB(w, ws, "run")...)
+	r = w.run(nil, multiHostArgs(w, ws, "run")...)
 	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != len(ws) {
 		t.Fatalf("second run: exit %d, %d updates, %d unchanged, want 0 and %d\n%s", r.code, len(r.report.Updates), len(r.report.Unchanged), len(ws), r.stderr)
 	}
@@ -314,7 +314,7 @@ func TestDistrosBEndToEnd(t *testing.T) {
 	}
 }
 
-func checkUpdatesB(t *testing.T, got []report.Update, ws []wantB) {
+func checkImageUpdates(t *testing.T, got []report.Update, ws []imageWant) {
 	t.Helper()
 	if len(got) != len(ws) {
 		var names []string
@@ -337,29 +337,29 @@ func checkUpdatesB(t *testing.T, got []report.Update, ws []wantB) {
 	}
 }
 
-func TestDistrosBOpenSUSEDateVersionedCatalog(t *testing.T) {
+func TestMultiHostOpenSUSEDateVersionedCatalog(t *testing.T) {
 	// osism's opensuse.yml versions Leap 15.6 by date (20240603); upstream
 	// names builds by their Build number (19.146), which the image manager's
 	// natsort puts before a date, so it would never use it. The new build
 	// is written in the entry's own scheme, its build date (20260620), with
 	// the build number in the report; the old version keeps its mirror_url
 	// and stays.
-	w := newWorldB(t)
-	src, err := os.ReadFile(filepath.Join("testdata", "distros-b", "osism-opensuse.yml"))
+	w := newMultiHostWorld(t)
+	src, err := os.ReadFile(filepath.Join("testdata", "multi-host", "osism-opensuse.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(w.catalog, "etc/images/opensuse.yml"), src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	x := leapWantB("15.6", "x86_64")
+	x := leapWant("15.6", "x86_64")
 	x.prev = "20240603"
 	x.version = strings.ReplaceAll(x.date, "-", "")
-	r := w.run(nil, argsB(w, []wantB{x}, "run")...)
+	r := w.run(nil, multiHostArgs(w, []imageWant{x}, "run")...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	checkUpdatesB(t, r.report.Updates, []wantB{x})
+	checkImageUpdates(t, r.report.Updates, []imageWant{x})
 	if id := r.report.Updates[0].BuildID; id != "19.146" {
 		t.Errorf("build_id %q, want 19.146", id)
 	}
@@ -378,9 +378,9 @@ func TestDistrosBOpenSUSEDateVersionedCatalog(t *testing.T) {
 	}
 }
 
-// alpineSourcesB is the built-in sources file with its disabled Alpine
+// alpineSources is the built-in sources file with its disabled Alpine
 // entries enabled, exactly as its comment tells people to do it.
-func alpineSourcesB(t *testing.T) string {
+func alpineSources(t *testing.T) string {
 	t.Helper()
 	data, err := sources.FS.ReadFile(sources.Name)
 	if err != nil {
@@ -416,13 +416,13 @@ func alpineSourcesB(t *testing.T) string {
 	return path
 }
 
-func TestDistrosBAlpine(t *testing.T) {
-	w := newWorldB(t)
-	src := alpineSourcesB(t)
+func TestMultiHostAlpine(t *testing.T) {
+	w := newMultiHostWorld(t)
+	src := alpineSources(t)
 	x86 := "nocloud_alpine-3.23.4-x86_64-bios-cloudinit-r1.qcow2"
 	arm := "nocloud_alpine-3.23.4-aarch64-uefi-cloudinit-r1.qcow2"
 	dir := "https://dl-cdn.alpinelinux.org/alpine/v3.23/releases/cloud/"
-	ws := []wantB{
+	ws := []imageWant{
 		// r1 is the newest: 3.23.4's rebuild. Its date is the metadata's
 		// build time, not the later Last-Modified.
 		{image: "Alpine 3.23", version: "3.23.4-r1", kind: "new", date: "2026-05-09", checksum: "sha512:" + layout.AlpineDigest(x86, ""), url: dir + x86},
@@ -430,11 +430,11 @@ func TestDistrosBAlpine(t *testing.T) {
 	}
 	// crawl renders nothing, so the schema's missing os_distro for Alpine
 	// does not stand in the way of checking the crawl.
-	r := w.run(nil, argsB(w, ws, "crawl", "--json", "--sources", src)...)
+	r := w.run(nil, multiHostArgs(w, ws, "crawl", "--json", "--sources", src)...)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	checkUpdatesB(t, r.report.Updates, ws)
+	checkImageUpdates(t, r.report.Updates, ws)
 
 	// With both in the catalog, a crawl costs the two shared listings
 	// (alpine/ for the branch, its releases/cloud/) and one sidecar each.
@@ -454,7 +454,7 @@ func TestDistrosBAlpine(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.mirror.ResetCounts()
-	r = w.run(nil, argsB(w, ws, "crawl", "--json", "--sources", src)...)
+	r = w.run(nil, multiHostArgs(w, ws, "crawl", "--json", "--sources", src)...)
 	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != 2 {
 		t.Fatalf("second crawl: exit %d, report %+v\n%s", r.code, r.report, r.stderr)
 	}

@@ -1,4 +1,6 @@
-package cli
+// Package run is the run command: crawl upstream, update the catalog, and
+// open or update the pull request (docs/reference.md).
+package run
 
 import (
 	"context"
@@ -7,12 +9,23 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/osism/image-crawler/internal/bot"
+	"github.com/osism/image-crawler/internal/cli/cmdutil"
 	"github.com/osism/image-crawler/internal/report"
 )
 
-func (a *app) newRunCmd() *cobra.Command {
-	f := &crawlFlags{}
-	var dryRun bool
+// Options are run's flags.
+type Options struct {
+	Factory *cmdutil.Factory
+	Crawl   cmdutil.CrawlFlags
+	Entry   EntryFlags
+	Publish PublishFlags
+	DryRun  bool
+}
+
+// NewCmd makes the run command. runF, when not nil, is called with the
+// parsed options instead of running (tests).
+func NewCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{Factory: f}
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Crawl upstream, update the catalog, and open or update the pull request",
@@ -47,55 +60,80 @@ gives 3 only once it has failed for longer than --fail-after, or when every imag
   GITHUB_TOKEN=... image-crawler run --catalog https://github.com/ORG/REPO --label images`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// The deadline counts from here: loading the sources file, the
-			// templates and the catalog is part of the run (docs/operations.md);
-			// a run whose time ran out while loading stops before any request.
-			ctx, cancel := context.WithTimeout(cmd.Context(), f.timeout)
-			defer cancel()
-			o, err := a.options(f)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			o.DryRun = dryRun
-			o.Progress = a.progress()
-			endGroup := a.group("Crawl upstream and update the catalog")
-			out, err := bot.Run(ctx, o)
-			endGroup()
-			var rep *report.Report
-			if out != nil {
-				rep = out.Report
-				if rerr := writeReport(f.report, rep.WriteJSON); rerr != nil && err == nil {
-					err = rerr
-				}
-			}
-			if ferr := a.finish(rep, err); ferr != nil && err == nil {
-				err = ferr
-			}
-			if err != nil {
-				return err
-			}
-			a.printRun(out, dryRun)
-			if code := out.ExitCode(); code != ExitOK {
-				return &exitError{code: code}
-			}
-			return nil
+			return runRun(cmd.Context(), opts)
 		},
 	}
-	f.registerCrawl(cmd)
-	f.registerPublish(cmd)
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "change nothing: no write, no push, no API write; print the pull request and a diff")
+	opts.Crawl.Register(cmd)
+	opts.Entry.Register(cmd)
+	opts.Publish.Register(cmd)
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "change nothing: no write, no push, no API write; print the pull request and a diff")
 	return cmd
 }
 
-func (a *app) printRun(out *bot.Outcome, dryRun bool) {
-	w := a.ios.Out
+func runRun(ctx context.Context, opts *Options) error {
+	f := opts.Factory
+	// The deadline counts from here: loading the sources file, the
+	// templates and the catalog is part of the run (docs/operations.md);
+	// a run whose time ran out while loading stops before any request.
+	ctx, cancel := context.WithTimeout(ctx, opts.Crawl.Timeout)
+	defer cancel()
+	o, err := opts.botOptions()
+	if err != nil {
+		return err
+	}
+	o.Progress = f.Progress()
+	endGroup := f.Group("Crawl upstream and update the catalog")
+	out, err := bot.Run(ctx, o)
+	endGroup()
+	var rep *report.Report
+	if out != nil {
+		rep = out.Report
+		if rerr := cmdutil.WriteReport(opts.Crawl.Report, rep.WriteJSON); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	if ferr := f.Finish(rep, err); ferr != nil && err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	printRun(f, out, opts.DryRun)
+	if code := out.ExitCode(); code != cmdutil.ExitOK {
+		return cmdutil.Exit(code)
+	}
+	return nil
+}
+
+// botOptions are the bot's options of a run: the crawl's, then how entries
+// are written and how the result is published.
+func (opts *Options) botOptions() (bot.Options, error) {
+	o, err := opts.Crawl.BotOptions(opts.Factory)
+	if err != nil {
+		return bot.Options{}, err
+	}
+	if err := opts.Entry.apply(&o); err != nil {
+		return bot.Options{}, cmdutil.UsageError(err)
+	}
+	if err := opts.Publish.apply(&o); err != nil {
+		return bot.Options{}, cmdutil.UsageError(err)
+	}
+	o.DryRun = opts.DryRun
+	return o, nil
+}
+
+func printRun(f *cmdutil.Factory, out *bot.Outcome, dryRun bool) {
+	w := f.IOStreams.Out
 	rep := out.Report
 	if dryRun && len(rep.Updates) == 0 && out.Diff == "" && len(out.Intent) == 0 {
 		fmt.Fprintf(w, "Nothing to change: %d unchanged, %d failed, %d available not in the catalog.\n", len(rep.Unchanged), len(rep.Failures), len(rep.Available))
 		if len(rep.EndOfLife) > 0 {
 			fmt.Fprintf(w, "\n%s", report.EndOfLifeSection(rep.EndOfLife))
 		}
-		a.printProblems(rep)
+		f.PrintProblems(rep)
 		return
 	}
 	if dryRun {
@@ -111,7 +149,7 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 		} else {
 			fmt.Fprintln(w, "(no change to the catalog)")
 		}
-		a.printProblems(rep)
+		f.PrintProblems(rep)
 		return
 	}
 	if len(rep.Updates) == 0 {
@@ -128,5 +166,5 @@ func (a *app) printRun(out *bot.Outcome, dryRun bool) {
 	if pr := rep.PullRequest; pr != nil {
 		fmt.Fprintf(w, "Pull request: %s %s (%s)\n", pr.Operation, pr.URL, pr.Branch)
 	}
-	a.printProblems(rep)
+	f.PrintProblems(rep)
 }
