@@ -305,8 +305,11 @@ func TestRunDeadline(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	before := snapshot(t, w)
+	// The deadline counts from the start, loading included: it must leave
+	// loading time to spare on a loaded machine under -race, so that it is
+	// the hanging crawl that it cuts short.
 	args := []string{"run", "--catalog", w.catalog, "--only", "Ubuntu 24.04", "--only", "Debian 12", "--add", "Debian 12",
-		"--timeout", "200ms", "--http-timeout", "1h", "--retries", "0",
+		"--timeout", "4s", "--http-timeout", "1h", "--retries", "0",
 		"--mirror", "https://cloud-images.ubuntu.com/=" + hangingServer(t) + "/ubuntu/",
 		"--mirror", "https://cloud.debian.org/=" + hangingServer(t) + "/debian/"}
 	r := runRaw(t, w, map[string]string{"GITHUB_TOKEN": faultCanary}, args...)
