@@ -17,8 +17,11 @@ const (
 	// MaxMergeDepth is the longest chain of merges: a mapping merging one
 	// that merges another, and so on.
 	MaxMergeDepth = 8
-	// MaxMergeWork bounds the mapping entries that expanding every merge of
-	// the file visits, counted the way the decoder pays for them.
+	// MaxMergeWork bounds the entries that expanding the file's merges and
+	// aliases adds to what decoding it visits, counted the way the decoder
+	// pays for them. The entries written out in the file do not count: a
+	// file's size is bounded where it is read, and a sources file of
+	// thousands of plain images is no attack.
 	MaxMergeWork = 100_000
 )
 
@@ -46,7 +49,7 @@ func checkDocument(path string, root *yaml.Node) Errors {
 	if info.depth > MaxMergeDepth {
 		c.add(c.depthLine, "merge keys (<<) nest %d levels deep, more than %d", info.depth, MaxMergeDepth)
 	}
-	if info.cost > MaxMergeWork {
+	if info.extra > MaxMergeWork {
 		c.add(c.workLine, "merge keys (<<) and aliases expand to more than %d entries: simplify the anchors", MaxMergeWork)
 	}
 	return c.errs
@@ -115,11 +118,22 @@ func (c *docChecker) checkMapping(n *yaml.Node) {
 
 type mergeInfo struct {
 	cost  int // mapping and sequence entries decoding visits, merges and aliases expanded
+	extra int // what of cost merges and aliases add to the entries as written
 	depth int // the longest chain of merges below the node
 }
 
 func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag != "!!str"
+}
+
+// expanded is what a child adds to its parent's extra work: all of it when
+// the child is an alias (decoding expands it again), else what its own
+// merges and aliases add.
+func expanded(child *yaml.Node, ci mergeInfo) int {
+	if child.Kind == yaml.AliasNode {
+		return ci.cost
+	}
+	return ci.extra
 }
 
 // info measures n with every merge expanded, memoised per node so that the
@@ -144,26 +158,36 @@ func (c *docChecker) info(n *yaml.Node) mergeInfo {
 		if n.Kind != yaml.MappingNode || i%2 == 0 || !isMergeKey(n.Content[i-1]) {
 			ci := c.info(ch)
 			res.cost += ci.cost
+			res.extra += expanded(ch, ci)
 			res.depth = max(res.depth, ci.depth)
+			if ch.Kind == yaml.AliasNode && res.extra > MaxMergeWork && c.workLine == 0 {
+				c.workLine = ch.Line
+			}
 			continue
 		}
 		targets := []*yaml.Node{ch}
 		if t := deref(ch); t.Kind == yaml.SequenceNode {
 			targets = t.Content
+			if ch.Kind == yaml.AliasNode {
+				// The list itself is expanded from its anchor.
+				res.extra++
+			}
 		}
 		for _, t := range targets {
 			ti := c.info(t)
 			res.cost += ti.cost
+			res.extra += expanded(t, ti)
 			res.depth = max(res.depth, ti.depth+1)
 		}
 		if res.depth > MaxMergeDepth && c.depthLine == 0 {
 			c.depthLine = ch.Line
 		}
-		if res.cost > MaxMergeWork && c.workLine == 0 {
+		if res.extra > MaxMergeWork && c.workLine == 0 {
 			c.workLine = ch.Line
 		}
 	}
 	res.cost = min(res.cost, MaxMergeWork+1)
+	res.extra = min(res.extra, MaxMergeWork+1)
 	c.memo[n] = res
 	return res
 }
