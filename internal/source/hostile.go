@@ -36,7 +36,7 @@ var intKeys = map[string]bool{"limit": true, "releases": true, "min_disk": true,
 // MaxMergeWork, and a float where an integer belongs. Every error names the
 // line.
 func checkDocument(path string, root *yaml.Node) Errors {
-	c := &docChecker{path: path, seen: map[*yaml.Node]bool{}, memo: map[*yaml.Node]mergeInfo{}, open: map[*yaml.Node]bool{}}
+	c := &docChecker{path: path, memo: map[*yaml.Node]mergeInfo{}, open: map[*yaml.Node]bool{}}
 	c.walk(root)
 	if len(c.errs) > 0 {
 		return c.errs
@@ -57,7 +57,10 @@ func checkDocument(path string, root *yaml.Node) Errors {
 
 type docChecker struct {
 	path string
-	seen map[*yaml.Node]bool
+	// memo and open hold anchored nodes only: an alias can name no
+	// other, so every other node is measured once, from its parent, and
+	// a sources file of thousands of images needs no map entry for each
+	// of its nodes.
 	memo map[*yaml.Node]mergeInfo
 	open map[*yaml.Node]bool // being measured: met again, it is a cycle
 	errs Errors
@@ -74,10 +77,9 @@ func (c *docChecker) add(line int, format string, a ...any) {
 // walk visits every node once (aliases are not followed: their targets are
 // visited where they are defined).
 func (c *docChecker) walk(n *yaml.Node) {
-	if n == nil || c.seen[n] || n.Kind == yaml.AliasNode {
+	if n == nil || n.Kind == yaml.AliasNode {
 		return
 	}
-	c.seen[n] = true
 	if n.Kind == yaml.MappingNode {
 		c.checkMapping(n)
 	}
@@ -136,23 +138,26 @@ func expanded(child *yaml.Node, ci mergeInfo) int {
 	return ci.extra
 }
 
-// info measures n with every merge expanded, memoised per node so that the
-// check itself is linear in the file however the decoder would fare.
+// info measures n with every merge expanded, memoised per anchored node so
+// that the check itself is linear in the file however the decoder would fare.
 func (c *docChecker) info(n *yaml.Node) mergeInfo {
 	n = deref(n)
 	if n == nil {
 		return mergeInfo{}
 	}
-	if v, ok := c.memo[n]; ok {
-		if c.open[n] && c.cycleLine == 0 {
-			// An alias inside the block it names: decoding would never end.
-			c.cycleLine = n.Line
+	anchored := n.Anchor != ""
+	if anchored {
+		if v, ok := c.memo[n]; ok {
+			if c.open[n] && c.cycleLine == 0 {
+				// An alias inside the block it names: decoding would never end.
+				c.cycleLine = n.Line
+			}
+			return v
 		}
-		return v
+		c.memo[n] = mergeInfo{}
+		c.open[n] = true
+		defer delete(c.open, n)
 	}
-	c.memo[n] = mergeInfo{}
-	c.open[n] = true
-	defer delete(c.open, n)
 	res := mergeInfo{cost: 1}
 	for i, ch := range n.Content {
 		if n.Kind != yaml.MappingNode || i%2 == 0 || !isMergeKey(n.Content[i-1]) {
@@ -188,7 +193,9 @@ func (c *docChecker) info(n *yaml.Node) mergeInfo {
 	}
 	res.cost = min(res.cost, MaxMergeWork+1)
 	res.extra = min(res.extra, MaxMergeWork+1)
-	c.memo[n] = res
+	if anchored {
+		c.memo[n] = res
+	}
 	return res
 }
 
