@@ -72,7 +72,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 		return nil, err
 	}
 	c := &Crawled{Catalog: cat, Schema: schema, target: map[string]string{}, order: map[string]int{}}
-	outcomes, err := c.crawlAll(ctx, o, imgs)
+	outcomes, err := c.crawlBeside(ctx, o, imgs)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +108,30 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	c.sortByOrder()
 	c.endOfLife(o)
 	return c, nil
+}
+
+// crawlBeside is crawlAll with the keys checked beside it
+// (Options.KeysChecked): a broken key stops the crawl, and the run, with a
+// usage error.
+func (c *Crawled) crawlBeside(ctx context.Context, o *Options, imgs []source.Image) ([]upstream.Outcome, error) {
+	if o.KeysChecked == nil {
+		return c.crawlAll(ctx, o, imgs)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	keys := make(chan error, 1)
+	go func() {
+		err := o.KeysChecked()
+		if err != nil {
+			cancel()
+		}
+		keys <- err
+	}()
+	outcomes, err := c.crawlAll(ctx, o, imgs)
+	if kerr := <-keys; kerr != nil {
+		return nil, &UsageError{kerr}
+	}
+	return outcomes, err
 }
 
 // follow points img at the stream the catalog entry follows: its own

@@ -126,8 +126,19 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		return bot.Options{}, usageErr(err)
 	}
 	a.logger = logger
-	// The catalog is read while the sources and templates load.
+	// The catalog is read while the sources and templates load, and the
+	// templates while the sources do: all three are on the way to the
+	// run's first request.
 	preloaded := bot.Preload(f.catalog, catalogDirFlag(f.catalogDir))
+	type loaded struct {
+		tpl *render.Renderer
+		err error
+	}
+	templates := make(chan loaded, 1)
+	go func() {
+		tpl, err := loadTemplates(f.templates)
+		templates <- loaded{tpl, err}
+	}()
 	src, err := source.Load(f.sources)
 	if err != nil {
 		return bot.Options{}, usageErr(err)
@@ -139,10 +150,12 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 	default:
 		return bot.Options{}, usageErr(fmt.Errorf("--signatures %q: want required, optional or off", f.signatures))
 	}
-	if err := checkKeys(src, f.only, f.signatures); err != nil {
+	keysChecked, err := checkKeys(src, f.only, f.signatures)
+	if err != nil {
 		return bot.Options{}, usageErr(err)
 	}
-	tpl, err := loadTemplates(f.templates)
+	lt := <-templates
+	tpl, err := lt.tpl, lt.err
 	if err != nil {
 		return bot.Options{}, usageErr(err)
 	}
@@ -217,6 +230,7 @@ func (a *app) options(f *crawlFlags) (bot.Options, error) {
 		Sources:       src,
 		Templates:     tpl,
 		Preloaded:     preloaded,
+		KeysChecked:   keysChecked,
 		Only:          f.only,
 		Add:           bot.AddOptions{Names: f.add, All: f.addAll},
 		DisableEOL:    f.disableEOL,

@@ -3,6 +3,8 @@ package source
 import (
 	"fmt"
 	"sync"
+
+	"github.com/osism/image-crawler/internal/signature"
 )
 
 // CheckKeys parses the key files of imgs, each content once per process,
@@ -65,4 +67,28 @@ func lineOf(u *Upstream, i, line int) int {
 		return u.keyLines[i]
 	}
 	return line
+}
+
+// CheckKeysBeside is CheckKeys for a run that should not wait for it: the
+// key files are only looked at before it returns (signature.ReadsAsPublicKeys,
+// a fraction of the cost), and parsed in full in the background; wait
+// returns CheckKeys's result. When a file does not even read as public keys,
+// CheckKeys runs before CheckKeysBeside returns and its error (the same
+// error, every broken key of imgs at its line) comes back at once, so a
+// run stops before any request as it did.
+func CheckKeysBeside(imgs []Image) (wait func() error, err error) {
+	for k := range imgs {
+		for _, data := range imgs[k].Upstream.KeyData {
+			if signature.ReadsAsPublicKeys(data) {
+				continue
+			}
+			if err := CheckKeys(imgs); err != nil {
+				return nil, err
+			}
+			return func() error { return nil }, nil
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- CheckKeys(imgs) }()
+	return sync.OnceValue(func() error { return <-done }), nil
 }
