@@ -15,7 +15,11 @@ import (
 //
 // The key files are parsed concurrently: parsing verifies RSA
 // self-signatures, which is most of the cost of starting a run.
-func CheckKeys(imgs []Image) error {
+func CheckKeys(imgs []Image) error { return parseKeys(imgs, true) }
+
+// parseKeys is CheckKeys, its key files parsed one after another unless
+// parallel.
+func parseKeys(imgs []Image, parallel bool) error {
 	type job struct {
 		img  *Image
 		i    int
@@ -39,6 +43,10 @@ func CheckKeys(imgs []Image) error {
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	for j, jb := range jobs {
+		if !parallel {
+			errs[j] = checkKey(jb.data)
+			continue
+		}
 		wg.Go(func() { errs[j] = checkKey(jb.data) })
 	}
 	wg.Wait()
@@ -69,13 +77,16 @@ func lineOf(u *Upstream, i, line int) int {
 	return line
 }
 
-// CheckKeysBeside is CheckKeys for a run that should not wait for it: the
-// key files are only looked at before it returns (signature.ReadsAsPublicKeys,
-// a fraction of the cost), and parsed in full in the background; wait
-// returns CheckKeys's result. When a file does not even read as public keys,
-// CheckKeys runs before CheckKeysBeside returns and its error (the same
-// error, every broken key of imgs at its line) comes back at once, so a
-// run stops before any request as it did.
+// CheckKeysBeside is CheckKeys for a run that should not wait for it
+// before its first request: the key files are only looked at before it
+// returns (signature.ReadsAsPublicKeys, a fraction of the cost), and the
+// full parse is left to wait, which returns CheckKeys's result. wait parses
+// the files one after another, so that called beside the crawl it takes
+// one core at most from it, and only once however often it is called.
+// When a file does not even read as public keys, CheckKeys runs before
+// CheckKeysBeside returns and its error (the same error: every broken key
+// of imgs at its line) comes back at once, so a run stops before any
+// request as it did.
 func CheckKeysBeside(imgs []Image) (wait func() error, err error) {
 	for k := range imgs {
 		for _, data := range imgs[k].Upstream.KeyData {
@@ -88,7 +99,5 @@ func CheckKeysBeside(imgs []Image) (wait func() error, err error) {
 			return func() error { return nil }, nil
 		}
 	}
-	done := make(chan error, 1)
-	go func() { done <- CheckKeys(imgs) }()
-	return sync.OnceValue(func() error { return <-done }), nil
+	return sync.OnceValue(func() error { return parseKeys(imgs, false) }), nil
 }
