@@ -57,6 +57,7 @@ func main() {
 	flag.IntVar(&c.Repeat, "repeat", 3, "runs of each measurement with limits > 1; the median is kept")
 	flag.BoolVar(&c.NoCritPath, "no-critical-path", false, "skip measuring the critical path (runs without any limit: slow and memory-hungry with thousands of images)")
 	flag.IntVar(&c.PerHost, "per-host", 0, "--per-host of the measured runs, and the floor's divisor (0: the default, 6)")
+	flag.StringVar(&c.Signatures, "signatures", "off", "--signatures of the measured runs; \"sources\": each source's own (the mirror signs nothing, so its images fail: read the start-up column)")
 	sets := flag.String("sets", "shipped,synthetic", "sets to measure, comma-separated: shipped, synthetic")
 	flag.Func("predecessor", "NAME=COMMAND: also time this crawler on the same mirrors when its program is installed (repeatable; see docs/benchmarks.md)", func(s string) error {
 		p, err := crawlbench.ParsePredecessor(s)

@@ -37,7 +37,12 @@ type Options struct {
 	Templates *render.Renderer
 	// Preloaded is the catalog Preload started reading, if any.
 	Preloaded *Preloaded
-	Only      []string
+	// KeysChecked, when set, says whether the keys the run verifies
+	// signatures with are usable (source.CheckKeysBeside): they are
+	// parsed beside the crawl, not before its first request. Its error
+	// stops the run as a usage error before anything is written.
+	KeysChecked func() error
+	Only        []string
 	// Add names images the catalog lacks that this run adds (--add,
 	// --add-all). An empty catalog gets every selected image anyway.
 	Add AddOptions

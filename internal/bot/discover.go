@@ -86,6 +86,9 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	go func() {
 		firstDone <- o.crawl(ctx, first.imgs, first.known, progress.report)
 	}()
+	if c.inFlight != nil {
+		c.inFlight()
+	}
 	abort := func(err error) ([]upstream.Outcome, error) {
 		cancel()
 		<-firstDone

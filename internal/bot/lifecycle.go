@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/lifecycle"
 	"github.com/osism/image-crawler/internal/plan"
@@ -76,7 +74,8 @@ func (c *Crawled) endOfLife(o *Options) {
 	t, now := o.tables(), o.Now()
 	for _, f := range c.Catalog.Files {
 		for _, ci := range f.Images {
-			if !f.Entry(ci).Enabled {
+			entry := f.Entry(ci)
+			if !entry.Enabled {
 				continue
 			}
 			src, described := c.sources[ci.Name]
@@ -88,8 +87,7 @@ func (c *Crawled) endOfLife(o *Options) {
 				e, ok = sourceEOL(src, t)
 			}
 			if !ok {
-				distro, version := entryRelease(f.Node(ci))
-				e, ok = tableEOL(t, distro, version)
+				e, ok = tableEOL(t, entry.OSDistro, entry.OSVersion)
 			}
 			if !ok && described {
 				e, ok = sourceEOL(src, t)
@@ -108,28 +106,6 @@ func (c *Crawled) endOfLife(o *Options) {
 			c.eolRel = append(c.eolRel, f.Path)
 		}
 	}
-}
-
-// entryRelease reads meta.os_distro and meta.os_version of a catalog entry.
-func entryRelease(n *yaml.Node) (distro, version string) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return "", ""
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value != "meta" || n.Content[i+1].Kind != yaml.MappingNode {
-			continue
-		}
-		m := n.Content[i+1]
-		for j := 0; j+1 < len(m.Content); j += 2 {
-			switch m.Content[j].Value {
-			case "os_distro":
-				distro = strings.TrimSpace(m.Content[j+1].Value)
-			case "os_version":
-				version = strings.TrimSpace(m.Content[j+1].Value)
-			}
-		}
-	}
-	return distro, version
 }
 
 // disableStep, with --disable-eol, sets enable: false on every enabled

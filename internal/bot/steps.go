@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/plan"
@@ -58,6 +60,9 @@ type Crawled struct {
 	// eolRel is, for each of EndOfLife, its file relative to the catalog
 	// directory.
 	eolRel []string
+	// inFlight, when set, is called by crawlAll once the crawl of the
+	// first images has started (crawlBeside).
+	inFlight func()
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
@@ -74,7 +79,7 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 		return nil, err
 	}
 	c := &Crawled{Catalog: cat, Schema: schema, target: map[string]string{}, order: map[string]int{}}
-	outcomes, err := c.crawlAll(ctx, o, imgs)
+	outcomes, err := c.crawlBeside(ctx, o, imgs)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +115,41 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	c.sortByOrder()
 	c.endOfLife(o)
 	return c, nil
+}
+
+// crawlBeside is crawlAll with the keys checked beside it
+// (Options.KeysChecked), once the first requests are under way: a broken
+// key stops the crawl, and the run, with a usage error.
+func (c *Crawled) crawlBeside(ctx context.Context, o *Options, imgs []source.Image) ([]upstream.Outcome, error) {
+	if o.KeysChecked == nil {
+		return c.crawlAll(ctx, o, imgs)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	keys := make(chan error, 1)
+	var once sync.Once
+	start := func() {
+		once.Do(func() {
+			go func() {
+				// The crawl's goroutines, just started, go first:
+				// sending the first requests takes little, and the
+				// keys are not needed before answers come back.
+				runtime.Gosched()
+				err := o.KeysChecked()
+				if err != nil {
+					cancel()
+				}
+				keys <- err
+			}()
+		})
+	}
+	c.inFlight = start
+	outcomes, err := c.crawlAll(ctx, o, imgs)
+	start() // crawlAll ended before its crawl started
+	if kerr := <-keys; kerr != nil {
+		return nil, &UsageError{kerr}
+	}
+	return outcomes, err
 }
 
 // follow points img at the stream the catalog entry follows: its own

@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -59,7 +60,19 @@ type File struct {
 	// files). Apply indents new entries by it.
 	Indent int
 
-	p *parsed // what Apply needs to edit Data and check its own work
+	// entries are what Entry reads of each of Images, read when the file
+	// was parsed, so that reading them needs no YAML tree.
+	entries []Entry
+
+	// mu guards p once Load released it: the tree is read again, from
+	// Data, by the first edit (or Node) that needs it.
+	mu sync.Mutex
+	p  *parsed // what Apply needs to edit Data and check its own work
+	// released: Load dropped p (see release); tree parses Data again.
+	released bool
+	// conservative is p.conservative, kept when p is released, so that
+	// parsing again finds the same spans without checking them again.
+	conservative bool
 }
 
 // Image is one item of a file's images list.
@@ -190,6 +203,9 @@ func loadRoot(ctx context.Context, c *Catalog, root *os.Root) (*Catalog, error) 
 				return nil
 			}
 			files[i], errs[i] = parseFile(name, data)
+			if files[i] != nil {
+				files[i].release()
+			}
 			return nil
 		})
 	}

@@ -56,6 +56,9 @@ type want struct {
 }
 
 func (f *File) apply(e Edit) ([]byte, error) {
+	if err := f.tree(); err != nil {
+		return nil, err
+	}
 	p := f.p
 	if p == nil {
 		return nil, errors.New("the file was not read by Load")

@@ -23,6 +23,12 @@ func (f *File) Disable(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := f.tree(); err != nil {
+		return nil, err
+	}
+	if f.p == nil {
+		return nil, errors.New("the file was not read by Load")
+	}
 	n := lookup(f.p.items[i], "enable")
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		return nil, fmt.Errorf("%s: %w", name, ErrNoEnable)

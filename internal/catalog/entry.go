@@ -19,13 +19,30 @@ type Entry struct {
 	// Enabled is the entry's enable flag; the image manager's default
 	// (absent) is true.
 	Enabled bool
+	// OSDistro and OSVersion are meta.os_distro and meta.os_version, ""
+	// when absent: the release whose end of life the entry is checked
+	// against (docs/lifecycle.md).
+	OSDistro, OSVersion string
 }
 
-// Entry reads img's entry fields. img must be one of f.Images.
+// Entry reads img's entry fields. img must be one of f.Images. They were
+// read when the file was parsed, so Entry needs no YAML tree (Node does).
 func (f *File) Entry(img *Image) Entry {
+	for i, im := range f.Images {
+		if im == img && i < len(f.entries) {
+			return f.entries[i]
+		}
+	}
+	return Entry{Enabled: true}
+}
+
+// entryOf reads the Entry of an image item's mapping.
+func entryOf(n *yaml.Node) Entry {
 	e := Entry{Enabled: true}
-	n := f.Node(img)
-	if n == nil {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
 		return e
 	}
 	e.LatestURL = strings.TrimSpace(scalarValue(n, "latest_url"))
@@ -41,14 +58,36 @@ func (f *File) Entry(img *Image) Entry {
 	if meta := lookup(n, "meta"); meta != nil && meta.Kind == yaml.MappingNode {
 		e.Arch = strings.TrimSpace(scalarValue(meta, "architecture"))
 	}
+	e.OSDistro, e.OSVersion = osRelease(n)
 	return e
+}
+
+// osRelease reads meta.os_distro and meta.os_version as written: the values
+// of the keys in a block or flow mapping under meta, whatever their kind.
+func osRelease(n *yaml.Node) (distro, version string) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != "meta" || n.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		m := n.Content[i+1]
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			switch m.Content[j].Value {
+			case "os_distro":
+				distro = strings.TrimSpace(m.Content[j+1].Value)
+			case "os_version":
+				version = strings.TrimSpace(m.Content[j+1].Value)
+			}
+		}
+	}
+	return distro, version
 }
 
 // Node is the parsed mapping of img's entry, for reading only: the file's
 // bytes, not this node, are what an edit changes. Nil when img is not an
-// item of f or is not a mapping.
+// item of f or is not a mapping. A file from Load is parsed again for it
+// (and kept parsed), so a run asks only for the entries it edits.
 func (f *File) Node(img *Image) *yaml.Node {
-	if f.p == nil {
+	if f.tree() != nil || f.p == nil {
 		return nil
 	}
 	for i, im := range f.Images {

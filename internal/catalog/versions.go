@@ -181,6 +181,9 @@ type plan struct {
 }
 
 func (f *File) editVersions(edits []VersionEdit) ([]byte, error) {
+	if err := f.tree(); err != nil {
+		return nil, err
+	}
 	if f.p == nil {
 		return nil, errors.New("the file was not read by Load")
 	}

@@ -67,6 +67,13 @@ type Config struct {
 	NoCritPath bool
 	// Sets names the sets to measure ("shipped", "synthetic"); none = both.
 	Sets []string
+	// Signatures is the --signatures of the measured runs: "" is "off"
+	// (the local mirror cannot sign with the distributions' keys), and
+	// "sources" leaves each source its own setting, so that the start-up
+	// of a run that verifies (its keys checked) can be measured; its
+	// images then fail for want of signatures, and only the start-up
+	// column means anything.
+	Signatures string
 	// Predecessors are other crawlers to time on the same mirrors
 	// (predecessors.go); one whose program is not installed is skipped.
 	Predecessors []Predecessor
@@ -235,8 +242,8 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 				for _, m := range s.servers {
 					m.Latency(latency)
 				}
-				// The local mirror cannot sign with the distributions' keys.
-				args := append([]string{"run", "--dry-run", "--catalog", catalog, "--log-format", "json", "--signatures", "off"}, extra...)
+				args := append([]string{"run", "--dry-run", "--catalog", catalog, "--log-format", "json"}, c.signatureArgs()...)
+				args = append(args, extra...)
 				times := max(c.Repeat, 1)
 				if slices.Contains(extra, "1") {
 					times = 1 // --concurrency 1 is slow enough to be steady
@@ -325,6 +332,18 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 		s.close()
 	}
 	return rows, nil
+}
+
+// signatureArgs is the --signatures flag of the measured runs.
+func (c *Config) signatureArgs() []string {
+	switch c.Signatures {
+	case "":
+		// The local mirror cannot sign with the distributions' keys.
+		return []string{"--signatures", "off"}
+	case "sources":
+		return nil
+	}
+	return []string{"--signatures", c.Signatures}
 }
 
 // measure runs the CLI in a child process and reads its wall time and peak

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,6 +84,23 @@ func FuzzLoadKeyring(f *testing.F) {
 		kr, err := LoadKeyring(data)
 		if err == nil && len(kr.Fingerprints()) == 0 {
 			t.Fatal("an empty keyring without an error")
+		}
+	})
+}
+
+// The first look never panics and never passes private key material:
+// whatever it accepts, LoadKeyring either accepts too or refuses for a
+// reason only the full parse sees (a self-signature), never a private key.
+func FuzzReadsAsPublicKeys(f *testing.F) {
+	for _, s := range fuzzSeeds(f, "gpg-fixture-key.asc", "Fedora-Cloud-37-1.7-x86_64-CHECKSUM.fixture-key.asc", "ubuntu2404-SHA256SUMS.gpg") {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !ReadsAsPublicKeys(data) {
+			return
+		}
+		if _, err := LoadKeyring(data); err != nil && strings.Contains(err.Error(), "private key") {
+			t.Fatalf("accepted a private key: %v", err)
 		}
 	})
 }

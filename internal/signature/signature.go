@@ -415,3 +415,68 @@ func trimLeading(b []byte) []byte {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	return bytes.TrimLeft(b, " \t\r\n")
 }
+
+// ReadsAsPublicKeys reports whether data holds OpenPGP public keys, armored
+// or binary, and no private key material, reading only the armor and the
+// packet framing: no signature is checked, so it costs a fraction of
+// LoadKeyring, whose self-signature checks are most of the cost of
+// starting a run. A file it accepts may still fail LoadKeyring (a bad
+// self-signature); a file it refuses is one LoadKeyring should be asked
+// about, for its verdict and its message.
+func ReadsAsPublicKeys(data []byte) (ok bool) {
+	// Packet parsers have panicked on malformed input (see readKeys).
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return false
+	}
+	var bodies []io.Reader
+	if bytes.HasPrefix(trimmed, []byte("-----BEGIN ")) {
+		const end = "-----END PGP PUBLIC KEY BLOCK-----"
+		rest := trimmed
+		for {
+			i := bytes.Index(rest, []byte(armoredKeyHeader))
+			if i < 0 {
+				break
+			}
+			rest = rest[i:]
+			j := bytes.Index(rest, []byte(end))
+			if j < 0 {
+				return false
+			}
+			j += len(end)
+			block, err := armor.Decode(bytes.NewReader(rest[:j]))
+			if err != nil || block.Type != openpgp.PublicKeyType {
+				return false
+			}
+			bodies = append(bodies, block.Body)
+			rest = rest[j:]
+		}
+	} else {
+		bodies = append(bodies, bytes.NewReader(data))
+	}
+	keys := 0
+	for _, body := range bodies {
+		pr := packet.NewReader(body)
+		for {
+			p, err := pr.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return false
+			}
+			switch p.(type) {
+			case *packet.PrivateKey:
+				return false
+			case *packet.PublicKey:
+				keys++
+			}
+		}
+	}
+	return keys > 0
+}

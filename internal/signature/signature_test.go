@@ -288,3 +288,53 @@ func TestVerifyWithoutKeys(t *testing.T) {
 		t.Fatal("verified against no keys")
 	}
 }
+
+// ReadsAsPublicKeys is the cheap first look at a key file: it accepts what
+// LoadKeyring accepts among these, and refuses what is not public keys at
+// all, so that LoadKeyring is asked about those at once.
+func TestReadsAsPublicKeys(t *testing.T) {
+	k := keys(t)
+	two := append(k.good.Public(t), k.other.Public(t)...)
+	tests := []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"armored", k.good.Public(t), true},
+		{"binary", k.good.PublicBinary(t), true},
+		{"two armored blocks", two, true},
+		{"empty", []byte(" \n"), false},
+		{"armored private key", k.good.Private(t), false},
+		{"binary private key", k.other.PrivateBinary(t), false},
+		{"garbage", []byte("hello"), false},
+		{"not base64", []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot base64 at all!!\n-----END PGP PUBLIC KEY BLOCK-----\n"), false},
+		{"unterminated armor", []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n"), false},
+		{"a signature, not a key", fixture(t, "ubuntu2404-SHA256SUMS.gpg"), false},
+		{"an armored signature", fixture(t, "ubuntu2404-SHA256SUMS.asc"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ReadsAsPublicKeys(tt.data); got != tt.want {
+				t.Fatalf("ReadsAsPublicKeys = %v, want %v", got, tt.want)
+			}
+			if _, err := LoadKeyring(tt.data); (err == nil) != tt.want {
+				t.Fatalf("LoadKeyring error %v, but ReadsAsPublicKeys %v", err, tt.want)
+			}
+		})
+	}
+	// Every fixture key reads as one.
+	for _, name := range []string{"gpg-fixture-key.asc", "Fedora-Cloud-37-1.7-x86_64-CHECKSUM.fixture-key.asc", "sha1-fixture-key.asc"} {
+		if !ReadsAsPublicKeys(fixture(t, name)) {
+			t.Errorf("%s does not read as public keys", name)
+		}
+	}
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

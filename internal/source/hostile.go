@@ -17,8 +17,11 @@ const (
 	// MaxMergeDepth is the longest chain of merges: a mapping merging one
 	// that merges another, and so on.
 	MaxMergeDepth = 8
-	// MaxMergeWork bounds the mapping entries that expanding every merge of
-	// the file visits, counted the way the decoder pays for them.
+	// MaxMergeWork bounds the entries that expanding the file's merges and
+	// aliases adds to what decoding it visits, counted the way the decoder
+	// pays for them. The entries written out in the file do not count: a
+	// file's size is bounded where it is read, and a sources file of
+	// thousands of plain images is no attack.
 	MaxMergeWork = 100_000
 )
 
@@ -33,7 +36,7 @@ var intKeys = map[string]bool{"limit": true, "releases": true, "min_disk": true,
 // MaxMergeWork, and a float where an integer belongs. Every error names the
 // line.
 func checkDocument(path string, root *yaml.Node) Errors {
-	c := &docChecker{path: path, seen: map[*yaml.Node]bool{}, memo: map[*yaml.Node]mergeInfo{}, open: map[*yaml.Node]bool{}}
+	c := &docChecker{path: path, memo: map[*yaml.Node]mergeInfo{}, open: map[*yaml.Node]bool{}}
 	c.walk(root)
 	if len(c.errs) > 0 {
 		return c.errs
@@ -46,7 +49,7 @@ func checkDocument(path string, root *yaml.Node) Errors {
 	if info.depth > MaxMergeDepth {
 		c.add(c.depthLine, "merge keys (<<) nest %d levels deep, more than %d", info.depth, MaxMergeDepth)
 	}
-	if info.cost > MaxMergeWork {
+	if info.extra > MaxMergeWork {
 		c.add(c.workLine, "merge keys (<<) and aliases expand to more than %d entries: simplify the anchors", MaxMergeWork)
 	}
 	return c.errs
@@ -54,7 +57,10 @@ func checkDocument(path string, root *yaml.Node) Errors {
 
 type docChecker struct {
 	path string
-	seen map[*yaml.Node]bool
+	// memo and open hold anchored nodes only: an alias can name no
+	// other, so every other node is measured once, from its parent, and
+	// a sources file of thousands of images needs no map entry for each
+	// of its nodes.
 	memo map[*yaml.Node]mergeInfo
 	open map[*yaml.Node]bool // being measured: met again, it is a cycle
 	errs Errors
@@ -71,10 +77,9 @@ func (c *docChecker) add(line int, format string, a ...any) {
 // walk visits every node once (aliases are not followed: their targets are
 // visited where they are defined).
 func (c *docChecker) walk(n *yaml.Node) {
-	if n == nil || c.seen[n] || n.Kind == yaml.AliasNode {
+	if n == nil || n.Kind == yaml.AliasNode {
 		return
 	}
-	c.seen[n] = true
 	if n.Kind == yaml.MappingNode {
 		c.checkMapping(n)
 	}
@@ -115,6 +120,7 @@ func (c *docChecker) checkMapping(n *yaml.Node) {
 
 type mergeInfo struct {
 	cost  int // mapping and sequence entries decoding visits, merges and aliases expanded
+	extra int // what of cost merges and aliases add to the entries as written
 	depth int // the longest chain of merges below the node
 }
 
@@ -122,49 +128,74 @@ func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag != "!!str"
 }
 
-// info measures n with every merge expanded, memoised per node so that the
-// check itself is linear in the file however the decoder would fare.
+// expanded is what a child adds to its parent's extra work: all of it when
+// the child is an alias (decoding expands it again), else what its own
+// merges and aliases add.
+func expanded(child *yaml.Node, ci mergeInfo) int {
+	if child.Kind == yaml.AliasNode {
+		return ci.cost
+	}
+	return ci.extra
+}
+
+// info measures n with every merge expanded, memoised per anchored node so
+// that the check itself is linear in the file however the decoder would fare.
 func (c *docChecker) info(n *yaml.Node) mergeInfo {
 	n = deref(n)
 	if n == nil {
 		return mergeInfo{}
 	}
-	if v, ok := c.memo[n]; ok {
-		if c.open[n] && c.cycleLine == 0 {
-			// An alias inside the block it names: decoding would never end.
-			c.cycleLine = n.Line
+	anchored := n.Anchor != ""
+	if anchored {
+		if v, ok := c.memo[n]; ok {
+			if c.open[n] && c.cycleLine == 0 {
+				// An alias inside the block it names: decoding would never end.
+				c.cycleLine = n.Line
+			}
+			return v
 		}
-		return v
+		c.memo[n] = mergeInfo{}
+		c.open[n] = true
+		defer delete(c.open, n)
 	}
-	c.memo[n] = mergeInfo{}
-	c.open[n] = true
-	defer delete(c.open, n)
 	res := mergeInfo{cost: 1}
 	for i, ch := range n.Content {
 		if n.Kind != yaml.MappingNode || i%2 == 0 || !isMergeKey(n.Content[i-1]) {
 			ci := c.info(ch)
 			res.cost += ci.cost
+			res.extra += expanded(ch, ci)
 			res.depth = max(res.depth, ci.depth)
+			if ch.Kind == yaml.AliasNode && res.extra > MaxMergeWork && c.workLine == 0 {
+				c.workLine = ch.Line
+			}
 			continue
 		}
 		targets := []*yaml.Node{ch}
 		if t := deref(ch); t.Kind == yaml.SequenceNode {
 			targets = t.Content
+			if ch.Kind == yaml.AliasNode {
+				// The list itself is expanded from its anchor.
+				res.extra++
+			}
 		}
 		for _, t := range targets {
 			ti := c.info(t)
 			res.cost += ti.cost
+			res.extra += expanded(t, ti)
 			res.depth = max(res.depth, ti.depth+1)
 		}
 		if res.depth > MaxMergeDepth && c.depthLine == 0 {
 			c.depthLine = ch.Line
 		}
-		if res.cost > MaxMergeWork && c.workLine == 0 {
+		if res.extra > MaxMergeWork && c.workLine == 0 {
 			c.workLine = ch.Line
 		}
 	}
 	res.cost = min(res.cost, MaxMergeWork+1)
-	c.memo[n] = res
+	res.extra = min(res.extra, MaxMergeWork+1)
+	if anchored {
+		c.memo[n] = res
+	}
 	return res
 }
 

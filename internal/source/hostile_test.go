@@ -112,3 +112,50 @@ func TestReasonableMergesAccepted(t *testing.T) {
 		t.Fatalf("merge not applied: %+v", f.Images[0].Meta.Properties)
 	}
 }
+
+// The merge bound counts what merges and aliases add, not the entries a
+// file writes out: thousands of plain images (as the benchmark's synthetic
+// set writes them) load, and the same images expanded from one anchor
+// each do not.
+func TestMergeWorkCountsExpansionsOnly(t *testing.T) {
+	const n = 6000 // over 20 entries each: well past MaxMergeWork as written
+	entry := func(b *strings.Builder, i int, image string) {
+		fmt.Fprintf(b, `  - name: X%[1]d
+    shortname: x%[1]d
+    file: x.yml
+    type: ubuntu
+    arch: x86_64
+    upstream: {url: "https://cloud-images.ubuntu.com/releases/noble/", latest: release/, checksums: SHA256SUMS, algorithm: sha256, filename: x%[1]d.img}
+    image:
+%[2]s`, i, image)
+	}
+	var plain strings.Builder
+	plain.WriteString("version: 1\nimages:\n")
+	for i := range n {
+		entry(&plain, i, plainImage+"      meta: {os_distro: ubuntu, os_version: \"24.04\", architecture: x86_64, hw_disk_bus: scsi}\n")
+	}
+	f, err := Parse("x.yaml", []byte(plain.String()))
+	if err != nil {
+		t.Fatalf("plain images: %v", err)
+	}
+	if len(f.Images) != n {
+		t.Fatalf("%d images, want %d", len(f.Images), n)
+	}
+
+	// Every image merges one 20-entry block: n x 20 entries expanded.
+	var merged strings.Builder
+	merged.WriteString("version: 1\nanchors:\n  m: &m {")
+	for k := range 20 {
+		if k > 0 {
+			merged.WriteString(", ")
+		}
+		fmt.Fprintf(&merged, "k%d: v", k)
+	}
+	merged.WriteString("}\nimages:\n")
+	for i := range n {
+		entry(&merged, i, plainImage+"      meta: {<<: *m}\n")
+	}
+	if _, err := Parse("x.yaml", []byte(merged.String())); err == nil || !strings.Contains(err.Error(), "expand to more than 100000 entries") {
+		t.Fatalf("merged images: error %v, want the merge bound", err)
+	}
+}

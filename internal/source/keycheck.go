@@ -3,6 +3,8 @@ package source
 import (
 	"fmt"
 	"sync"
+
+	"github.com/osism/image-crawler/internal/signature"
 )
 
 // CheckKeys parses the key files of imgs, each content once per process,
@@ -13,7 +15,11 @@ import (
 //
 // The key files are parsed concurrently: parsing verifies RSA
 // self-signatures, which is most of the cost of starting a run.
-func CheckKeys(imgs []Image) error {
+func CheckKeys(imgs []Image) error { return parseKeys(imgs, true) }
+
+// parseKeys is CheckKeys, its key files parsed one after another unless
+// parallel.
+func parseKeys(imgs []Image, parallel bool) error {
 	type job struct {
 		img  *Image
 		i    int
@@ -37,6 +43,10 @@ func CheckKeys(imgs []Image) error {
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	for j, jb := range jobs {
+		if !parallel {
+			errs[j] = checkKey(jb.data)
+			continue
+		}
 		wg.Go(func() { errs[j] = checkKey(jb.data) })
 	}
 	wg.Wait()
@@ -65,4 +75,29 @@ func lineOf(u *Upstream, i, line int) int {
 		return u.keyLines[i]
 	}
 	return line
+}
+
+// CheckKeysBeside is CheckKeys for a run that should not wait for it
+// before its first request: the key files are only looked at before it
+// returns (signature.ReadsAsPublicKeys, a fraction of the cost), and the
+// full parse is left to wait, which returns CheckKeys's result. wait parses
+// the files one after another, so that called beside the crawl it takes
+// one core at most from it, and only once however often it is called.
+// When a file does not even read as public keys, CheckKeys runs before
+// CheckKeysBeside returns and its error (the same error: every broken key
+// of imgs at its line) comes back at once, so a run stops before any
+// request as it did.
+func CheckKeysBeside(imgs []Image) (wait func() error, err error) {
+	for k := range imgs {
+		for _, data := range imgs[k].Upstream.KeyData {
+			if signature.ReadsAsPublicKeys(data) {
+				continue
+			}
+			if err := CheckKeys(imgs); err != nil {
+				return nil, err
+			}
+			return func() error { return nil }, nil
+		}
+	}
+	return sync.OnceValue(func() error { return parseKeys(imgs, false) }), nil
 }

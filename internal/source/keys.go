@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -52,15 +53,7 @@ func walkKeys(n *yaml.Node, t reflect.Type, prefix string, errs *Errors) {
 		*errs = append(*errs, &Error{Line: n.Line, Msg: strings.TrimSuffix(prefix, ".") + pfxSep(prefix) + "want a mapping"})
 		return
 	}
-	fields := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		fields[name] = f.Type
-	}
+	fields := fieldsOf(t)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Value == "<<" {
@@ -83,6 +76,30 @@ func walkKeys(n *yaml.Node, t reflect.Type, prefix string, errs *Errors) {
 		}
 		walkKeys(v, ft, prefix+k.Value+".", errs)
 	}
+}
+
+// structFields caches fieldsOf: a sources file checks the same few struct
+// types for every image it holds, and reflecting on them each time was a
+// sixth of loading the file, on the way to a run's first request.
+var structFields sync.Map // reflect.Type -> map[string]reflect.Type
+
+// fieldsOf maps the yaml keys of struct type t to their field types. The
+// map is shared: read it, never change it.
+func fieldsOf(t reflect.Type) map[string]reflect.Type {
+	if m, ok := structFields.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f.Type
+	}
+	m, _ := structFields.LoadOrStore(t, fields)
+	return m.(map[string]reflect.Type)
 }
 
 func pfxSep(prefix string) string {

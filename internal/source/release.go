@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -91,8 +92,8 @@ func matchRelease(prefix, suffix, name string) (string, bool) {
 // matchPattern matches name against prefix + pattern + suffix and returns
 // what pattern matched.
 func matchPattern(prefix, pattern, suffix, name string) (string, bool) {
-	re, err := regexp.Compile("(?i)^" + regexp.QuoteMeta(prefix) + "(" + pattern + ")" + regexp.QuoteMeta(suffix) + "$")
-	if err != nil {
+	re := namePattern(prefix, pattern, suffix)
+	if re == nil {
 		return "", false // validate reports the pattern
 	}
 	m := re.FindStringSubmatch(name)
@@ -100,6 +101,26 @@ func matchPattern(prefix, pattern, suffix, name string) (string, bool) {
 		return "", false
 	}
 	return m[1], true
+}
+
+// namePatterns caches namePattern: a run matches every catalog image
+// against every per-release source before its first request, and compiling
+// the pattern each time was most of that.
+var namePatterns sync.Map // [3]string -> *regexp.Regexp (nil: does not compile)
+
+// namePattern is the expression that matches prefix + pattern + suffix in
+// any letter case, pattern captured; nil when it does not compile.
+func namePattern(prefix, pattern, suffix string) *regexp.Regexp {
+	key := [3]string{prefix, pattern, suffix}
+	if re, ok := namePatterns.Load(key); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile("(?i)^" + regexp.QuoteMeta(prefix) + "(" + pattern + ")" + regexp.QuoteMeta(suffix) + "$")
+	if err != nil {
+		re = nil
+	}
+	namePatterns.Store(key, re)
+	return re
 }
 
 // ForRelease returns the concrete image of one release: {release} replaced

@@ -211,3 +211,21 @@ func TestShippedPerRelease(t *testing.T) {
 		t.Fatalf("got %s\nwant %s", strings.Join(got, ", "), want)
 	}
 }
+
+// A name pattern is compiled once per process, whatever number of catalog
+// images it is matched against; one that does not compile matches nothing.
+func TestNamePatternCompiledOnce(t *testing.T) {
+	a, b := namePattern("Fedora ", releaseNumber, ""), namePattern("Fedora ", releaseNumber, "")
+	if a == nil || a != b {
+		t.Fatalf("compiled twice: %p, %p", a, b)
+	}
+	if namePattern("X ", "(", "") != nil {
+		t.Fatal("a pattern that does not compile")
+	}
+	if _, ok := matchPattern("X ", "(", "", "X 1"); ok {
+		t.Fatal("a pattern that does not compile matched")
+	}
+	if r, ok := matchRelease("fedora ", "", "FEDORA 43"); !ok || r != "43" {
+		t.Fatalf("matchRelease = %q, %v", r, ok)
+	}
+}

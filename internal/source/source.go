@@ -462,11 +462,15 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 	if doc.Version != 1 {
 		return nil, Errors{{Path: path, Line: 1, Msg: fmt.Sprintf("version: want 1, got %d", doc.Version)}}
 	}
+	// The document's tree is the largest thing a sources file of
+	// thousands of images makes: what is decoded no longer needs it, so
+	// the top is dropped now and each image's part once it is decoded.
+	root.Content = nil
 	f := &File{Path: path}
 	var errs Errors
 	names := map[string]int{}
 	shortnames := map[string]int{}
-	for i := range doc.Images {
+	for i := 0; i < len(doc.Images); doc.Images[i], i = (yaml.Node{}), i+1 {
 		n := &doc.Images[i]
 		var img Image
 		if err := decodeStrict(n, &img); err != nil {

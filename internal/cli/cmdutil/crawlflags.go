@@ -78,8 +78,19 @@ func (f *CrawlFlags) BotOptions(fac *Factory) (bot.Options, error) {
 		return bot.Options{}, UsageError(err)
 	}
 	logger := fac.Logger
-	// The catalog is read while the sources and templates load.
+	// The catalog is read while the sources and templates load, and the
+	// templates while the sources do: all three are on the way to the
+	// run's first request.
 	preloaded := bot.Preload(f.Catalog, CatalogDir(f.CatalogDir))
+	type loaded struct {
+		tpl *render.Renderer
+		err error
+	}
+	templates := make(chan loaded, 1)
+	go func() {
+		tpl, err := LoadTemplates(f.Templates)
+		templates <- loaded{tpl, err}
+	}()
 	src, err := source.Load(f.Sources)
 	if err != nil {
 		return bot.Options{}, UsageError(err)
@@ -87,10 +98,12 @@ func (f *CrawlFlags) BotOptions(fac *Factory) (bot.Options, error) {
 	if f.Signatures.Off() {
 		fac.Warn("--signatures off: no upstream signature will be checked; checksums from a tampered mirror would be taken as they come")
 	}
-	if err := checkKeys(src, f.Only, f.Signatures); err != nil {
+	keysChecked, err := checkKeys(src, f.Only, f.Signatures)
+	if err != nil {
 		return bot.Options{}, UsageError(err)
 	}
-	tpl, err := LoadTemplates(f.Templates)
+	lt := <-templates
+	tpl, err := lt.tpl, lt.err
 	if err != nil {
 		return bot.Options{}, UsageError(err)
 	}
@@ -131,6 +144,7 @@ func (f *CrawlFlags) BotOptions(fac *Factory) (bot.Options, error) {
 		Sources:     src,
 		Templates:   tpl,
 		Preloaded:   preloaded,
+		KeysChecked: keysChecked,
 		Only:        f.Only,
 		Add:         bot.AddOptions{Names: f.Add, All: f.AddAll},
 		Fetcher:     client,
