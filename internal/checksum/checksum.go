@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/osism/image-crawler/internal/redact"
 )
 
 // Algorithm names a digest algorithm of a checksum file.
@@ -33,7 +33,7 @@ func ParseAlgorithm(s string) (Algorithm, error) {
 	if a, ok := lookupAlgorithm(s); ok {
 		return a, nil
 	}
-	return "", fmt.Errorf("unknown checksum algorithm %s: want md5, sha1, sha256 or sha512", excerpt(s))
+	return "", fmt.Errorf("unknown checksum algorithm %s: want md5, sha1, sha256 or sha512", redact.Quote(s))
 }
 
 var algorithmSpellings = []struct {
@@ -171,7 +171,7 @@ func (s *Sums) ambiguous() error {
 		}
 		if f := s.Entries[j]; f.Hex != e.Hex {
 			return fmt.Errorf("%w: %s is listed with two different %s digests, on line %d and line %d",
-				ErrAmbiguous, excerpt(e.Name), e.Algorithm, f.Line, e.Line)
+				ErrAmbiguous, redact.Quote(e.Name), e.Algorithm, f.Line, e.Line)
 		}
 	}
 	return nil
@@ -234,7 +234,7 @@ func (p *checksumParser) parseLine(raw []byte) error {
 			return nil
 		}
 		if !isArmorHeader(s) {
-			return fmt.Errorf("line %d: malformed PGP armor header %s", p.line, excerpt(s))
+			return fmt.Errorf("line %d: malformed PGP armor header %s", p.line, redact.Quote(s))
 		}
 		return nil
 	case stateSigned:
@@ -252,7 +252,7 @@ func (p *checksumParser) parseLine(raw []byte) error {
 	case stateDone:
 		if strings.TrimLeft(s, " \t") != "" {
 			// Nothing outside the signed text is covered by the signature.
-			return fmt.Errorf("line %d: text after the PGP signature %s", p.line, excerpt(s))
+			return fmt.Errorf("line %d: text after the PGP signature %s", p.line, redact.Quote(s))
 		}
 		return nil
 	}
@@ -302,9 +302,9 @@ func (p *checksumParser) parseContent(s string) error {
 	// A digest-sized first field with a stray character gets a precise error
 	// rather than "no known shape".
 	if field, rest, ok := strings.Cut(s, " "); ok && rest != "" && algorithmForHexLen(len(field)) != "" {
-		return fmt.Errorf("line %d: %s digest %s is not hexadecimal", p.line, algorithmForHexLen(len(field)), excerpt(field))
+		return fmt.Errorf("line %d: %s digest %s is not hexadecimal", p.line, algorithmForHexLen(len(field)), redact.Quote(field))
 	}
-	return fmt.Errorf("not a checksum file: line %d: %s", p.line, excerpt(s))
+	return fmt.Errorf("not a checksum file: line %d: %s", p.line, redact.Quote(s))
 }
 
 // comment handles a "#" line: a Flatcar section header ("# SHA512 HASH")
@@ -350,7 +350,7 @@ func (p *checksumParser) gnuLine(digest, name string, escaped bool) error {
 func (p *checksumParser) bsdLine(tag, name, digest string, escaped bool) error {
 	alg, known := lookupAlgorithm(tag)
 	if hexPrefixLen(digest) != len(digest) {
-		return fmt.Errorf("line %d: %s digest %s is not hexadecimal", p.line, strings.ToLower(tag), excerpt(digest))
+		return fmt.Errorf("line %d: %s digest %s is not hexadecimal", p.line, strings.ToLower(tag), redact.Quote(digest))
 	}
 	if !known {
 		// A well-formed line of an algorithm we do not use (SHA384, BLAKE2b).
@@ -367,7 +367,7 @@ func (p *checksumParser) addNamed(alg Algorithm, digest, name string, escaped bo
 	// character means the line is not what it seems (a file with CR-only line
 	// ends would otherwise become one entry with a garbage name).
 	if strings.IndexFunc(name, isControl) >= 0 {
-		return fmt.Errorf("line %d: file name %s contains a control character", p.line, excerpt(name))
+		return fmt.Errorf("line %d: file name %s contains a control character", p.line, redact.Quote(name))
 	}
 	if escaped {
 		var err error
@@ -480,27 +480,12 @@ func isWord(s string) bool {
 	return true
 }
 
-// excerpt quotes the start of an upstream string for an error message: short,
-// and with control characters and invalid UTF-8 escaped, so an HTML page or a
-// binary body cannot flood or garble the log.
-func excerpt(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return strconv.Quote(s)
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut] + "...")
-}
-
 // Find returns the lowercase hex of the entry whose name equals name exactly (whole-name match, never a substring:
 // "x.img" must not match "x.img.manifest") and whose algorithm is algo. A bare-digest file (one hex string) matches any
 // name if its length fits algo. Not found: an error wrapping ErrNotListed that names the file name and algorithm.
 func (s *Sums) Find(name string, algo Algorithm) (string, error) {
 	if algo.HexLen() == 0 {
-		return "", fmt.Errorf("find %q in checksum file: unknown checksum algorithm %s", name, excerpt(string(algo)))
+		return "", fmt.Errorf("find %q in checksum file: unknown checksum algorithm %s", name, redact.Quote(string(algo)))
 	}
 	var others []string
 	if s != nil {

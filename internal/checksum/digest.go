@@ -3,6 +3,8 @@ package checksum
 import (
 	"fmt"
 	"strings"
+
+	"github.com/osism/image-crawler/internal/redact"
 )
 
 // Digest is one file's digest as the catalog records it and the crawl
@@ -32,14 +34,14 @@ func (d Digest) Short() string {
 func ParseDigest(s string) (Digest, error) {
 	algo, hex, ok := strings.Cut(s, ":")
 	if !ok {
-		return Digest{}, fmt.Errorf("digest %s: want <algorithm>:<hex>", excerpt(s))
+		return Digest{}, fmt.Errorf("digest %s: want <algorithm>:<hex>", redact.Quote(s))
 	}
 	a := Algorithm(algo)
 	if a.HexLen() == 0 {
-		return Digest{}, fmt.Errorf("digest %s: unknown algorithm %s: want md5, sha1, sha256 or sha512", excerpt(s), excerpt(algo))
+		return Digest{}, fmt.Errorf("digest %s: unknown algorithm %s: want md5, sha1, sha256 or sha512", redact.Quote(s), redact.Quote(algo))
 	}
 	if len(hex) != a.HexLen() || !lowerHex(hex) {
-		return Digest{}, fmt.Errorf("digest %s: want %d lowercase hex digits after %q", excerpt(s), a.HexLen(), algo+":")
+		return Digest{}, fmt.Errorf("digest %s: want %d lowercase hex digits after %q", redact.Quote(s), a.HexLen(), algo+":")
 	}
 	return Digest{Algorithm: a, Hex: hex}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -55,6 +56,22 @@ func Excerpt(b []byte, max int) string {
 		return ""
 	}
 	return strings.TrimRight(sb.String(), " ")
+}
+
+// Quote quotes the start of an upstream string (a checksum file's line, a
+// header) for an error message: at most 40 bytes, cut on a rune boundary,
+// with control characters and invalid UTF-8 escaped as Go escapes them, so
+// an HTML page or a binary body can neither flood nor garble the log.
+func Quote(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut] + "...")
 }
 
 // CapErrorBodies wraps rt so that the body of every response with a status

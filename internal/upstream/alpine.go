@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/redact"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/osism/image-crawler/internal/checksum"
@@ -154,11 +156,11 @@ func alpineBuilt(body []byte) (date string, ok bool, err error) {
 	}
 	m := alpineDate.FindStringSubmatch(strings.TrimSpace(meta.Built))
 	if m == nil {
-		return "", false, fmt.Errorf("built %s is not a timestamp", excerpt(meta.Built))
+		return "", false, fmt.Errorf("built %s is not a timestamp", redact.Quote(meta.Built))
 	}
 	t, err := time.Parse(time.DateOnly, m[1])
 	if err != nil {
-		return "", false, fmt.Errorf("built %s: %w", excerpt(meta.Built), err)
+		return "", false, fmt.Errorf("built %s: %w", redact.Quote(meta.Built), err)
 	}
 	return t.Format(time.DateOnly), true, nil
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/osism/image-crawler/internal/redact"
+
 	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -32,7 +34,7 @@ func (s *cirrosReleases) Resolve(ctx context.Context, img source.Image, known Kn
 	}
 	version := strings.TrimSpace(strings.TrimPrefix(string(resp.Body), "\uFEFF"))
 	if !cirrosVersion.MatchString(version) {
-		return Result{}, fmt.Errorf("version %s: %s is not a release number", u.VersionURL, excerpt(version))
+		return Result{}, fmt.Errorf("version %s: %s is not a release number", u.VersionURL, redact.Quote(version))
 	}
 	if version == known.Version {
 		return Result{Unchanged: true, Version: known.Version, Checksum: known.Checksum}, nil

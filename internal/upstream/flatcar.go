@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osism/image-crawler/internal/redact"
+
 	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
 )
@@ -94,7 +96,7 @@ func parseFlatcarVersion(body []byte) (version, date string, err error) {
 		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
-			return "", "", fmt.Errorf("not a version.txt: line %s", excerpt(line))
+			return "", "", fmt.Errorf("not a version.txt: line %s", redact.Quote(line))
 		}
 		v = strings.TrimSpace(v)
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
@@ -110,7 +112,7 @@ func parseFlatcarVersion(body []byte) (version, date string, err error) {
 		return "", "", errors.New("no FLATCAR_VERSION")
 	}
 	if !flatcarVersion.MatchString(version) {
-		return "", "", fmt.Errorf("FLATCAR_VERSION %s is not MAJOR.MINOR.PATCH", excerpt(version))
+		return "", "", fmt.Errorf("FLATCAR_VERSION %s is not MAJOR.MINOR.PATCH", redact.Quote(version))
 	}
 	id, ok := vars["FLATCAR_BUILD_ID"]
 	if !ok {
@@ -118,11 +120,11 @@ func parseFlatcarVersion(body []byte) (version, date string, err error) {
 	}
 	m := flatcarBuildID.FindStringSubmatch(id)
 	if m == nil {
-		return "", "", fmt.Errorf("FLATCAR_BUILD_ID %s is not YYYY-MM-DD-HHMM", excerpt(id))
+		return "", "", fmt.Errorf("FLATCAR_BUILD_ID %s is not YYYY-MM-DD-HHMM", redact.Quote(id))
 	}
 	t, err := time.Parse(time.DateOnly, m[1])
 	if err != nil {
-		return "", "", fmt.Errorf("FLATCAR_BUILD_ID %s: %w", excerpt(id), err)
+		return "", "", fmt.Errorf("FLATCAR_BUILD_ID %s: %w", redact.Quote(id), err)
 	}
 	return version, t.Format(time.DateOnly), nil
 }

@@ -2,9 +2,9 @@ package upstream
 
 import (
 	"fmt"
-	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/osism/image-crawler/internal/redact"
 
 	"github.com/osism/image-crawler/internal/httpclient"
 )
@@ -57,7 +57,7 @@ func plausibleTime(t time.Time) error {
 func headBuildDate(head *httpclient.Response, u string) (string, error) {
 	if head.LastModified.IsZero() {
 		if head.LastModifiedHeader != "" {
-			return "", fmt.Errorf("HEAD %s sent an unparsable Last-Modified %s", u, excerpt(head.LastModifiedHeader))
+			return "", fmt.Errorf("HEAD %s sent an unparsable Last-Modified %s", u, redact.Quote(head.LastModifiedHeader))
 		}
 		return "", fmt.Errorf("HEAD %s sent no Last-Modified", u)
 	}
@@ -65,19 +65,4 @@ func headBuildDate(head *httpclient.Response, u string) (string, error) {
 		return "", fmt.Errorf("HEAD %s: Last-Modified %w", u, err)
 	}
 	return head.LastModified.UTC().Format(time.DateOnly), nil
-}
-
-// excerpt quotes the start of an upstream string for an error message: short,
-// and with control characters and invalid UTF-8 escaped, so an HTML page or a
-// binary body cannot flood or garble the log.
-func excerpt(s string) string {
-	const max = 40
-	if len(s) <= max {
-		return strconv.Quote(s)
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut] + "...")
 }
