@@ -113,6 +113,7 @@ func (img Image) ForRelease(release string) Image {
 func (img Image) ForCodename(release, codename string) Image {
 	r := strings.NewReplacer(ReleasePlaceholder, release, CodenamePlaceholder, codename)
 	out := img
+	out.Upstream = img.Upstream.Settings(release)
 	out.Name = r.Replace(img.Name)
 	out.Release = release
 	out.Codename = codename

@@ -104,8 +104,12 @@ type Upstream struct {
 	// distributions the built-in tables do not cover (docs/lifecycle.md).
 	EOL string `yaml:"eol"`
 	// ReleaseNotes is the link to the release notes of a build, with
-	// {version}, {release} and {build} placeholders (docs/sources.md).
+	// {version}, {release}, {build}, {major} and {minor} placeholders
+	// (docs/sources.md).
 	ReleaseNotes string `yaml:"release_notes"`
+	// PerRelease holds, keyed by release, the settings of a per-release
+	// source's releases that differ from its own (ReleaseSettings).
+	PerRelease map[string]ReleaseSettings `yaml:"per_release"`
 	// Signature is required, optional or off: whether the checksum file's
 	// upstream signature must verify. Empty means required when Keys names
 	// a key and off when it does not. See SignatureMode.
@@ -470,6 +474,7 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: %s", img.Name, msg)})
 		}
 		errs = append(errs, img.loadKeys(path, n, dir)...)
+		errs = append(errs, img.loadReleaseKeys(path, n, dir)...)
 		if prev, ok := names[img.Name]; ok && img.Name != "" {
 			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: duplicate name (first at line %d)", img.Name, prev)})
 		}
@@ -560,6 +565,7 @@ func (img *Image) validate() []string {
 		"releases": releasesField(u.Releases, u.ReleasesOnly),
 	}
 	msgs = append(msgs, img.validateReleases()...)
+	msgs = append(msgs, img.validatePerRelease()...)
 	for _, k := range spec.Required {
 		if set[k] == "" {
 			add("upstream.%s is missing (type %s needs it)", k, img.Type)
