@@ -13,7 +13,8 @@ import (
 // ReleaseSettings are the upstream settings of one release of a
 // per-release source that differ from the source's own: a signing key per
 // major release (AlmaLinux, Rocky), an end of life per release, file names
-// that changed between releases (openSUSE Leap 15.6 and 16.0). They are
+// that changed between releases (openSUSE Leap 15.6 and 16.0), and whether
+// a new entry of the release is enabled. They are
 // written under upstream.per_release, keyed by the release
 // (docs/sources.md, "Per-release settings"), and ForCodename applies them.
 // An empty field keeps the source's value; keys, when given, replace the
@@ -27,6 +28,9 @@ type ReleaseSettings struct {
 	Signature     string   `yaml:"signature"`
 	SignatureFile string   `yaml:"signature_file"`
 	Keys          []string `yaml:"keys"`
+	// Enable is the release's image.enable, for a release a new catalog
+	// gets disabled (AlmaLinux 8 and Rocky 8, as osism ships them).
+	Enable *bool `yaml:"enable"`
 
 	// KeyData holds the contents of Keys, read when the sources file was
 	// loaded, as Upstream.KeyData does.
@@ -55,7 +59,12 @@ func (u Upstream) Settings(release string) Upstream {
 			*f.dst = f.src
 		}
 	}
-	if s.Keys != nil {
+	switch {
+	case s.Signature == SignatureOff && s.Keys == nil:
+		// A release that is not signed has no keys: the source's would
+		// only be kept for a stream they do not sign (upstream.Follow).
+		out.Keys, out.KeyData, out.keyLines = nil, nil, nil
+	case s.Keys != nil:
 		out.Keys = slices.Clone(s.Keys)
 		out.KeyData = slices.Clone(s.KeyData)
 		out.keyLines = slices.Clone(s.keyLines)

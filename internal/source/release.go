@@ -114,6 +114,9 @@ func (img Image) ForCodename(release, codename string) Image {
 	r := strings.NewReplacer(ReleasePlaceholder, release, CodenamePlaceholder, codename)
 	out := img
 	out.Upstream = img.Upstream.Settings(release)
+	if s, ok := img.Upstream.PerRelease[release]; ok && s.Enable != nil {
+		out.Meta.Enable = s.Enable
+	}
 	out.Name = r.Replace(img.Name)
 	out.Release = release
 	out.Codename = codename
