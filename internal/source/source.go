@@ -33,6 +33,10 @@ const DefaultLimit = 3
 type File struct {
 	Path   string
 	Images []Image
+	// EndOfLife names, per distribution the release tables cover
+	// (lifecycle.Distros), the URL of its distro-info-data table, fetched
+	// at run time in place of the built-in snapshot (docs/lifecycle.md).
+	EndOfLife map[string]string
 }
 
 // Image is one catalog image and how to crawl it.
@@ -418,6 +422,8 @@ type document struct {
 	// Anchors lets users define shared blocks (&ubuntu_meta) that entries
 	// merge in; it is not read otherwise.
 	Anchors yaml.Node `yaml:"anchors"`
+	// EndOfLife is File.EndOfLife.
+	EndOfLife map[string]string `yaml:"end_of_life"`
 }
 
 var unmarshalLine = regexp.MustCompile(`^\s*line (\d+): (.*)$`)
@@ -454,8 +460,8 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 	if doc.Version != 1 {
 		return nil, Errors{{Path: path, Line: 1, Msg: fmt.Sprintf("version: want 1, got %d", doc.Version)}}
 	}
-	f := &File{Path: path}
-	var errs Errors
+	f := &File{Path: path, EndOfLife: doc.EndOfLife}
+	errs := checkEndOfLife(path, root.Content[0], doc.EndOfLife)
 	names := map[string]int{}
 	shortnames := map[string]int{}
 	for i := range doc.Images {
