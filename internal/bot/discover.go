@@ -44,6 +44,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := checkAddNames(plain, perRelease, o.Add.Names); err != nil {
 		return nil, &UsageError{err}
 	}
+	fetcher := newFirstRequest(o.Fetcher)
 
 	// The releases the catalog already holds do not depend on discovery:
 	// they are crawled at once, with the others. Discovery only adds the
@@ -56,10 +57,11 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		failed []upstream.Outcome
 	}
 	var disc chan discovered
-	if discover := needDiscovery(perRelease, early, o.Only); len(discover) > 0 {
+	discover := needDiscovery(perRelease, early, o.Only)
+	if len(discover) > 0 {
 		disc = make(chan discovered, 1)
 		go func() {
-			x, f := upstream.Discover(ctx, o.Fetcher, discover, o.Only, upstream.DiscoverOptions{Tables: o.tables(), Now: o.Now()})
+			x, f := upstream.Discover(ctx, fetcher, discover, o.Only, upstream.DiscoverOptions{Tables: o.tables(), Now: o.Now()})
 			disc <- discovered{x, f}
 		}()
 	}
@@ -82,13 +84,29 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
+	// The end-of-life tables the sources file names are fetched beside
+	// the crawl, for the distributions of the images it crawls and of the
+	// families whose releases are listed.
+	crawlOver := make(chan struct{})
+	var refresh *eolRefresh
+	if len(o.Sources.EndOfLife) > 0 {
+		distros := map[string]bool{}
+		for _, img := range append(slices.Clone(first.imgs), discover...) {
+			distros[imageDistro(img)] = true
+		}
+		refresh = startEOLRefresh(ctx, fetcher, o.Sources.EndOfLife, distros, fetcher.sent, crawlOver)
+	}
 	firstDone := make(chan []upstream.Outcome, 1)
 	go func() {
-		firstDone <- o.crawl(ctx, first.imgs, first.known, progress.report)
+		firstDone <- o.crawl(ctx, fetcher, first.imgs, first.known, progress.report)
 	}()
 	abort := func(err error) ([]upstream.Outcome, error) {
 		cancel()
 		<-firstDone
+		close(crawlOver)
+		if refresh != nil {
+			refresh.wait(o.tables())
+		}
 		return nil, err
 	}
 
@@ -171,11 +189,17 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := ctxDone(ctx); err != nil {
 		return abort(err)
 	}
-	outcomes := o.crawl(ctx, second.imgs, second.known, progress.report)
+	outcomes := o.crawl(ctx, fetcher, second.imgs, second.known, progress.report)
 	for _, oc := range <-firstDone {
 		if !discard[oc.Image.Name] {
 			outcomes = append(outcomes, oc)
 		}
+	}
+	close(crawlOver)
+	if refresh != nil {
+		var warnings []string
+		c.eolTables, warnings = refresh.wait(o.tables())
+		c.Warnings = append(c.Warnings, warnings...)
 	}
 	if len(discard) > 0 {
 		sc.images = slices.DeleteFunc(sc.images, func(img source.Image) bool { return discard[img.Name] })

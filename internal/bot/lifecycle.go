@@ -73,6 +73,9 @@ func (c *Crawled) endedFunc(o *Options) func(source.Image) bool {
 // meta.os_version, else by its source's.
 func (c *Crawled) endOfLife(o *Options) {
 	t, now := o.tables(), o.Now()
+	if c.eolTables != nil {
+		t = c.eolTables
+	}
 	for _, f := range c.Catalog.Files {
 		for _, ci := range f.Images {
 			if !f.Entry(ci).Enabled {

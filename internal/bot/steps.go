@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/lifecycle"
 	"github.com/osism/image-crawler/internal/plan"
 	"github.com/osism/image-crawler/internal/render"
 	"github.com/osism/image-crawler/internal/report"
@@ -56,6 +57,9 @@ type Crawled struct {
 	// eolRel is, for each of EndOfLife, its file relative to the catalog
 	// directory.
 	eolRel []string
+	// eolTables are the release tables with what the run fetched
+	// (end_of_life in the sources file); nil for the built-in ones.
+	eolTables *lifecycle.Tables
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image
