@@ -255,3 +255,33 @@ func TestNewMajorsOfAlmaLinuxAndRocky(t *testing.T) {
 		}
 	}
 }
+
+// openSUSE Leap 15.6 ended on 2026-04-30 (its per_release eol in the
+// shipped sources): as Debian 11, it is not added with the rest, a catalog
+// that holds it is still crawled, and the run says it ended.
+func TestLeap156PastItsEndWithTheShippedSources(t *testing.T) {
+	w := newWorldB(t)
+	leap := func(extra ...string) []string {
+		args := append(extra, "--catalog", w.catalog, "--signatures", "optional",
+			"--only", "openSUSE Leap 15.6", "--only", "openSUSE Leap 16.0")
+		for _, m := range mirrorsB {
+			args = append(args, "--mirror", m[0]+"="+w.mirror.URL+m[1])
+		}
+		return args
+	}
+	r := w.run(nil, leap("run", "--add-all")...)
+	if r.code != ExitOK || !slices.Equal(updatedImages(r), []string{"openSUSE Leap 16.0"}) || !slices.Contains(r.report.Available, "openSUSE Leap 15.6") {
+		t.Fatalf("--add-all: exit %d, updates %v, available %v\n%s", r.code, updatedImages(r), r.report.Available, r.stderr)
+	}
+	r = w.run(nil, leap("run", "--add", "openSUSE Leap 15.6")...)
+	if r.code != ExitOK || !slices.Equal(updatedImages(r), []string{"openSUSE Leap 15.6"}) {
+		t.Fatalf("--add: exit %d, updates %v\n%s", r.code, updatedImages(r), r.stderr)
+	}
+	r = w.run(nil, leap("run", "--dry-run")...)
+	if r.code != ExitOK || len(r.report.Unchanged) != 2 {
+		t.Fatalf("exit %d, unchanged %+v\n%s", r.code, r.report.Unchanged, r.stderr)
+	}
+	if eol := r.report.EndOfLife; len(eol) != 1 || eol[0].Image != "openSUSE Leap 15.6" || eol[0].EOL != "2026-04-30" || eol[0].State != "ended" || eol[0].Origin != "sources file eol" {
+		t.Fatalf("end_of_life %+v", eol)
+	}
+}
