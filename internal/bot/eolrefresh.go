@@ -14,8 +14,9 @@ import (
 )
 
 // firstRequest is the run's Fetcher, which says when the first request of
-// the crawl (or of release discovery) goes out: the end-of-life tables are
-// fetched only after it, so they never delay the first image.
+// the crawl (or of release discovery) has been answered: the end-of-life
+// tables are fetched only after it, so they never delay the first image,
+// and any observer sees the image's request first.
 type firstRequest struct {
 	upstream.Fetcher
 	once sync.Once
@@ -27,19 +28,19 @@ func newFirstRequest(f upstream.Fetcher) *firstRequest {
 }
 
 func (f *firstRequest) Get(ctx context.Context, url string) (*upstream.Response, error) {
-	f.once.Do(func() { close(f.sent) })
+	defer f.once.Do(func() { close(f.sent) })
 	return f.Fetcher.Get(ctx, url)
 }
 
 func (f *firstRequest) Head(ctx context.Context, url string) (*upstream.Response, error) {
-	f.once.Do(func() { close(f.sent) })
+	defer f.once.Do(func() { close(f.sent) })
 	return f.Fetcher.Head(ctx, url)
 }
 
 // eolRefresh fetches, beside the crawl, the release tables the sources
 // file names under end_of_life (docs/lifecycle.md): one request per table
 // and run, for a distribution the run crawls an image of, once the crawl's
-// first request is out. What it fetched takes the built-in snapshot's
+// first request is answered. What it fetched takes the built-in snapshot's
 // place in the end-of-life report; a table that cannot be fetched or read
 // is a warning, and the snapshot stays.
 type eolRefresh struct {

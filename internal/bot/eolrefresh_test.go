@@ -105,7 +105,7 @@ func TestEOLRefresh(t *testing.T) {
 	}
 }
 
-// No table is asked for before the crawl's first request.
+// No table is asked for before the crawl's first request is answered.
 func TestEOLRefreshWaitsForTheFirstRequest(t *testing.T) {
 	inner := &tableFetcher{bodies: map[string]string{debianURL: fetchedDebian, "https://mirror/img": "x"}}
 	fr := newFirstRequest(inner)

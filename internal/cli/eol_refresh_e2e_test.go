@@ -13,7 +13,7 @@ import (
 const tablePath = "/salsa/debian/distro-info-data/-/raw/main/debian.csv"
 
 // The sources file names where Debian publishes its release table: each run
-// fetches it once, after its first image request, and its dates take the
+// fetches it once, after its first image request is answered, and its dates take the
 // built-in snapshot's place in the end-of-life report, named as fetched.
 // When it cannot be fetched, the run warns and the snapshot decides.
 func TestEndOfLifeRefreshedAtRunTime(t *testing.T) {
