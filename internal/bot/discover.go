@@ -208,43 +208,62 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	return outcomes, nil
 }
 
-// heldReleases makes concrete the releases of series-directory sources
-// ({codename}) that the catalog holds (and --only selects), without asking
-// upstream: their crawl does not depend on discovery. A release the tables
-// do not know, or (unless --only names it) know as past its end of life,
-// which discovery is likely to drop, is left to discovery, as are numbered sources (Fedora), whose
-// mirrors drop old releases. heldLines are the sources that hold any.
+// heldReleases makes concrete the releases of per-release sources that the
+// catalog holds (and --only selects), without asking upstream: their crawl
+// does not depend on discovery. A series source's ({codename}) release
+// counts when the tables know it; a numbered source's (Fedora, AlmaLinux)
+// when the sources file names it (upstream.per_release or releases_only),
+// since those mirrors drop old releases. One past its end of life, which
+// discovery is likely to drop, is left to discovery unless --only names
+// it, as is every other release. heldLines are the sources that hold any
+// made concrete here: when their listing fails, the releases left waiting
+// are followed like entries no source describes (their latest_url).
 func (c *Crawled) heldReleases(o *Options, perRelease []source.Image) ([]source.Image, map[int]bool) {
 	var out []source.Image
 	lines := map[int]bool{}
 	now := o.Now()
+	ended := func(img source.Image) bool {
+		e, ok := sourceEOL(img, o.tables())
+		return ok && lifecycle.StateOn(e.day, now) == lifecycle.Ended
+	}
 	for _, img := range perRelease {
-		if !img.Upstream.ByCodename() {
-			continue
-		}
 		for _, f := range c.Catalog.Files {
 			for _, ci := range f.Images {
 				r, ok := img.ReleaseNamed(ci.Name)
 				if !ok || (len(o.Only) > 0 && !slices.Contains(o.Only, ci.Name)) {
 					continue
 				}
-				rel, ok := o.tables().Lookup(img.Type, r)
-				// One past its end waits for discovery, unless --only asks
-				// for it by name.
-				if !ok || rel.Codename == "" || len(o.Only) == 0 && lifecycle.StateOn(rel.EOL, now) == lifecycle.Ended {
-					continue
-				}
-				codename := rel.Codename
 				if slices.ContainsFunc(out, func(x source.Image) bool { return x.Name == ci.Name }) {
 					continue
 				}
-				out = append(out, img.ForCodename(r, codename))
+				concrete, known := heldRelease(o, img, r)
+				// One past its end waits for discovery, unless --only asks
+				// for it by name.
+				if !known || len(o.Only) == 0 && ended(concrete) {
+					continue
+				}
+				out = append(out, concrete)
 				c.order[ci.Name] = c.order[img.Name] // refined once discovery answers
 				lines[img.Line] = true
 			}
 		}
 	}
 	return out, lines
+}
+
+// heldRelease is release r of the per-release source img, and whether it is
+// known without asking upstream (see heldReleases).
+func heldRelease(o *Options, img source.Image, r string) (source.Image, bool) {
+	u := img.Upstream
+	if !u.ByCodename() {
+		_, named := u.PerRelease[r]
+		return img.ForRelease(r), named || slices.Contains(u.ReleasesOnly, r)
+	}
+	rel, ok := o.tables().Lookup(img.Type, r)
+	if !ok || rel.Codename == "" {
+		return source.Image{}, false
+	}
+	return img.ForCodename(r, rel.Codename), true
 }
 
 // discoveryNeeded says whether a failed release listing of a per-release

@@ -199,6 +199,17 @@ func TestNewMajorsOfAlmaLinuxAndRocky(t *testing.T) {
 		t.Fatalf("unchanged upstream: exit %d, updates %v, failures %v\n%s", r.code, updatedImages(r), r.report.Failures, r.stderr)
 	}
 
+	// AlmaLinux's listing fails: the majors the catalog holds and the
+	// sources file names (per_release) were crawled without waiting for it,
+	// and only new majors could not be looked for.
+	w.mirror.Fault("/alma/almalinux/", mirror.Fault{Status: 404})
+	r = w.run(nil, args("run")...)
+	if r.code != ExitOK || len(r.report.Failures) != 0 || len(r.report.Unchanged) != 4 ||
+		!slices.ContainsFunc(r.report.Warnings, func(s string) bool { return strings.HasPrefix(s, "AlmaLinux {release}: new releases not looked for") }) {
+		t.Fatalf("failed listing: exit %d, failures %v, unchanged %v, warnings %q\n%s", r.code, r.report.Failures, r.report.Unchanged, r.report.Warnings, r.stderr)
+	}
+	w.mirror.Fault("/alma/almalinux/", mirror.Fault{})
+
 	// AlmaLinux 10 and Rocky 10 are published, for both architectures.
 	for _, arch := range []string{"x86_64", "aarch64"} {
 		layout.AlmaLinux(w.mirror, "/alma/almalinux/", "10", arch, "10.1-20261120.0", "")
