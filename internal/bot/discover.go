@@ -3,11 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
-	"github.com/osism/image-crawler/internal/lifecycle"
 	"path"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/osism/image-crawler/internal/lifecycle"
 
 	"github.com/osism/image-crawler/internal/plan"
 	"github.com/osism/image-crawler/internal/source"
@@ -44,6 +45,7 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := checkAddNames(plain, perRelease, o.Add.Names); err != nil {
 		return nil, &UsageError{err}
 	}
+	fetcher := newFirstRequest(o.Fetcher)
 
 	// The releases the catalog already holds do not depend on discovery:
 	// they are crawled at once, with the others. Discovery only adds the
@@ -56,10 +58,11 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 		failed []upstream.Outcome
 	}
 	var disc chan discovered
-	if discover := needDiscovery(perRelease, early, o.Only); len(discover) > 0 {
+	discover := needDiscovery(perRelease, early, o.Only)
+	if len(discover) > 0 {
 		disc = make(chan discovered, 1)
 		go func() {
-			x, f := upstream.Discover(ctx, o.Fetcher, discover, o.Only, upstream.DiscoverOptions{Tables: o.tables(), Now: o.Now()})
+			x, f := upstream.Discover(ctx, fetcher, discover, o.Only, upstream.DiscoverOptions{Tables: o.tables(), Now: o.Now()})
 			disc <- discovered{x, f}
 		}()
 	}
@@ -82,9 +85,21 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := ctxDone(ctx); err != nil {
 		return nil, err
 	}
+	// The end-of-life tables the sources file names are fetched beside
+	// the crawl, for the distributions of the images it crawls and of the
+	// families whose releases are listed.
+	crawlOver := make(chan struct{})
+	var refresh *eolRefresh
+	if len(o.Sources.EndOfLife) > 0 {
+		distros := map[string]bool{}
+		for _, img := range append(slices.Clone(first.imgs), discover...) {
+			distros[imageDistro(img)] = true
+		}
+		refresh = startEOLRefresh(ctx, fetcher, o.Sources.EndOfLife, distros, fetcher.sent, crawlOver)
+	}
 	firstDone := make(chan []upstream.Outcome, 1)
 	go func() {
-		firstDone <- o.crawl(ctx, first.imgs, first.known, progress.report)
+		firstDone <- o.crawl(ctx, fetcher, first.imgs, first.known, progress.report)
 	}()
 	if c.inFlight != nil {
 		c.inFlight()
@@ -92,6 +107,10 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	abort := func(err error) ([]upstream.Outcome, error) {
 		cancel()
 		<-firstDone
+		close(crawlOver)
+		if refresh != nil {
+			refresh.wait(o.tables())
+		}
 		return nil, err
 	}
 
@@ -174,11 +193,17 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	if err := ctxDone(ctx); err != nil {
 		return abort(err)
 	}
-	outcomes := o.crawl(ctx, second.imgs, second.known, progress.report)
+	outcomes := o.crawl(ctx, fetcher, second.imgs, second.known, progress.report)
 	for _, oc := range <-firstDone {
 		if !discard[oc.Image.Name] {
 			outcomes = append(outcomes, oc)
 		}
+	}
+	close(crawlOver)
+	if refresh != nil {
+		var warnings []string
+		c.eolTables, warnings = refresh.wait(o.tables())
+		c.Warnings = append(c.Warnings, warnings...)
 	}
 	if len(discard) > 0 {
 		sc.images = slices.DeleteFunc(sc.images, func(img source.Image) bool { return discard[img.Name] })
@@ -187,43 +212,62 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	return outcomes, nil
 }
 
-// heldReleases makes concrete the releases of series-directory sources
-// ({codename}) that the catalog holds (and --only selects), without asking
-// upstream: their crawl does not depend on discovery. A release the tables
-// do not know, or (unless --only names it) know as past its end of life,
-// which discovery is likely to drop, is left to discovery, as are numbered sources (Fedora), whose
-// mirrors drop old releases. heldLines are the sources that hold any.
+// heldReleases makes concrete the releases of per-release sources that the
+// catalog holds (and --only selects), without asking upstream: their crawl
+// does not depend on discovery. A series source's ({codename}) release
+// counts when the tables know it; a numbered source's (Fedora, AlmaLinux)
+// when the sources file names it (upstream.per_release or releases_only),
+// since those mirrors drop old releases. One past its end of life, which
+// discovery is likely to drop, is left to discovery unless --only names
+// it, as is every other release. heldLines are the sources that hold any
+// made concrete here: when their listing fails, the releases left waiting
+// are followed like entries no source describes (their latest_url).
 func (c *Crawled) heldReleases(o *Options, perRelease []source.Image) ([]source.Image, map[int]bool) {
 	var out []source.Image
 	lines := map[int]bool{}
 	now := o.Now()
+	ended := func(img source.Image) bool {
+		e, ok := sourceEOL(img, o.tables())
+		return ok && lifecycle.StateOn(e.day, now) == lifecycle.Ended
+	}
 	for _, img := range perRelease {
-		if !img.Upstream.ByCodename() {
-			continue
-		}
 		for _, f := range c.Catalog.Files {
 			for _, ci := range f.Images {
 				r, ok := img.ReleaseNamed(ci.Name)
 				if !ok || (len(o.Only) > 0 && !slices.Contains(o.Only, ci.Name)) {
 					continue
 				}
-				rel, ok := o.tables().Lookup(img.Type, r)
-				// One past its end waits for discovery, unless --only asks
-				// for it by name.
-				if !ok || rel.Codename == "" || len(o.Only) == 0 && lifecycle.StateOn(rel.EOL, now) == lifecycle.Ended {
-					continue
-				}
-				codename := rel.Codename
 				if slices.ContainsFunc(out, func(x source.Image) bool { return x.Name == ci.Name }) {
 					continue
 				}
-				out = append(out, img.ForCodename(r, codename))
+				concrete, known := heldRelease(o, img, r)
+				// One past its end waits for discovery, unless --only asks
+				// for it by name.
+				if !known || len(o.Only) == 0 && ended(concrete) {
+					continue
+				}
+				out = append(out, concrete)
 				c.order[ci.Name] = c.order[img.Name] // refined once discovery answers
 				lines[img.Line] = true
 			}
 		}
 	}
 	return out, lines
+}
+
+// heldRelease is release r of the per-release source img, and whether it is
+// known without asking upstream (see heldReleases).
+func heldRelease(o *Options, img source.Image, r string) (source.Image, bool) {
+	u := img.Upstream
+	if !u.ByCodename() {
+		_, named := u.PerRelease[r]
+		return img.ForRelease(r), named || slices.Contains(u.ReleasesOnly, r)
+	}
+	rel, ok := o.tables().Lookup(img.Type, r)
+	if !ok || rel.Codename == "" {
+		return source.Image{}, false
+	}
+	return img.ForCodename(r, rel.Codename), true
 }
 
 // discoveryNeeded says whether a failed release listing of a per-release

@@ -72,6 +72,9 @@ func (c *Crawled) endedFunc(o *Options) func(source.Image) bool {
 // meta.os_version, else by its source's.
 func (c *Crawled) endOfLife(o *Options) {
 	t, now := o.tables(), o.Now()
+	if c.eolTables != nil {
+		t = c.eolTables
+	}
 	for _, f := range c.Catalog.Files {
 		for _, ci := range f.Images {
 			entry := f.Entry(ci)
@@ -172,5 +175,28 @@ func releaseNotes(img source.Image, u plan.Update) string {
 			release = fmt.Sprint(v)
 		}
 	}
-	return strings.NewReplacer("{version}", build, "{build}", build, "{release}", release).Replace(tpl)
+	major, minor := pointRelease(build)
+	if (major == "" || minor == "") && (strings.Contains(tpl, "{major}") || strings.Contains(tpl, "{minor}")) {
+		// The build names no point release (an osism date version): no
+		// link rather than a wrong one.
+		return ""
+	}
+	return strings.NewReplacer("{version}", build, "{build}", build, "{release}", release,
+		"{major}", major, "{minor}", minor).Replace(tpl)
+}
+
+// pointRelease reads the point release a build identifier starts with:
+// "9" and "7" of AlmaLinux's 9.7-20261101 or Rocky's 9.7-20251123.0, whose
+// release notes are per minor release.
+func pointRelease(build string) (major, minor string) {
+	head, _, _ := strings.Cut(build, "-")
+	major, minor, ok := strings.Cut(head, ".")
+	if !ok || !allDigits(major) || !allDigits(minor) {
+		return "", ""
+	}
+	return major, minor
+}
+
+func allDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

@@ -10,11 +10,11 @@ import (
 // crawl crawls imgs with a global bound of o.Concurrency images, or with
 // none (Concurrency 0, the default): then only the per-host limit holds the
 // run back (upstream.CrawlByHost).
-func (o *Options) crawl(ctx context.Context, imgs []source.Image, known map[string]upstream.Known, progress upstream.Progress) []upstream.Outcome {
+func (o *Options) crawl(ctx context.Context, f upstream.Fetcher, imgs []source.Image, known map[string]upstream.Known, progress upstream.Progress) []upstream.Outcome {
 	if o.Concurrency > 0 {
-		return upstream.Crawl(ctx, o.Fetcher, imgs, known, o.Concurrency, progress)
+		return upstream.Crawl(ctx, f, imgs, known, o.Concurrency, progress)
 	}
-	return upstream.CrawlByHost(ctx, o.Fetcher, imgs, known, o.PerHost, progress)
+	return upstream.CrawlByHost(ctx, f, imgs, known, o.PerHost, progress)
 }
 
 // limitFor is the bound of concurrent checks of urls (pruning): the

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/osism/image-crawler/internal/catalog"
+	"github.com/osism/image-crawler/internal/lifecycle"
 	"github.com/osism/image-crawler/internal/plan"
 	"github.com/osism/image-crawler/internal/problem"
 	"github.com/osism/image-crawler/internal/publish"
@@ -63,6 +64,9 @@ type Crawled struct {
 	// inFlight, when set, is called by crawlAll once the crawl of the
 	// first images has started (crawlBeside).
 	inFlight func()
+	// eolTables are the release tables with what the run fetched
+	// (end_of_life in the sources file); nil for the built-in ones.
+	eolTables *lifecycle.Tables
 }
 
 // crawlStep loads the catalog found under root, crawls every selected image

@@ -283,7 +283,8 @@ func TestEnterpriseLinuxEndToEnd(t *testing.T) {
 	}
 
 	// Nothing changed upstream: one request per image (its checksum file),
-	// and one listing of Fedora's releases for both Fedora sources.
+	// and one listing of each family's releases (Fedora's, AlmaLinux's
+	// majors, Rocky's, CentOS Stream's), shared by x86_64 and aarch64.
 	w.mirror.ResetCounts()
 	r = w.run(nil, w.args("run")...)
 	if r.code != ExitOK || len(r.report.Updates) != 0 || len(r.report.Unchanged) != len(everyEL()) {
@@ -298,7 +299,7 @@ func TestEnterpriseLinuxEndToEnd(t *testing.T) {
 	for _, wa := range everyEL() {
 		want = append(want, "GET "+mirrorPath(wa.checksumURL))
 	}
-	want = append(want, "GET /fedora/pub/fedora/linux/releases/")
+	want = append(want, "GET /fedora/pub/fedora/linux/releases/", "GET /alma/almalinux/", "GET /rocky/pub/rocky/", "GET /centos/centos/")
 	sort.Strings(want)
 	if strings.Join(reqs, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("second run requests:\n  %s\nwant:\n  %s", strings.Join(reqs, "\n  "), strings.Join(want, "\n  "))

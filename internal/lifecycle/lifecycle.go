@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -23,7 +24,23 @@ const (
 	OriginUbuntuTable = "distro-info-data ubuntu.csv (eol-server)"
 	OriginStreams     = "simplestreams support_eol"
 	OriginSources     = "sources file eol"
+	// The same tables, fetched at run time from the URL the sources file
+	// names (end_of_life:), in place of the built-in snapshot.
+	OriginDebianFetched = "distro-info-data debian.csv (eol-lts), fetched at run time"
+	OriginUbuntuFetched = "distro-info-data ubuntu.csv (eol-server), fetched at run time"
 )
+
+// Distros are the distributions the tables cover.
+var Distros = []string{"debian", "ubuntu"}
+
+// FetchedOrigin is the origin of a date from a table of distro fetched at
+// run time.
+func FetchedOrigin(distro string) string {
+	if distro == "ubuntu" {
+		return OriginUbuntuFetched
+	}
+	return OriginDebianFetched
+}
 
 // Release is one release of a distribution and the end of its free support.
 type Release struct {
@@ -147,6 +164,38 @@ func (t *Tables) Lookup(distro, release string) (Release, bool) {
 // first.
 func (t *Tables) Releases(distro string) []Release {
 	return append([]Release(nil), t.releases[strings.ToLower(distro)]...)
+}
+
+// Clone returns a copy of t that can be changed (Refresh, Override) while t
+// is read elsewhere.
+func (t *Tables) Clone() *Tables {
+	c := &Tables{releases: make(map[string][]Release, len(t.releases))}
+	for d, rs := range t.releases {
+		c.releases[d] = append([]Release(nil), rs...)
+	}
+	return c
+}
+
+// Refresh puts the rows of a table of distro fetched at run time in place of
+// the snapshot's: a release is matched by its version (by its codename when
+// it has none), a release the snapshot lacks is added, and one the fetched
+// table lacks keeps the snapshot's row.
+func (t *Tables) Refresh(distro string, rs []Release) {
+	cur := t.releases[distro]
+	for _, r := range rs {
+		i := slices.IndexFunc(cur, func(x Release) bool {
+			if r.Version != "" || x.Version != "" {
+				return x.Version == r.Version
+			}
+			return x.Codename == r.Codename
+		})
+		if i < 0 {
+			cur = append(cur, r)
+			continue
+		}
+		cur[i] = r
+	}
+	t.releases[distro] = cur
 }
 
 // Override records an end of life a distribution published at run time

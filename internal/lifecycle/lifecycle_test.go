@@ -128,3 +128,53 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A table fetched at run time takes the place of the snapshot's rows: a
+// changed date, a release the snapshot lacks, and rows it does not name
+// left as they were; the tables it was cloned from stay unchanged.
+func TestRefresh(t *testing.T) {
+	const fetched = `version,codename,series,created,release,eol,eol-lts,eol-elts
+11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-14,2026-09-30
+16,Nextone,nextone,2029-06-01,2031-06-10
+`
+	rs, err := Parse("debian", strings.NewReader(fetched))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rs {
+		rs[i].Origin = FetchedOrigin("debian")
+	}
+	base := Builtin()
+	tables := base.Clone()
+	tables.Refresh("debian", rs)
+	tests := []struct {
+		tables        *Tables
+		release       string
+		ok            bool
+		eol, origin   string
+		codename, rel string
+	}{
+		{tables, "11", true, "2026-09-30", OriginDebianFetched, "bullseye", "2021-08-14"}, // the fetched date wins
+		{tables, "nextone", true, "", OriginDebianFetched, "nextone", "2031-06-10"},       // new to the snapshot
+		{tables, "12", true, "2028-06-30", OriginDebianTable, "bookworm", "2023-06-10"},   // not in the fetched table
+		{base, "11", true, "2026-08-31", OriginDebianTable, "bullseye", "2021-08-14"},     // the original is untouched
+		{base, "16", false, "", "", "", ""},
+	}
+	for _, tt := range tests {
+		r, ok := tt.tables.Lookup("debian", tt.release)
+		if ok != tt.ok {
+			t.Errorf("%s: found %v", tt.release, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		eol := ""
+		if !r.EOL.IsZero() {
+			eol = r.EOL.Format(time.DateOnly)
+		}
+		if eol != tt.eol || r.Origin != tt.origin || r.Codename != tt.codename || r.Released.Format(time.DateOnly) != tt.rel {
+			t.Errorf("%s: eol %q origin %q codename %q released %s", tt.release, eol, r.Origin, r.Codename, r.Released.Format(time.DateOnly))
+		}
+	}
+}

@@ -24,6 +24,7 @@ func FuzzParseHostile(f *testing.F) {
 	f.Add([]byte(hostileDoc(chain(4, "    <<: [*a%[1]d, *a%[1]d]\n"), "X", plainImage)))
 	f.Add([]byte(hostileDoc("  m: &m {min_ram: 1e3}\n", "X", plainImage+"      <<: *m\n")))
 	f.Add([]byte("version: 1\nimages: [&a {<<: *a}]\n"))
+	f.Add([]byte(strings.Replace(leapFamily, "images:", "end_of_life: {debian: https://example.org/debian.csv}\nimages:", 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 64<<10 {
 			return
@@ -42,6 +43,12 @@ func FuzzParseHostile(f *testing.F) {
 			return
 		}
 		for _, img := range file.Images {
+			// Every release's settings make an ordinary image.
+			for r := range img.Upstream.PerRelease {
+				if c := img.ForRelease(r); c.PerRelease() || len(c.Upstream.KeyData) != len(c.Upstream.Keys) {
+					t.Fatalf("release %q of %q: %+v", r, img.Name, c.Upstream)
+				}
+			}
 			if strings.IndexFunc(img.Name, unicode.IsControl) >= 0 {
 				t.Fatalf("accepted a control character in %q", img.Name)
 			}

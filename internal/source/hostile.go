@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -251,7 +252,8 @@ func (img *Image) checkText() []string {
 }
 
 // Hosts are the upstream URLs the file names (upstream.url and version_url
-// of every image), the places a redirect may lead to (docs/security.md).
+// of every image, the end_of_life tables), the places a redirect may lead
+// to (docs/security.md).
 func (f *File) Hosts() []string {
 	var out []string
 	seen := map[string]bool{}
@@ -261,6 +263,12 @@ func (f *File) Hosts() []string {
 				seen[u] = true
 				out = append(out, u)
 			}
+		}
+	}
+	for _, d := range slices.Sorted(mapKeys(f.EndOfLife)) {
+		if u := f.EndOfLife[d]; !seen[u] {
+			seen[u] = true
+			out = append(out, u)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/osism/image-crawler/internal/signature"
@@ -29,6 +30,19 @@ func parseKeys(imgs []Image, parallel bool) error {
 	seen := map[string]bool{}
 	for k := range imgs {
 		u := &imgs[k].Upstream
+		// A per-release source's settings per release name keys of their
+		// own: they are checked as the concrete releases' keys.
+		for _, r := range slices.Sorted(mapKeys(u.PerRelease)) {
+			rel := imgs[k].ForRelease(r)
+			for i, data := range rel.Upstream.KeyData {
+				id := fmt.Sprint(u.keyPath, ":", lineOf(&rel.Upstream, i, rel.Line), ":", string(data))
+				if !seen[id] {
+					seen[id] = true
+					relImg := rel
+					jobs = append(jobs, job{&relImg, i, data})
+				}
+			}
+		}
 		for i, data := range u.KeyData {
 			// One image per key file content and line is enough: per-release
 			// images repeat their source's keys.

@@ -105,11 +105,11 @@ func unwrapKeyErr(err error) error {
 // keyLines finds the line of every upstream.keys item of an image node,
 // following aliases and merge keys the way decoding does.
 func keyLines(n *yaml.Node) []int {
-	up := mapValue(n, "upstream")
-	if up == nil {
-		return nil
-	}
-	keys := mapValue(up, "keys")
+	return itemLines(mapValue(mapValue(n, "upstream"), "keys"))
+}
+
+// itemLines is the line of every item of a sequence node.
+func itemLines(keys *yaml.Node) []int {
 	if keys == nil || keys.Kind != yaml.SequenceNode {
 		return nil
 	}

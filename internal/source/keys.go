@@ -43,6 +43,16 @@ func walkKeys(n *yaml.Node, t reflect.Type, prefix string, errs *Errors) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t.Kind() == reflect.Map && n.Kind == yaml.MappingNode {
+		// A mapping keyed by the user (upstream.per_release): each
+		// value is checked against the element type.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value != "<<" {
+				walkKeys(n.Content[i+1], t.Elem(), prefix+n.Content[i].Value+".", errs)
+			}
+		}
+		return
+	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() != reflect.Struct || t == nodeType {
 		return
 	}

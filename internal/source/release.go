@@ -134,6 +134,10 @@ func (img Image) ForRelease(release string) Image {
 func (img Image) ForCodename(release, codename string) Image {
 	r := strings.NewReplacer(ReleasePlaceholder, release, CodenamePlaceholder, codename)
 	out := img
+	out.Upstream = img.Upstream.Settings(release)
+	if s, ok := img.Upstream.PerRelease[release]; ok && s.Enable != nil {
+		out.Meta.Enable = s.Enable
+	}
 	out.Name = r.Replace(img.Name)
 	out.Release = release
 	out.Codename = codename

@@ -34,6 +34,10 @@ const DefaultLimit = 3
 type File struct {
 	Path   string
 	Images []Image
+	// EndOfLife names, per distribution the release tables cover
+	// (lifecycle.Distros), the URL of its distro-info-data table, fetched
+	// at run time in place of the built-in snapshot (docs/lifecycle.md).
+	EndOfLife map[string]string
 }
 
 // Image is one catalog image and how to crawl it.
@@ -105,8 +109,12 @@ type Upstream struct {
 	// distributions the built-in tables do not cover (docs/lifecycle.md).
 	EOL string `yaml:"eol"`
 	// ReleaseNotes is the link to the release notes of a build, with
-	// {version}, {release} and {build} placeholders (docs/sources.md).
+	// {version}, {release}, {build}, {major} and {minor} placeholders
+	// (docs/sources.md).
 	ReleaseNotes string `yaml:"release_notes"`
+	// PerRelease holds, keyed by release, the settings of a per-release
+	// source's releases that differ from its own (ReleaseSettings).
+	PerRelease map[string]ReleaseSettings `yaml:"per_release"`
 	// Signature is required, optional or off: whether the checksum file's
 	// upstream signature must verify. Empty means required when Keys names
 	// a key and off when it does not. See SignatureMode.
@@ -426,6 +434,8 @@ type document struct {
 	// decoding allows the key; its blocks reach images only through those
 	// merges, and checkDocument has bounded them like the rest of the file.
 	Anchors yaml.Node `yaml:"anchors"`
+	// EndOfLife is File.EndOfLife.
+	EndOfLife map[string]string `yaml:"end_of_life"`
 }
 
 var unmarshalLine = regexp.MustCompile(`^\s*line (\d+): (.*)$`)
@@ -464,10 +474,11 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 	}
 	// The document's tree is the largest thing a sources file of
 	// thousands of images makes: what is decoded no longer needs it, so
-	// the top is dropped now and each image's part once it is decoded.
+	// the top is dropped (once the end_of_life check has read it) and each
+	// image's part once it is decoded.
+	f := &File{Path: path, EndOfLife: doc.EndOfLife}
+	errs := checkEndOfLife(path, root.Content[0], doc.EndOfLife)
 	root.Content = nil
-	f := &File{Path: path}
-	var errs Errors
 	names := map[string]int{}
 	shortnames := map[string]int{}
 	for i := 0; i < len(doc.Images); doc.Images[i], i = (yaml.Node{}), i+1 {
@@ -485,6 +496,7 @@ func ParseFS(path string, data []byte, dir fs.FS) (*File, error) {
 			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: %s", img.Name, msg)})
 		}
 		errs = append(errs, img.loadKeys(path, n, dir)...)
+		errs = append(errs, img.loadReleaseKeys(path, n, dir)...)
 		if prev, ok := names[img.Name]; ok && img.Name != "" {
 			errs = append(errs, &Error{Path: path, Line: n.Line, Msg: fmt.Sprintf("image %q: duplicate name (first at line %d)", img.Name, prev)})
 		}
@@ -575,6 +587,7 @@ func (img *Image) validate() []string {
 		"releases": releasesField(u.Releases, u.ReleasesOnly),
 	}
 	msgs = append(msgs, img.validateReleases()...)
+	msgs = append(msgs, img.validatePerRelease()...)
 	for _, k := range spec.Required {
 		if set[k] == "" {
 			add("upstream.%s is missing (type %s needs it)", k, img.Type)

@@ -183,7 +183,7 @@ func CheckFetch(perHost int, httpTimeout time.Duration, retries int) error {
 	return nil
 }
 
-// Retries is --retries as upstream.Options takes it: there 0 means the
+// Retries is --retries as httpclient.Options takes it: there 0 means the
 // default and -1 none.
 func Retries(flag int) int {
 	if flag == 0 {

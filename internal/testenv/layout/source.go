@@ -67,13 +67,33 @@ var seriesReleases = map[string][][2]string{
 	"debian": {{"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}},
 }
 
+// numberedReleases are the releases Serve lays out for a source that lists
+// numbered release directories, by its releases directory: the ones the
+// shipped sources offer. Fedora and Alpine lay out their own.
+var numberedReleases = map[string][]string{
+	"https://repo.almalinux.org/almalinux/":            {"8", "9", "10"},
+	"https://dl.rockylinux.org/pub/rocky/":             {"8", "9", "10"},
+	"https://cloud.centos.org/centos/":                 {"9", "10"},
+	"https://download.opensuse.org/distribution/leap/": {"15.6", "16.0"},
+}
+
 // concrete is img, or for a series source one image per release of
-// seriesReleases.
+// seriesReleases, for a numbered one of numberedReleases.
 func concrete(img source.Image) []source.Image {
-	if !img.PerRelease() || !img.Upstream.ByCodename() {
+	if !img.PerRelease() {
 		return []source.Image{img}
 	}
 	var out []source.Image
+	if !img.Upstream.ByCodename() {
+		rs, ok := numberedReleases[img.Upstream.ReleasesURL()]
+		if !ok {
+			return []source.Image{img}
+		}
+		for _, r := range rs {
+			out = append(out, img.ForRelease(r))
+		}
+		return out
+	}
 	for _, r := range seriesReleases[img.Type] {
 		out = append(out, img.ForCodename(r[0], r[1]))
 	}
