@@ -122,6 +122,7 @@ func (w *forgeWorld) runAction(with, env map[string]string, extraArgs ...string)
 		w.t.Fatal(err)
 	}
 	r.outputs, r.summary = parseGitHubOutput(w.t, string(outputs)), string(summary)
+	checkOffline(w.t, r.stdout, r.stderr, r.summary)
 
 	// The token reaches the runner once, in the mask command that opens
 	// the output, and nowhere else.

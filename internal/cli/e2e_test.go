@@ -67,13 +67,28 @@ func (w *world) run(env map[string]string, args ...string) result {
 	args = append(args, "--report", reportPath)
 	code := Main(context.Background(), args, ios, mapEnv(env))
 	r := result{code: code, stdout: out.String(), stderr: errOut.String()}
-	if b, err := os.ReadFile(reportPath); err == nil {
+	b, err := os.ReadFile(reportPath)
+	if err == nil {
 		r.report = &report.Report{}
 		if err := json.Unmarshal(b, r.report); err != nil {
 			w.t.Fatalf("report is not JSON: %v\n%s", err, b)
 		}
 	}
+	checkOffline(w.t, r.stdout, r.stderr, string(b))
 	return r
+}
+
+// checkOffline fails a test whose command tried to reach a host the test
+// does not mirror (deadProxy refused it).
+func checkOffline(t *testing.T, outputs ...string) {
+	t.Helper()
+	host := strings.TrimPrefix(deadProxy, "http://")
+	for _, o := range outputs {
+		if i := strings.Index(o, host); i >= 0 {
+			t.Errorf("a request left for the network (mirror its host in the test):\n%s", o[max(0, i-300):min(len(o), i+200)])
+			return
+		}
+	}
 }
 
 // runPlain runs a command that takes no --report.
@@ -93,8 +108,27 @@ func (w *world) read(name string) string {
 	return string(b)
 }
 
+// deadProxy is a proxy no one listens at. Every command a test runs gets it
+// (unless the test sets a proxy of its own), so a request for a host the
+// test forgot to mirror fails at once on this machine, and a test can never
+// reach the network; the test mirrors, git servers and fake GitHub listen on
+// loopback addresses, which are never proxied.
+const deadProxy = "http://127.0.0.1:9"
+
 func mapEnv(m map[string]string) LookupEnv {
-	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+	proxied := false
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		if _, ok := m[k]; ok {
+			proxied = true
+		}
+	}
+	return func(k string) (string, bool) {
+		if !proxied && (k == "HTTPS_PROXY" || k == "HTTP_PROXY") {
+			return deadProxy, true
+		}
+		v, ok := m[k]
+		return v, ok
+	}
 }
 
 func TestRunLocalEndToEnd(t *testing.T) {

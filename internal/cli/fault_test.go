@@ -344,6 +344,7 @@ func runRaw(t *testing.T, w *world, env map[string]string, args ...string) rawRe
 	code := Main(context.Background(), append(args, "--report", reportPath), ios, mapEnv(env))
 	r := rawResult{result: result{code: code, stdout: out.String(), stderr: errOut.String()}}
 	r.reportRaw, _ = os.ReadFile(reportPath)
+	checkOffline(t, r.stdout, r.stderr, string(r.reportRaw))
 	if len(r.reportRaw) > 0 {
 		r.report = &report.Report{}
 		if err := json.Unmarshal(r.reportRaw, r.report); err != nil {

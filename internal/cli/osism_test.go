@@ -62,6 +62,12 @@ func newOsismWorld(t *testing.T) *osismWorld {
 	layout.Debian(deb, "/cdimage/cloud/bullseye/", "debian-11-genericcloud-amd64", osismDebianRel, "")
 	layout.DebianDaily(deb, "/cdimage/cloud/bookworm/", "debian-12-genericcloud-amd64", osismDebianDaily, "")
 	layout.DebianDaily(deb, "/cdimage/cloud/trixie/", "debian-13-genericcloud-amd64", osismDebianDaily, "")
+	// The release builds on cloud.debian.org, whose codename directories
+	// Debian's release discovery lists.
+	cdo := w.host("cloud.debian.org")
+	for n, code := range map[string]string{"11": "bullseye", "12": "bookworm", "13": "trixie"} {
+		layout.Debian(cdo, "/images/cloud/"+code+"/", "debian-"+n+"-genericcloud-amd64", osismDebianRel, "")
+	}
 	for major, b := range osismAlma {
 		layout.AlmaLinux(w.host("repo.almalinux.org"), "/almalinux/", major, "x86_64", b, "")
 	}

@@ -53,7 +53,7 @@ func TestProcessSignal(t *testing.T) {
 			before := tree(t, w.catalog)
 			reportPath := filepath.Join(t.TempDir(), "report.json")
 			cmd := exec.Command(bin, gatedArgs(w, g, "run", "--report", reportPath)...)
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + deadProxy, "HTTP_PROXY=" + deadProxy}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
