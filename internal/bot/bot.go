@@ -42,7 +42,16 @@ type Options struct {
 	// parsed beside the crawl, not before its first request. Its error
 	// stops the run as a usage error before anything is written.
 	KeysChecked func() error
-	Only        []string
+	// LoadTemplates, when set and Templates is nil, loads the templates
+	// beside the crawl, as KeysChecked checks the keys: they are needed
+	// only once the crawl is done. Its error stops the run as a usage
+	// error before anything is rendered or written.
+	LoadTemplates func() (*render.Renderer, error)
+	// Started, when set, is called once the crawl's first requests are
+	// under way (or the crawl ended before any): what the process did to
+	// get there faster can end (cmdutil.EndStartup).
+	Started func()
+	Only    []string
 	// Add names images the catalog lacks that this run adds (--add,
 	// --add-all). An empty catalog gets every selected image anyway.
 	Add AddOptions
@@ -106,7 +115,7 @@ func (o *Options) check() error {
 	if o.Sources == nil {
 		return fmt.Errorf("bot: no sources")
 	}
-	if o.Templates == nil {
+	if o.Templates == nil && o.LoadTemplates == nil {
 		return fmt.Errorf("bot: no templates")
 	}
 	if o.Fetcher == nil {

@@ -121,37 +121,63 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	return c, nil
 }
 
-// crawlBeside is crawlAll with the keys checked beside it
-// (Options.KeysChecked), once the first requests are under way: a broken
-// key stops the crawl, and the run, with a usage error.
+// crawlBeside is crawlAll with what the crawl does not need done beside it,
+// once the first requests are under way (Options.Started is told then): the
+// keys checked (Options.KeysChecked) and the templates loaded
+// (Options.LoadTemplates). Either failing stops the crawl, and the run,
+// with a usage error; the images it cut short are no failures of theirs.
 func (c *Crawled) crawlBeside(ctx context.Context, o *Options, imgs []source.Image) ([]upstream.Outcome, error) {
-	if o.KeysChecked == nil {
+	var beside []func() error
+	if o.KeysChecked != nil {
+		beside = append(beside, o.KeysChecked)
+	}
+	if o.Templates == nil && o.LoadTemplates != nil {
+		beside = append(beside, func() error {
+			tpl, err := o.LoadTemplates()
+			// Read by the render step, after the crawl has waited for this.
+			o.Templates = tpl
+			return err
+		})
+	}
+	if len(beside) == 0 && o.Started == nil {
 		return c.crawlAll(ctx, o, imgs)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	keys := make(chan error, 1)
+	errs := make(chan error, len(beside))
 	var once sync.Once
 	start := func() {
 		once.Do(func() {
-			go func() {
-				// The crawl's goroutines, just started, go first:
-				// sending the first requests takes little, and the
-				// keys are not needed before answers come back.
-				runtime.Gosched()
-				err := o.KeysChecked()
-				if err != nil {
-					cancel()
-				}
-				keys <- err
-			}()
+			if o.Started != nil {
+				o.Started()
+			}
+			for _, f := range beside {
+				go func() {
+					// The crawl's goroutines, just started, go first:
+					// sending the first requests takes little, and
+					// neither keys nor templates are needed before
+					// answers come back.
+					runtime.Gosched()
+					err := f()
+					if err != nil {
+						cancel()
+					}
+					errs <- err
+				}()
+			}
 		})
 	}
 	c.inFlight = start
 	outcomes, err := c.crawlAll(ctx, o, imgs)
 	start() // crawlAll ended before its crawl started
-	if kerr := <-keys; kerr != nil {
-		return nil, &UsageError{kerr}
+	var besideErr error
+	for range beside {
+		if e := <-errs; e != nil && besideErr == nil {
+			besideErr = e
+		}
+	}
+	if besideErr != nil {
+		return nil, &UsageError{besideErr}
 	}
 	return outcomes, err
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -44,7 +45,7 @@ const (
 	modeConservative                 // conservative spans only
 )
 
-var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): ((?s).*)$`)
+var yamlErrLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): ((?s).*)$`) })
 
 // parserProblems are the errors of libyaml's parser (as opposed to its
 // scanner), for which yaml.v3 reports the line before the right one: it
@@ -69,7 +70,7 @@ var parserProblems = []string{
 func yamlError(rel string, err error, data []byte) *FileError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
-	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlErrLine().FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -202,7 +203,7 @@ func (r *Repo) Replace(changes []Change) (written []string, err error) {
 }
 
 // tempName is what writeIn names its temporary files.
-var tempName = regexp.MustCompile(`^\..+\.tmp-[0-9a-f]{16}$`)
+var tempName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\..+\.tmp-[0-9a-f]{16}$`) })
 
 // CleanTemp removes the temporary files (.NAME.yml.tmp-*) a killed run left
 // in the catalog directory, so no `git add -A` picks them up. Call it under
@@ -221,7 +222,7 @@ func (r *Repo) CleanTemp() ([]string, error) {
 		if p != r.dir && d.IsDir() && strings.HasPrefix(d.Name(), ".") {
 			return fs.SkipDir
 		}
-		if !d.Type().IsRegular() || !tempName.MatchString(d.Name()) {
+		if !d.Type().IsRegular() || !tempName().MatchString(d.Name()) {
 			return nil
 		}
 		if err := r.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -701,7 +701,7 @@ func (r dayRule) check(v *pyValue, path string, p *problems) {
 }
 
 func unquoteHint(v *pyValue) string {
-	if v.kind == pyStr && pyTimestampRE.MatchString(v.text) {
+	if v.kind == pyStr && pyTimestampRE().MatchString(v.text) {
 		return " (a quoted date is a string: remove the quotes)"
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -429,14 +430,14 @@ func walkUp(li *lineIndex, end, floor, indent int) int {
 	return end
 }
 
-var keyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var keyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`) })
 
 // checkKVs checks an item to add or the keys of an update.
 func checkKVs(kvs []KV) error {
 	seen := map[string]bool{}
 	for _, kv := range kvs {
 		switch {
-		case !keyRE.MatchString(kv.Key) || resolve11(kv.Key) != "!!str":
+		case !keyRE().MatchString(kv.Key) || resolve11(kv.Key) != "!!str":
 			return fmt.Errorf("%w: key %q is not a plain name", ErrBadEdit, kv.Key)
 		case seen[kv.Key]:
 			return fmt.Errorf("%w: key %q given twice", ErrBadEdit, kv.Key)
@@ -452,12 +453,12 @@ func checkKVs(kvs []KV) error {
 	return nil
 }
 
-var dateRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+var dateRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`) })
 
 // isPyDate is a date PyYAML reads as one when it is written plain.
 func isPyDate(s string) bool {
 	kind, err := constructTimestamp(s)
-	return dateRE.MatchString(s) && err == nil && kind == pyDate
+	return dateRE().MatchString(s) && err == nil && kind == pyDate
 }
 
 // planVersions works out the splices of one image's edit and what its

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -660,7 +661,7 @@ func (a pyArg) integer(k string) (*big.Int, error) {
 			}
 		case pyStr:
 			t := strings.TrimFunc(a.val.text, unicode.IsSpace)
-			if pyIntString.MatchString(t) {
+			if pyIntString().MatchString(t) {
 				n, _ := new(big.Int).SetString(strings.ReplaceAll(strings.TrimPrefix(t, "+"), "_", ""), 10)
 				return n, nil
 			}
@@ -677,7 +678,7 @@ func (a pyArg) float(k string) (float64, error) {
 			return pyNumber(a.val), nil
 		case pyStr:
 			t := strings.TrimFunc(a.val.text, unicode.IsSpace)
-			if pyFloatString.MatchString(t) {
+			if pyFloatString().MatchString(t) {
 				f, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64)
 				if err == nil || errors.Is(err, strconv.ErrRange) {
 					return f, nil
@@ -690,8 +691,10 @@ func (a pyArg) float(k string) (float64, error) {
 
 // What Python's int() and float() read from a string, trimmed.
 var (
-	pyIntString   = regexp.MustCompile(`^[-+]?[0-9](?:_?[0-9])*$`)
-	pyFloatString = regexp.MustCompile(`^[-+]?(?:(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][-+]?[0-9](?:_?[0-9])*)?|(?i:inf|infinity|nan))$`)
+	pyIntString   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[-+]?[0-9](?:_?[0-9])*$`) })
+	pyFloatString = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[-+]?(?:(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][-+]?[0-9](?:_?[0-9])*)?|(?i:inf|infinity|nan))$`)
+	})
 )
 
 // exprParser reads the part of Python's expression syntax that yamale
@@ -738,14 +741,20 @@ func (p *exprParser) errorf(format string, args ...any) {
 }
 
 var (
-	pyNameRE   = regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]*`)
-	pyNumberRE = regexp.MustCompile(`^(?:0[xXoObB][0-9a-zA-Z_]*|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9_]*)?[jJ]?)`)
+	pyNameRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}_][\p{L}\p{N}_]*`) })
+	pyNumberRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:0[xXoObB][0-9a-zA-Z_]*|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9_]*)?[jJ]?)`)
+	})
 	// The literals Python accepts, without the sign.
-	pyDecIntRE = regexp.MustCompile(`^(?:[1-9](?:_?[0-9])*|0(?:_?0)*)$`)
-	pyHexIntRE = regexp.MustCompile(`^0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)$`)
-	pyFloatLit = regexp.MustCompile(`^(?:(?:(?:[0-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\.)(?:[eE][-+]?[0-9](?:_?[0-9])*)?` +
-		`|[0-9](?:_?[0-9])*[eE][-+]?[0-9](?:_?[0-9])*)$`)
-	pyStrStart = regexp.MustCompile(`^(?i:rb|br|fr|rf|[rubf])?['"]`)
+	pyDecIntRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[1-9](?:_?[0-9])*|0(?:_?0)*)$`) })
+	pyHexIntRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)$`)
+	})
+	pyFloatLit = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(?:(?:[0-9](?:_?[0-9])*)?\.[0-9](?:_?[0-9])*|[0-9](?:_?[0-9])*\.)(?:[eE][-+]?[0-9](?:_?[0-9])*)?` +
+			`|[0-9](?:_?[0-9])*[eE][-+]?[0-9](?:_?[0-9])*)$`)
+	})
+	pyStrStart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i:rb|br|fr|rf|[rubf])?['"]`) })
 )
 
 // next reads the next token.
@@ -772,16 +781,16 @@ func (p *exprParser) next() {
 		return
 	}
 	rest := p.src[p.pos:]
-	if m := pyStrStart.FindString(rest); m != "" {
+	if m := pyStrStart().FindString(rest); m != "" {
 		p.tok = p.stringLit(m)
 		return
 	}
-	if m := pyNameRE.FindString(rest); m != "" {
+	if m := pyNameRE().FindString(rest); m != "" {
 		p.pos += len(m)
 		p.tok = token{kind: tokName, text: m}
 		return
 	}
-	if m := pyNumberRE.FindString(rest); m != "" && m != "." {
+	if m := pyNumberRE().FindString(rest); m != "" && m != "." {
 		p.pos += len(m)
 		p.tok = token{kind: tokNumber, text: m, val: numberLit(m)}
 		if p.tok.val == nil {
@@ -803,16 +812,16 @@ func (p *exprParser) next() {
 // one or is imaginary.
 func numberLit(s string) *pyValue {
 	switch {
-	case pyDecIntRE.MatchString(s):
+	case pyDecIntRE().MatchString(s):
 		n, _ := new(big.Int).SetString(strings.ReplaceAll(s, "_", ""), 10)
 		return &pyValue{kind: pyInt, num: n, text: n.String()}
-	case pyHexIntRE.MatchString(s):
+	case pyHexIntRE().MatchString(s):
 		n, ok := new(big.Int).SetString(strings.ReplaceAll(s, "_", ""), 0)
 		if !ok {
 			return nil
 		}
 		return &pyValue{kind: pyInt, num: n, text: n.String()}
-	case pyFloatLit.MatchString(s):
+	case pyFloatLit().MatchString(s):
 		f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return nil

@@ -18,7 +18,8 @@ import (
 )
 
 // A typo in a template is the operator's input: exit 2, before anything is
-// crawled, naming the file, the line and the undefined variable once.
+// written (the templates load beside the crawl's first requests), naming the
+// file, the line and the undefined variable once.
 func TestTemplateTypoIsUsageError(t *testing.T) {
 	w := newWorld(t)
 	dir := t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Repo names a repository on a forge: OWNER/NAME.
@@ -16,8 +17,8 @@ func (r Repo) String() string { return r.Owner + "/" + r.Name }
 // GitHub's rules, loosened where GitHub Enterprise is more permissive
 // (underscores in owners that come from LDAP or SAML).
 var (
-	ownerRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9_])?$`)
-	nameRE  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
+	ownerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9_])?$`) })
+	nameRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`) })
 )
 
 // ParseRepo parses "owner/name".
@@ -26,10 +27,10 @@ func ParseRepo(s string) (Repo, error) {
 	if !ok || strings.Contains(name, "/") {
 		return Repo{}, fmt.Errorf("repository %q: want OWNER/NAME", s)
 	}
-	if !ownerRE.MatchString(owner) {
+	if !ownerRE().MatchString(owner) {
 		return Repo{}, fmt.Errorf("repository %q: %q is not a valid owner", s, owner)
 	}
-	if !nameRE.MatchString(name) || name == "." || name == ".." {
+	if !nameRE().MatchString(name) || name == "." || name == ".." {
 		return Repo{}, fmt.Errorf("repository %q: %q is not a valid repository name", s, name)
 	}
 	return Repo{Owner: owner, Name: name}, nil

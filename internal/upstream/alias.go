@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/osism/image-crawler/internal/checksum"
@@ -150,12 +151,12 @@ func (s *aliasChecksum) Resolve(ctx context.Context, img source.Image, known Kno
 	}, nil
 }
 
-var dateRun = regexp.MustCompile(`(?:^|[^0-9])([0-9]{8})(?:[^0-9]|$)`)
+var dateRun = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^0-9])([0-9]{8})(?:[^0-9]|$)`) })
 
 // dateInVersion reads the YYYYMMDD a build identifier holds somewhere
 // (9.8-20260526, 20260714.1, 9.6-20250531.0).
 func dateInVersion(v string) (string, error) {
-	m := dateRun.FindStringSubmatch(v)
+	m := dateRun().FindStringSubmatch(v)
 	if m == nil {
 		return "", fmt.Errorf("version %q holds no YYYYMMDD date", v)
 	}
@@ -166,13 +167,13 @@ func dateInVersion(v string) (string, error) {
 	return t.Format(time.DateOnly), nil
 }
 
-var minorVersion = regexp.MustCompile(`^([0-9]+)\.[0-9]+-`)
+var minorVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)\.[0-9]+-`) })
 
 // minorVersionDir returns dir with its major-version path segment replaced
 // by the major.minor the version starts with: .../rocky/9/images/x86_64/ and
 // 9.6-20250531.0 give .../rocky/9.6/images/x86_64/.
 func minorVersionDir(dir, version string) (string, error) {
-	m := minorVersion.FindStringSubmatch(version)
+	m := minorVersion().FindStringSubmatch(version)
 	if m == nil {
 		return "", fmt.Errorf("version %q does not start with major.minor-", version)
 	}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/osism/image-crawler/internal/redact"
@@ -136,7 +137,7 @@ func (s *alpineBranch) buildDate(ctx context.Context, dir, pinned string, listed
 
 // alpineDate is the date at the start of a "built" timestamp:
 // "2026-05-02T06:12:44", "2026-05-02 06:12:44.123456", "2026-05-02".
-var alpineDate = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]|$)`)
+var alpineDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]|$)`) })
 
 // alpineBuilt reads the "built" time of an image metadata sidecar; ok is
 // false when the document has no such key.
@@ -154,7 +155,7 @@ func alpineBuilt(body []byte) (date string, ok bool, err error) {
 	if meta.Built == "" {
 		return "", false, nil
 	}
-	m := alpineDate.FindStringSubmatch(strings.TrimSpace(meta.Built))
+	m := alpineDate().FindStringSubmatch(strings.TrimSpace(meta.Built))
 	if m == nil {
 		return "", false, fmt.Errorf("built %s is not a timestamp", redact.Quote(meta.Built))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/osism/image-crawler/internal/redact"
 
@@ -23,7 +24,7 @@ func cirros(f Fetcher) Strategy { return &cirrosReleases{f: f} }
 
 // cirrosVersion is a release as the version file names it; it becomes a
 // path segment, so nothing else is accepted.
-var cirrosVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
+var cirrosVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`) })
 
 func (s *cirrosReleases) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
 	u := img.Upstream
@@ -33,7 +34,7 @@ func (s *cirrosReleases) Resolve(ctx context.Context, img source.Image, known Kn
 		return Result{}, fmt.Errorf("version: %w", err)
 	}
 	version := strings.TrimSpace(strings.TrimPrefix(string(resp.Body), "\uFEFF"))
-	if !cirrosVersion.MatchString(version) {
+	if !cirrosVersion().MatchString(version) {
 		return Result{}, fmt.Errorf("version %s: %s is not a release number", u.VersionURL, redact.Quote(version))
 	}
 	if version == known.Version {

@@ -98,7 +98,7 @@ func resolve(ctx context.Context, f Fetcher, img source.Image, known Known) (res
 
 // version is what a build identifier may look like: it goes into file
 // names, URLs and the catalog, so it is kept to what real ones use.
-var version = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+~-]{0,63}$`)
+var version = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+~-]{0,63}$`) })
 
 // crossCheck is run on every new build a strategy found, whatever the
 // strategy, before anything of it can reach the catalog: the result is
@@ -108,7 +108,7 @@ var version = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+~-]{0,63}$`)
 // pinned file's Last-Modified, from the same HEAD.
 func crossCheck(ctx context.Context, f Fetcher, img source.Image, res *Result) error {
 	u := img.Upstream
-	if !version.MatchString(res.Version) {
+	if !version().MatchString(res.Version) {
 		return fmt.Errorf("build identifier %q: not a version (want letters, digits and . _ + ~ -, at most 64)", res.Version)
 	}
 	if d, err := checksum.ParseDigest(res.Checksum); err != nil || string(d.Algorithm) != u.Algorithm || !catalogAlgorithm(d.Algorithm) {
@@ -178,7 +178,7 @@ func underSource(sourceURL, got string) error {
 	}
 	prefix := "/"
 	for _, seg := range strings.Split(strings.Trim(s.Path, "/"), "/") {
-		if seg == "" || strings.Contains(seg, "{") || releaseSegment.MatchString(seg) {
+		if seg == "" || strings.Contains(seg, "{") || releaseSegment().MatchString(seg) {
 			break
 		}
 		prefix += seg + "/"
@@ -191,7 +191,7 @@ func underSource(sourceURL, got string) error {
 }
 
 // releaseSegment is a path segment naming a release by number (9, 9.6, 44).
-var releaseSegment = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+var releaseSegment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`) })
 
 // catalogAlgorithm says whether the image manager's catalog takes digests
 // of algo: sha256 and sha512 only (docs/catalog.md).

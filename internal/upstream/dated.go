@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/osism/image-crawler/internal/httpclient"
@@ -28,24 +29,24 @@ type datedDirs struct {
 
 // The build patterns are compiled once: a strategy is made for every image.
 var (
-	ubuntuBuild      = regexp.MustCompile(`^release-(\d{8}(?:\.\d+)?)$`)
-	ubuntuDailyBuild = regexp.MustCompile(`^(\d{8}(?:\.\d+)?)$`)
-	debianBuild      = regexp.MustCompile(`^(\d{8}-\d{4})$`)
+	ubuntuBuild      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^release-(\d{8}(?:\.\d+)?)$`) })
+	ubuntuDailyBuild = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{8}(?:\.\d+)?)$`) })
+	debianBuild      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{8}-\d{4})$`) })
 )
 
 func ubuntu(f Fetcher) Strategy {
-	return &datedDirs{f: f, prefix: "release-", build: ubuntuBuild, latest: "release/", describe: "release-YYYYMMDD[.N]/"}
+	return &datedDirs{f: f, prefix: "release-", build: ubuntuBuild(), latest: "release/", describe: "release-YYYYMMDD[.N]/"}
 }
 
 // ubuntuDaily: the daily builds of cloud-images.ubuntu.com/<series>/ (and
 // minimal/daily/<series>/) live in YYYYMMDD[.N]/ next to current/, named
 // like the image in current/.
 func ubuntuDaily(f Fetcher) Strategy {
-	return &datedDirs{f: f, build: ubuntuDailyBuild, latest: "current/", describe: "YYYYMMDD[.N]/"}
+	return &datedDirs{f: f, build: ubuntuDailyBuild(), latest: "current/", describe: "YYYYMMDD[.N]/"}
 }
 
 func debian(f Fetcher) Strategy {
-	return &datedDirs{f: f, build: debianBuild, latest: "latest/", describe: "YYYYMMDD-NNNN/"}
+	return &datedDirs{f: f, build: debianBuild(), latest: "latest/", describe: "YYYYMMDD-NNNN/"}
 }
 
 // maxCandidates bounds how many of the newest builds are opened when the

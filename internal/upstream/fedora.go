@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/httpclient"
@@ -34,7 +35,7 @@ func fedora(f Fetcher) Strategy { return &fedoraRelease{f: f} }
 // composeID is a Fedora compose id as it appears in file names.
 const composeID = `([0-9]+-[0-9]+(?:\.[0-9]+)*)`
 
-var isComposeID = regexp.MustCompile("^" + composeID + "$")
+var isComposeID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^" + composeID + "$") })
 
 // archFirstUpTo is the last release whose image names put the architecture
 // before the compose id (Fedora-Cloud-Base-Generic.x86_64-40-1.14.qcow2).
@@ -45,7 +46,7 @@ func (s *fedoraRelease) Resolve(ctx context.Context, img source.Image, known Kno
 	algo := checksum.Algorithm(u.Algorithm)
 	// The directory holds one compose: if the catalog's is still there with
 	// the digest the catalog holds, nothing changed.
-	if isComposeID.MatchString(known.Version) {
+	if isComposeID().MatchString(known.Version) {
 		sumsURL := join(u.URL, s.checksumsName(u, known.Version))
 		sums, err := latestChecksums(ctx, s.f, img, sumsURL)
 		var herr *httpclient.HTTPError

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/osism/image-crawler/internal/redact"
@@ -29,8 +30,8 @@ func flatcar(f Fetcher) Strategy { return &flatcarChannel{f: f} }
 // "2025-11-23-2139". Both end up in URLs and the catalog, so they are
 // checked strictly.
 var (
-	flatcarVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
-	flatcarBuildID = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})-[0-9]{4}$`)
+	flatcarVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`) })
+	flatcarBuildID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})-[0-9]{4}$`) })
 )
 
 func (s *flatcarChannel) Resolve(ctx context.Context, img source.Image, known Known) (Result, error) {
@@ -111,14 +112,14 @@ func parseFlatcarVersion(body []byte) (version, date string, err error) {
 	if !ok {
 		return "", "", errors.New("no FLATCAR_VERSION")
 	}
-	if !flatcarVersion.MatchString(version) {
+	if !flatcarVersion().MatchString(version) {
 		return "", "", fmt.Errorf("FLATCAR_VERSION %s is not MAJOR.MINOR.PATCH", redact.Quote(version))
 	}
 	id, ok := vars["FLATCAR_BUILD_ID"]
 	if !ok {
 		return "", "", errors.New("no FLATCAR_BUILD_ID")
 	}
-	m := flatcarBuildID.FindStringSubmatch(id)
+	m := flatcarBuildID().FindStringSubmatch(id)
 	if m == nil {
 		return "", "", fmt.Errorf("FLATCAR_BUILD_ID %s is not YYYY-MM-DD-HHMM", redact.Quote(id))
 	}

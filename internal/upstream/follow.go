@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
@@ -167,10 +168,10 @@ var layouts = []func(entryURLs) (stream, bool){
 
 // fileName is what the file names of the known layouts look like. It keeps
 // anything that could climb or be read as a path out of a pinned name.
-var fileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~-]*$`)
+var fileName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~-]*$`) })
 
 // pathSegment is a directory name a known layout may hold.
-var pathSegment = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~-]*$`)
+var pathSegment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~-]*$`) })
 
 // splitEntryURL splits an absolute http(s) file URL into its directory and
 // its file name. The name is taken as written, not URL-decoded: in the
@@ -203,7 +204,7 @@ func splitEntryURL(raw string) (*url.URL, string, error) {
 		return nil, "", fmt.Errorf("names a directory, not a file")
 	}
 	for _, seg := range strings.Split(strings.Trim(u.Path, "/"), "/") {
-		if seg != "" && !pathSegment.MatchString(seg) {
+		if seg != "" && !pathSegment().MatchString(seg) {
 			return nil, "", fmt.Errorf("path segment %q is part of no known layout", seg)
 		}
 	}
@@ -240,7 +241,7 @@ func algorithmOf(name string) string {
 // with SHA256SUMS next to the file, which keeps its name in every build.
 func followUbuntu(e entryURLs) (stream, bool) {
 	segs := e.segs()
-	if !strings.Contains(e.name, "-cloudimg-") || !fileName.MatchString(e.name) || e.sums != "SHA256SUMS" || len(segs) < 2 {
+	if !strings.Contains(e.name, "-cloudimg-") || !fileName().MatchString(e.name) || e.sums != "SHA256SUMS" || len(segs) < 2 {
 		return stream{reason: "not an Ubuntu cloud image next to SHA256SUMS"}, false
 	}
 	last := segs[len(segs)-1]
@@ -270,7 +271,7 @@ func followUbuntu(e entryURLs) (stream, bool) {
 // the pinned name inserts it before the extension.
 func followDebian(e entryURLs) (stream, bool) {
 	segs := e.segs()
-	if !strings.HasPrefix(e.name, "debian-") || !fileName.MatchString(e.name) || (e.sums != "SHA512SUMS" && e.sums != "SHA256SUMS") ||
+	if !strings.HasPrefix(e.name, "debian-") || !fileName().MatchString(e.name) || (e.sums != "SHA512SUMS" && e.sums != "SHA256SUMS") ||
 		len(segs) < 2 || segs[len(segs)-1] != "latest" {
 		return stream{reason: "not a Debian image in latest/ next to SHA512SUMS"}, false
 	}
@@ -291,10 +292,12 @@ func followDebian(e entryURLs) (stream, bool) {
 
 // aliasName is the -latest (AlmaLinux, CentOS Stream) or .latest (Rocky)
 // alias of a build: group 1 the name before, group 2 the rest after it.
-var aliasName = regexp.MustCompile(`^((?:AlmaLinux|Rocky|CentOS-Stream)-[A-Za-z0-9._+~-]*?)[-.]latest(\.[A-Za-z0-9._+~-]+)$`)
+var aliasName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^((?:AlmaLinux|Rocky|CentOS-Stream)-[A-Za-z0-9._+~-]*?)[-.]latest(\.[A-Za-z0-9._+~-]+)$`)
+})
 
 // rockyMajor reads the major release a Rocky name starts with.
-var rockyMajor = regexp.MustCompile(`^Rocky-([0-9]+)-`)
+var rockyMajor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Rocky-([0-9]+)-`) })
 
 // AlmaLinux, Rocky and CentOS Stream: an alias of the current build beside
 // the versioned builds in one directory, any of their directories
@@ -308,12 +311,12 @@ var rockyMajor = regexp.MustCompile(`^Rocky-([0-9]+)-`)
 // A Rocky major-version directory stands for the current minor one; its
 // builds are pinned in the minor directory, as the shipped Rocky sources do.
 func followAlias(e entryURLs) (stream, bool) {
-	m := aliasName.FindStringSubmatch(e.name)
+	m := aliasName().FindStringSubmatch(e.name)
 	if m == nil {
 		return stream{reason: "no -latest or .latest alias of AlmaLinux, Rocky or CentOS Stream"}, false
 	}
 	base, rest := m[1], m[2]
-	if rm := rockyMajor.FindStringSubmatch(base); rm != nil && base == "Rocky-"+rm[1]+"-GenericCloud" {
+	if rm := rockyMajor().FindStringSubmatch(base); rm != nil && base == "Rocky-"+rm[1]+"-GenericCloud" {
 		base += "-Base"
 	}
 	up := source.Upstream{
@@ -321,14 +324,14 @@ func followAlias(e entryURLs) (stream, bool) {
 		Filename: e.name, Pinned: base + "-{version}" + rest,
 	}
 	sidecar := strings.HasPrefix(e.sums, e.name+".")
-	if !sidecar && (strings.Contains(e.sums, "latest") || !fileName.MatchString(e.sums)) {
+	if !sidecar && (strings.Contains(e.sums, "latest") || !fileName().MatchString(e.sums)) {
 		return stream{reason: "the checksum file is neither the directory's nor the alias's own"}, false
 	}
 	typ, layout := "alias-checksum", "alias in the directory checksum file"
 	if sidecar {
 		typ, layout = "alias-sidecar", "alias with its own checksum sidecar"
 	}
-	if rm := rockyMajor.FindStringSubmatch(e.name); rm != nil && slices.Contains(e.segs(), rm[1]) {
+	if rm := rockyMajor().FindStringSubmatch(e.name); rm != nil && slices.Contains(e.segs(), rm[1]) {
 		typ += "-minor"
 	}
 	return stream{typ: typ, up: up, layout: layout}, true
@@ -345,7 +348,7 @@ func followPattern(e entryURLs) (stream, bool) {
 	if _, err := compileBuildPattern(e.name); err != nil {
 		return stream{reason: err.Error()}, false
 	}
-	if !fileName.MatchString(e.sums) {
+	if !fileName().MatchString(e.sums) {
 		return stream{reason: "checksum file name"}, false
 	}
 	up := source.Upstream{URL: e.dir.String(), Checksums: e.sums, Algorithm: algorithmOf(e.sums), Pinned: e.name}

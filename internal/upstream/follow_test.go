@@ -359,7 +359,7 @@ func checkPinnedUnder(t testing.TB, img source.Image, latest string) {
 	case "alias-checksum", "alias-sidecar":
 		pinned = join(u.URL, u.PinnedName("9.6-20250531.0"))
 	case "alias-checksum-minor", "alias-sidecar-minor":
-		major := rockyMajor.FindStringSubmatch(u.Filename)
+		major := rockyMajor().FindStringSubmatch(u.Filename)
 		if major == nil {
 			t.Fatalf("%s for %q, which names no Rocky major release", img.Type, u.Filename)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/source"
@@ -101,7 +102,7 @@ func (s *pattern) Resolve(ctx context.Context, img source.Image, known Known) (R
 
 // versionRun is the build identifier within what the markers matched:
 // 20260714.1 of "20260714.1", 2211 of "2211.qcow2".
-var versionRun = regexp.MustCompile(buildVersion)
+var versionRun = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(buildVersion) })
 
 // newestMatch returns the natsort-newest name of algo in sums that re
 // matches, its version and its digest. A name listed twice (with one digest:
@@ -113,14 +114,14 @@ func newestMatch(sums *checksum.Sums, algo checksum.Algorithm, re *regexp.Regexp
 			continue
 		}
 		seen[e.Name] = true
-		if !fileName.MatchString(e.Name) {
+		if !fileName().MatchString(e.Name) {
 			continue // a pinned URL is the directory plus a plain file name
 		}
 		m := re.FindStringSubmatch(e.Name)
 		if m == nil {
 			continue
 		}
-		v := versionRun.FindString(m[re.SubexpIndex("build")])
+		v := versionRun().FindString(m[re.SubexpIndex("build")])
 		if v == "" {
 			continue
 		}

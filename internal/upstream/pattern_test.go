@@ -41,7 +41,7 @@ func TestCompileBuildPattern(t *testing.T) {
 			continue
 		}
 		if m != nil {
-			if v := versionRun.FindString(m[re.SubexpIndex("build")]); v != tt.version {
+			if v := versionRun().FindString(m[re.SubexpIndex("build")]); v != tt.version {
 				t.Errorf("%s: version %q, want %q", tt.name, v, tt.version)
 			}
 		}

@@ -78,19 +78,9 @@ func (f *CrawlFlags) BotOptions(fac *Factory) (bot.Options, error) {
 		return bot.Options{}, UsageError(err)
 	}
 	logger := fac.Logger
-	// The catalog is read while the sources and templates load, and the
-	// templates while the sources do: all three are on the way to the
-	// run's first request.
+	// The catalog is read while the sources load: both are on the way to
+	// the run's first request. The templates are not (below).
 	preloaded := bot.Preload(f.Catalog, CatalogDir(f.CatalogDir))
-	type loaded struct {
-		tpl *render.Renderer
-		err error
-	}
-	templates := make(chan loaded, 1)
-	go func() {
-		tpl, err := LoadTemplates(f.Templates)
-		templates <- loaded{tpl, err}
-	}()
 	src, err := source.Load(f.Sources)
 	if err != nil {
 		return bot.Options{}, UsageError(err)
@@ -102,15 +92,21 @@ func (f *CrawlFlags) BotOptions(fac *Factory) (bot.Options, error) {
 	if err != nil {
 		return bot.Options{}, UsageError(err)
 	}
-	lt := <-templates
-	tpl, err := lt.tpl, lt.err
-	if err != nil {
-		return bot.Options{}, UsageError(err)
-	}
-	for _, img := range src.Images {
-		if img.Template != "" && !tpl.Has(img.Template) {
-			return bot.Options{}, UsageError(fmt.Errorf("%s:%d: image %q names template %q, which is not in %s", src.Path, img.Line, img.Name, img.Template, TemplatesName(f.Templates)))
+	// The templates are needed once the crawl is done: the run loads them
+	// once its first requests are under way, so that loading them takes no
+	// processor from what those requests wait for. A broken one is still a
+	// usage error, before anything is written (bot.Options.LoadTemplates).
+	loadTemplates := func() (*render.Renderer, error) {
+		tpl, err := LoadTemplates(f.Templates)
+		if err != nil {
+			return nil, err
 		}
+		for _, img := range src.Images {
+			if img.Template != "" && !tpl.Has(img.Template) {
+				return nil, fmt.Errorf("%s:%d: image %q names template %q, which is not in %s", src.Path, img.Line, img.Name, img.Template, TemplatesName(f.Templates))
+			}
+		}
+		return tpl, nil
 	}
 	mirrors, err := ParseMirrors(f.Mirrors)
 	if err != nil {
@@ -138,22 +134,23 @@ func (f *CrawlFlags) BotOptions(fac *Factory) (bot.Options, error) {
 	})
 	client.AllowRedirects(src.Hosts()...) // docs/security.md
 	return bot.Options{
-		Catalog:     f.Catalog,
-		NewCatalog:  f.NewCatalog,
-		CatalogDir:  CatalogDir(f.CatalogDir),
-		Sources:     src,
-		Templates:   tpl,
-		Preloaded:   preloaded,
-		KeysChecked: keysChecked,
-		Only:        f.Only,
-		Add:         bot.AddOptions{Names: f.Add, All: f.AddAll},
-		Fetcher:     client,
-		Concurrency: f.Concurrency,
-		PerHost:     f.PerHost,
-		Token:       fac.Token,
-		Signatures:  f.Signatures,
-		Logger:      logger,
-		Git:         publish.GitOptions{Base: f.Base, Proxy: proxy},
+		Catalog:       f.Catalog,
+		NewCatalog:    f.NewCatalog,
+		CatalogDir:    CatalogDir(f.CatalogDir),
+		Sources:       src,
+		Preloaded:     preloaded,
+		KeysChecked:   keysChecked,
+		LoadTemplates: loadTemplates,
+		Started:       EndStartup,
+		Only:          f.Only,
+		Add:           bot.AddOptions{Names: f.Add, All: f.AddAll},
+		Fetcher:       client,
+		Concurrency:   f.Concurrency,
+		PerHost:       f.PerHost,
+		Token:         fac.Token,
+		Signatures:    f.Signatures,
+		Logger:        logger,
+		Git:           publish.GitOptions{Base: f.Base, Proxy: proxy},
 	}, nil
 }
 
