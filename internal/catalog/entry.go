@@ -62,24 +62,15 @@ func entryOf(n *yaml.Node) Entry {
 	return e
 }
 
-// osRelease reads meta.os_distro and meta.os_version as written: the values
-// of the keys in a block or flow mapping under meta, whatever their kind.
+// osRelease reads meta.os_distro and meta.os_version as written, following
+// aliases (meta: *common, os_version: *v) as the image manager's YAML
+// loader does.
 func osRelease(n *yaml.Node) (distro, version string) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value != "meta" || n.Content[i+1].Kind != yaml.MappingNode {
-			continue
-		}
-		m := n.Content[i+1]
-		for j := 0; j+1 < len(m.Content); j += 2 {
-			switch m.Content[j].Value {
-			case "os_distro":
-				distro = strings.TrimSpace(m.Content[j+1].Value)
-			case "os_version":
-				version = strings.TrimSpace(m.Content[j+1].Value)
-			}
-		}
+	meta := lookup(n, "meta")
+	if meta == nil || meta.Kind != yaml.MappingNode {
+		return "", ""
 	}
-	return distro, version
+	return strings.TrimSpace(scalarValue(meta, "os_distro")), strings.TrimSpace(scalarValue(meta, "os_version"))
 }
 
 // Node is the parsed mapping of img's entry, for reading only: the file's

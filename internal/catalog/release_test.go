@@ -148,8 +148,19 @@ func TestEntryRelease(t *testing.T) {
 			}
 		})
 	}
+	// Operators share meta blocks with anchors: an alias reads as its
+	// anchor's value, for the whole block and for one value.
+	f, err := Parse("f.yml", []byte("images:\n- name: A\n  meta: &m\n    os_distro: ubuntu\n    os_version: &v '24.04'\n- name: B\n  meta: *m\n- name: C\n  meta:\n    os_distro: ubuntu\n    os_version: *v\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range f.Images {
+		if e := f.Entry(img); e.OSDistro != "ubuntu" || e.OSVersion != "24.04" {
+			t.Errorf("%s: os_distro %q, os_version %q, want ubuntu 24.04", img.Name, e.OSDistro, e.OSVersion)
+		}
+	}
 	// An image of no file reads as the image manager's defaults.
-	f, err := Parse("f.yml", []byte("images:\n- name: A\n  enable: false\n"))
+	f, err = Parse("f.yml", []byte("images:\n- name: A\n  enable: false\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
