@@ -102,16 +102,27 @@ func lineOf(u *Upstream, i, line int) int {
 // of imgs at its line) comes back at once, so a run stops before any
 // request as it did.
 func CheckKeysBeside(imgs []Image) (wait func() error, err error) {
-	for k := range imgs {
-		for _, data := range imgs[k].Upstream.KeyData {
-			if signature.ReadsAsPublicKeys(data) {
-				continue
+	readable := func(keys [][]byte) bool {
+		for _, data := range keys {
+			if !signature.ReadsAsPublicKeys(data) {
+				return false
 			}
-			if err := CheckKeys(imgs); err != nil {
-				return nil, err
-			}
-			return func() error { return nil }, nil
 		}
+		return true
+	}
+	for k := range imgs {
+		ok := readable(imgs[k].Upstream.KeyData)
+		// The keys a release's own settings name (per_release) too.
+		for r := range imgs[k].Upstream.PerRelease {
+			ok = ok && readable(imgs[k].ForRelease(r).Upstream.KeyData)
+		}
+		if ok {
+			continue
+		}
+		if err := CheckKeys(imgs); err != nil {
+			return nil, err
+		}
+		return func() error { return nil }, nil
 	}
 	return sync.OnceValue(func() error { return parseKeys(imgs, false) }), nil
 }

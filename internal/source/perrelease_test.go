@@ -1,6 +1,8 @@
 package source
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +127,30 @@ func TestPerReleaseSettingsErrors(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A key that a release's own settings name is looked at before the first
+// request like the source's own: a file that is no key stops the run at
+// once (CheckKeysBeside), and a release that turns signatures on has its
+// keys checked even where the source's own setting is off.
+func TestPerReleaseKeysBeforeTheFirstRequest(t *testing.T) {
+	dir := t.TempDir()
+	junk := "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot base64 at all!!\n-----END PGP PUBLIC KEY BLOCK-----\n"
+	if err := os.WriteFile(filepath.Join(dir, "junk.asc"), []byte(junk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(leapFamily, "keys: [keys/almalinux-10.asc]", "keys: [junk.asc]", 1)
+	src = strings.Replace(src, "      signature: required\n", "      signature: \"off\"\n", 1)
+	src = strings.Replace(src, "          keys: [junk.asc]", "          signature: required\n          keys: [junk.asc]", 1)
+	f, err := ParseFS("s.yaml", []byte(src), os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if !(SignaturePolicy{}).Verifies(f.Images[0]) {
+		t.Error("a source whose release 16.0 requires signatures is not verified")
+	}
+	if wait, err := CheckKeysBeside(f.Images); err == nil || !strings.Contains(err.Error(), "junk.asc") {
+		t.Errorf("CheckKeysBeside: %v (wait %v), want junk.asc refused before any request", err, wait != nil)
 	}
 }

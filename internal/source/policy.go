@@ -42,12 +42,21 @@ func (p SignaturePolicy) Apply(img *Image) {
 
 // Verifies reports whether img has its checksums verified under the policy:
 // the policy says required or optional, or, unset, the image's own setting
-// is not off.
+// or that of one of its releases (per_release) is not off.
 func (p SignaturePolicy) Verifies(img Image) bool {
 	if p.mode != "" {
 		return p.mode != SignatureOff
 	}
-	return img.Upstream.SignatureMode() != SignatureOff
+	if img.Upstream.SignatureMode() != SignatureOff {
+		return true
+	}
+	// A release's own settings may turn signatures on (per_release).
+	for r := range img.Upstream.PerRelease {
+		if img.ForRelease(r).Upstream.SignatureMode() != SignatureOff {
+			return true
+		}
+	}
+	return false
 }
 
 // String is the mode, for flag help and messages.
