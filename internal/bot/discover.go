@@ -83,6 +83,12 @@ func (c *Crawled) crawlAll(ctx context.Context, o *Options, imgs []source.Image)
 	}
 	pre = append(pre, first.failed...)
 	if err := ctxDone(ctx); err != nil {
+		// No goroutine outlives the call: the discovery started above
+		// ends with the context.
+		if disc != nil {
+			cancel()
+			<-disc
+		}
 		return nil, err
 	}
 	// The end-of-life tables the sources file names are fetched beside
