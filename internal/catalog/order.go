@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/osism/image-crawler/internal/natsort"
@@ -56,27 +57,15 @@ func checkLatest(f *File) []error {
 		if len(img.Versions) < 2 {
 			continue
 		}
-		names := make([]string, len(img.Versions))
-		for i, v := range img.Versions {
-			names[i] = v.Version
-		}
-		name, _ := natsort.Latest(names)
-		// natsorted is stable: of tied versions, the last listed is latest.
-		var latest Version
-		for i := len(img.Versions) - 1; i >= 0; i-- {
-			if img.Versions[i].Version == name {
-				latest = img.Versions[i]
-				break
-			}
-		}
-		latestDay, ok := buildDay(latest.BuildDate)
+		latest := img.Versions[LatestIndex(img.Versions)]
+		latestDay, ok := BuildDay(latest.BuildDate)
 		if !ok {
 			continue
 		}
 		var newest *Version
 		newestDay := latestDay
 		for i, v := range img.Versions {
-			if day, ok := buildDay(v.BuildDate); ok && day.After(newestDay) {
+			if day, ok := BuildDay(v.BuildDate); ok && day.After(newestDay) {
 				newest, newestDay = &img.Versions[i], day
 			}
 		}
@@ -93,9 +82,30 @@ func checkLatest(f *File) []error {
 	return errs
 }
 
-// buildDay reads a build_date as written: a YAML date (2026-05-26), or a
+// LatestIndex is the index in vs of the version the image manager takes as
+// an image's latest: natsorted(version strings)[-1], and of tied versions
+// (natsort is stable) the last listed; -1 for no version.
+func LatestIndex(vs []Version) int {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Version
+	}
+	name, ok := natsort.Latest(names)
+	if !ok {
+		return -1
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Version == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// BuildDay reads a build_date as written: a YAML date (2026-05-26), or a
 // timestamp whose day is what counts (2026-05-26 10:00:00, 2026-05-26T10:00:00Z).
-func buildDay(s string) (time.Time, bool) {
+func BuildDay(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
 	if len(s) < len(time.DateOnly) {
 		return time.Time{}, false
 	}

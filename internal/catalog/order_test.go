@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // versionsDoc is a catalog file with one image per argument; an argument
@@ -187,5 +188,63 @@ func TestCheckLatestRealCatalogTwisted(t *testing.T) {
 				t.Errorf("got %v; want line %d, latest %q, newest %q", errs[0], tt.line, tt.latest, tt.newest)
 			}
 		})
+	}
+}
+
+// LatestIndex is what the image manager takes as the latest version:
+// natsort's last, and of tied versions the last listed.
+func TestLatestIndex(t *testing.T) {
+	t.Parallel()
+	vs := func(names ...string) []Version {
+		out := make([]Version, len(names))
+		for i, n := range names {
+			out[i] = Version{Version: n}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		vs   []Version
+		want int
+	}{
+		{"none", nil, -1},
+		{"one", vs("20260501"), 0},
+		{"natural order, not byte order", vs("9.10-20260601", "9.9-20260501"), 0},
+		{"listed out of order", vs("20260501", "20260701", "20260601"), 1},
+		{"tied: the last listed", vs("1.0", "1.00", "0.9"), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LatestIndex(tt.vs); got != tt.want {
+				t.Errorf("LatestIndex = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// BuildDay reads the day of a build_date as operators write it.
+func TestBuildDay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want string // "" for not a date
+	}{
+		{"2026-05-26", "2026-05-26"},
+		{" 2026-05-26 ", "2026-05-26"},
+		{"2026-05-26 10:00:00", "2026-05-26"},
+		{"2026-05-26T10:00:00Z", "2026-05-26"},
+		{"2026-05-26x", ""},
+		{"2026-5-26", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		d, ok := BuildDay(tt.in)
+		got := ""
+		if ok {
+			got = d.Format(time.DateOnly)
+		}
+		if got != tt.want {
+			t.Errorf("BuildDay(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -192,21 +192,11 @@ func nextOfDay(existing []catalog.Version, day string) string {
 	return day + "." + strconv.FormatUint(next, 10)
 }
 
-// latestOf is the version the image manager takes as the latest:
-// natsorted(...)[-1], the last of tied versions in file order.
+// latestOf is the version the image manager takes as the latest
+// (catalog.LatestIndex).
 func latestOf(vs []catalog.Version) (catalog.Version, bool) {
-	names := make([]string, len(vs))
-	for i, v := range vs {
-		names[i] = v.Version
-	}
-	latest, ok := natsort.Latest(names)
-	if !ok {
-		return catalog.Version{}, false
-	}
-	for i := len(vs) - 1; i >= 0; i-- {
-		if vs[i].Version == latest {
-			return vs[i], true
-		}
+	if i := catalog.LatestIndex(vs); i >= 0 {
+		return vs[i], true
 	}
 	return catalog.Version{}, false
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/checksum"
 	"github.com/osism/image-crawler/internal/httpclient"
-	"github.com/osism/image-crawler/internal/natsort"
 	"github.com/osism/image-crawler/internal/source"
 	"github.com/osism/image-crawler/internal/upstream"
 )
@@ -55,31 +54,21 @@ func (t *task) ok(check string) { t.item.Checked = append(t.item.Checked, check)
 // while a newer build is listed, or when it is newer than that version
 // (the image manager would never import it).
 func (v *verifier) latest(img *catalog.Image, changed []int, tasks []*task) {
-	names := make([]string, len(img.Versions))
-	for i, ver := range img.Versions {
-		names[i] = ver.Version
-	}
-	name, ok := natsort.Latest(names)
-	if !ok {
+	li := catalog.LatestIndex(img.Versions)
+	if li < 0 {
 		return
 	}
-	li := -1
-	for i := len(img.Versions) - 1; i >= 0; i-- {
-		if img.Versions[i].Version == name {
-			li = i
-			break
-		}
-	}
-	latestDay, lok := day(img.Versions[li].BuildDate)
+	name := img.Versions[li].Version
+	latestDay, lok := catalog.BuildDay(img.Versions[li].BuildDate)
 	newest, ni := latestDay, li
 	for i, ver := range img.Versions {
-		if d, ok := day(ver.BuildDate); ok && (ni < 0 || !lok || d.After(newest)) {
+		if d, ok := catalog.BuildDay(ver.BuildDate); ok && (ni < 0 || !lok || d.After(newest)) {
 			newest, ni = d, i
 		}
 	}
 	for k, i := range changed {
 		t := tasks[k]
-		d, dok := day(img.Versions[i].BuildDate)
+		d, dok := catalog.BuildDay(img.Versions[i].BuildDate)
 		switch {
 		case t.badDate:
 			t.unchecked(false, "natsort order not checked: build_date is wrong")
@@ -95,16 +84,6 @@ func (v *verifier) latest(img *catalog.Image, changed []int, tasks []*task) {
 			t.ok("natsort")
 		}
 	}
-}
-
-// day reads a build_date as written: a date, or a timestamp whose day counts.
-func day(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) < 10 {
-		return time.Time{}, false
-	}
-	d, err := time.Parse(time.DateOnly, s[:10])
-	return d, err == nil
 }
 
 // check runs every rule on one changed item.
@@ -354,7 +333,7 @@ func nameDate(p string) (time.Time, bool) {
 // buildDate compares build_date with the build: the date its name carries,
 // else its Last-Modified, within a day.
 func (v *verifier) buildDate(t *task, ver catalog.Version, u *url.URL, head *httpclient.Response) {
-	d, ok := day(ver.BuildDate)
+	d, ok := catalog.BuildDay(ver.BuildDate)
 	if !ok {
 		t.badDate = true
 		t.fail("build_date %q is not a date", ver.BuildDate)
