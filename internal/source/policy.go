@@ -26,7 +26,6 @@ var errPolicy = errors.New("want required, optional or off")
 // Mode is the mode every source takes, or "" for each source's own.
 func (p SignaturePolicy) Mode() string { return p.mode }
 
-
 // Off reports whether the policy switches verification off everywhere.
 func (p SignaturePolicy) Off() bool { return p.mode == SignatureOff }
 
