@@ -158,16 +158,9 @@ func body(r *Report, o BodyOptions, shown int) string {
 	if len(r.EndOfLife) > 0 {
 		b.WriteString(EndOfLifeSection(r.EndOfLife))
 	}
-	if len(r.Failures) > 0 {
-		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(r.Failures))
-		for _, f := range r.Failures {
-			fmt.Fprintf(&b, "- **%s**: %s\n", md(f.Image), md(oneLine(f.Error)))
-		}
-		b.WriteString("\n")
-	}
-	for _, w := range r.Warnings {
-		fmt.Fprintf(&b, "> [!NOTE]\n> %s\n\n", md(oneLine(w)))
-	}
+	// The body keeps each message to its first line: the job log has the
+	// rest.
+	b.WriteString(problemsSection(r, oneLine))
 	if len(r.Unchanged) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", plural(len(r.Unchanged), "image unchanged", "images unchanged"))
 		for _, u := range r.Unchanged {
@@ -311,6 +304,24 @@ func plainLine(s string) string {
 // mdURL keeps a URL from closing its Markdown link early.
 func mdURL(s string) string {
 	return urlEscaper.Replace(s)
+}
+
+// problemsSection is the "Failed" section and the warnings of r, each
+// message shown as text(message) (the body: its first line; the job
+// summary: whole).
+func problemsSection(r *Report, text func(string) string) string {
+	var b strings.Builder
+	if len(r.Failures) > 0 {
+		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(r.Failures))
+		for _, f := range r.Failures {
+			fmt.Fprintf(&b, "- **%s**: %s\n", md(f.Image), md(text(f.Error)))
+		}
+		b.WriteString("\n")
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "> [!NOTE]\n> %s\n\n", md(text(w)))
+	}
+	return b.String()
 }
 
 func oneLine(s string) string {

@@ -59,16 +59,7 @@ func Summary(rep *Report, runErr error) string {
 	if len(rep.EndOfLife) > 0 {
 		b.WriteString(EndOfLifeSection(rep.EndOfLife))
 	}
-	if len(rep.Failures) > 0 {
-		fmt.Fprintf(&b, "### Failed (%d)\n\nThese images were not updated; their catalog entries are unchanged.\n\n", len(rep.Failures))
-		for _, f := range rep.Failures {
-			fmt.Fprintf(&b, "- **%s**: %s\n", md(f.Image), md(f.Error))
-		}
-		b.WriteString("\n")
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(&b, "> [!NOTE]\n> %s\n\n", md(w))
-	}
+	b.WriteString(problemsSection(rep, func(s string) string { return s }))
 	if len(rep.Unchanged) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%s up to date</summary>\n\n", plural(len(rep.Unchanged), "image", "images"))
 		for _, u := range rep.Unchanged {
