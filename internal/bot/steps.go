@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"net"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/osism/image-crawler/internal/catalog"
 	"github.com/osism/image-crawler/internal/lifecycle"
@@ -119,67 +117,6 @@ func crawlStep(ctx context.Context, o *Options, root string) (*Crawled, error) {
 	c.sortByOrder()
 	c.endOfLife(o)
 	return c, nil
-}
-
-// crawlBeside is crawlAll with what the crawl does not need done beside it,
-// once the first requests are under way (Options.Started is told then): the
-// keys checked (Options.KeysChecked) and the templates loaded
-// (Options.LoadTemplates). Either failing stops the crawl, and the run,
-// with a usage error; the images it cut short are no failures of theirs.
-func (c *Crawled) crawlBeside(ctx context.Context, o *Options, imgs []source.Image) ([]upstream.Outcome, error) {
-	var beside []func() error
-	if o.KeysChecked != nil {
-		beside = append(beside, o.KeysChecked)
-	}
-	if o.Templates == nil && o.LoadTemplates != nil {
-		beside = append(beside, func() error {
-			tpl, err := o.LoadTemplates()
-			// Read by the render step, after the crawl has waited for this.
-			o.Templates = tpl
-			return err
-		})
-	}
-	if len(beside) == 0 && o.Started == nil {
-		return c.crawlAll(ctx, o, imgs)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errs := make(chan error, len(beside))
-	var once sync.Once
-	start := func() {
-		once.Do(func() {
-			if o.Started != nil {
-				o.Started()
-			}
-			for _, f := range beside {
-				go func() {
-					// The crawl's goroutines, just started, go first:
-					// sending the first requests takes little, and
-					// neither keys nor templates are needed before
-					// answers come back.
-					runtime.Gosched()
-					err := f()
-					if err != nil {
-						cancel()
-					}
-					errs <- err
-				}()
-			}
-		})
-	}
-	c.inFlight = start
-	outcomes, err := c.crawlAll(ctx, o, imgs)
-	start() // crawlAll ended before its crawl started
-	var besideErr error
-	for range beside {
-		if e := <-errs; e != nil && besideErr == nil {
-			besideErr = e
-		}
-	}
-	if besideErr != nil {
-		return nil, &UsageError{besideErr}
-	}
-	return outcomes, err
 }
 
 // follow points img at the stream the catalog entry follows: its own

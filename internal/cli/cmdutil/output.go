@@ -25,12 +25,6 @@ const EraseLine = "\r\x1b[K"
 func (f *Factory) Progress() upstream.Progress {
 	failed := 0
 	return func(done, total int, o upstream.Outcome) {
-		if errors.Is(o.Err, context.Canceled) {
-			// The run is stopping (a signal, a broken key or template
-			// found beside the crawl): the image did not fail, and the
-			// report lists it as not reached where that matters.
-			return
-		}
 		// upstream calls one at a time (upstream.Progress), so failed
 		// needs no lock.
 		status := "up to date"
